@@ -1,0 +1,20 @@
+// Shared Jest settings of the three test tiers (unit, integration, e2e).
+// Type checking is `npm run typecheck`'s job: ts-jest only transpiles here.
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+process.env.TZ = 'UTC';
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/tools'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  setupFiles: ['<rootDir>/libs/testing/src/setup-env.js'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.stack/'],
+  errorOnDeprecated: true,
+};

@@ -1,0 +1,74 @@
+import { ConfigError, env, loadConfig } from './env-config';
+
+const spec = {
+  PORT: env.port({ default: 3001 }),
+  KAFKA_BROKERS: env.hostPorts(),
+  CLICKHOUSE_URL: env.url({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8123' }),
+  PSEUDONYM_KEY: env.secret({ minLength: 32 }),
+  LOG_LEVEL: env.oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
+  STRICT: env.bool({ default: false }),
+  TOPIC: env.string({ pattern: /^[a-z.]+v\d+$/, default: 'sferum.activity.v1' }),
+};
+
+describe('loadConfig', () => {
+  it('applies defaults and parses types', () => {
+    const config = loadConfig('ingest', spec, { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092', PSEUDONYM_KEY: 'k'.repeat(32) });
+    expect(config).toEqual({
+      PORT: 3001,
+      KAFKA_BROKERS: ['127.0.0.1:9092', 'kafka:9092'],
+      CLICKHOUSE_URL: 'http://127.0.0.1:8123',
+      PSEUDONYM_KEY: 'k'.repeat(32),
+      LOG_LEVEL: 'info',
+      STRICT: false,
+      TOPIC: 'sferum.activity.v1',
+    });
+  });
+
+  it('lists every bad variable at once and never echoes a secret', () => {
+    let error: unknown;
+    try {
+      loadConfig('ingest', spec, {
+        PORT: '70000',
+        KAFKA_BROKERS: 'localhost',
+        CLICKHOUSE_URL: 'ftp://x',
+        PSEUDONYM_KEY: 'short-secret-value',
+        LOG_LEVEL: 'loud',
+        STRICT: 'maybe',
+        TOPIC: 'Bad Topic',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable);
+    expect(problems).toEqual(['PORT', 'KAFKA_BROKERS', 'CLICKHOUSE_URL', 'PSEUDONYM_KEY', 'LOG_LEVEL', 'STRICT', 'TOPIC']);
+    const message = (error as Error).message;
+    expect(message).toContain('ingest: invalid configuration (7 problems)');
+    expect(message).toContain('PORT must be an integer from 1 to 65535');
+    expect(message).toContain('(got "70000")');
+    expect(message).not.toContain('short-secret-value');
+  });
+
+  it('reports missing required variables', () => {
+    expect(() => loadConfig('ingest', spec, {})).toThrow(/KAFKA_BROKERS is required[\s\S]*PSEUDONYM_KEY is required/);
+  });
+
+  it.each([
+    [env.int({ min: 0, max: 10 }), '5', 5],
+    [env.int({ min: 0, max: 10 }), '-0', 0],
+    [env.bool(), 'YES', true],
+    [env.bool(), '0', false],
+  ])('parses %#', (parser, raw, value) => {
+    expect(parser.parse(raw)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    [env.int({ min: 0, max: 10 }), '11'],
+    [env.int(), '1.5'],
+    [env.int(), '1e3'],
+    [env.hostPorts(), 'a:1,,b'],
+    [env.url({ protocols: ['postgres:'] }), 'not a url'],
+  ])('rejects %#', (parser, raw) => {
+    expect(parser.parse(raw).ok).toBe(false);
+  });
+});

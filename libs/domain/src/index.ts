@@ -1,0 +1,3 @@
+export * from './week/iso-week';
+export * from './kpi/percent';
+export * from './kpi/kpi-bands';

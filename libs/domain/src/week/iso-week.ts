@@ -1,0 +1,213 @@
+/**
+ * ISO-8601 weeks (Monday to Sunday) computed in a region's own time zone.
+ *
+ * An instant belongs to the ISO week of its local calendar date in the given
+ * IANA zone; a week's bounds are local Monday 00:00 to the next local Monday
+ * 00:00, converted to UTC. Uses only `Intl` (full ICU ships with Node).
+ */
+
+export interface IsoWeek {
+  readonly year: number;
+  readonly week: number;
+}
+
+export interface LocalDate {
+  readonly year: number;
+  readonly month: number; // 1..12
+  readonly day: number; // 1..31
+}
+
+const MS_PER_DAY = 86_400_000;
+const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** True when `timeZone` is an IANA zone name this runtime knows. */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (timeZone.length === 0 || timeZone.length > 64) return false;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface LocalDateTime extends LocalDate {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+function localDateTime(epochMs: number, timeZone: string): LocalDateTime {
+  const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
+  const get = (type: Intl.DateTimeFormatPartTypes): number => {
+    const part = parts.find((p) => p.type === type);
+    if (part === undefined) throw new Error(`Intl gave no ${type} for ${timeZone}`);
+    return Number(part.value);
+  };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+}
+
+/** The calendar date of an instant in a time zone. */
+export function localDateOf(epochMs: number, timeZone: string): LocalDate {
+  const { year, month, day } = localDateTime(epochMs, timeZone);
+  return { year, month, day };
+}
+
+/** Offset of the zone from UTC at an instant, in milliseconds (UTC+7 -> 25,200,000). */
+export function zoneOffsetMs(epochMs: number, timeZone: string): number {
+  const t = localDateTime(epochMs, timeZone);
+  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/**
+ * The UTC instant of local midnight starting `date` in `timeZone`. Where a
+ * zone skips midnight (a DST gap), the first instant of that local day.
+ */
+export function startOfLocalDay(date: LocalDate, timeZone: string): number {
+  const naive = Date.UTC(date.year, date.month - 1, date.day);
+  let guess = naive - zoneOffsetMs(naive, timeZone);
+  // Two corrections settle any real zone, including an offset change that
+  // falls between the naive guess and the answer.
+  for (let i = 0; i < 2; i++) {
+    const next = naive - zoneOffsetMs(guess, timeZone);
+    if (next === guess) break;
+    guess = next;
+  }
+  const local = localDateOf(guess, timeZone);
+  if (local.year !== date.year || local.month !== date.month || local.day !== date.day) {
+    // Midnight does not exist that day: step forward to the day's first hour.
+    return guess + 3_600_000;
+  }
+  return guess;
+}
+
+function dayNumber(date: LocalDate): number {
+  return Math.floor(Date.UTC(date.year, date.month - 1, date.day) / MS_PER_DAY);
+}
+
+function dateOfDayNumber(days: number): LocalDate {
+  const d = new Date(days * MS_PER_DAY);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** ISO weekday: Monday 1 .. Sunday 7. */
+export function isoWeekday(date: LocalDate): number {
+  const dow = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  return dow === 0 ? 7 : dow;
+}
+
+/** The ISO week that contains a calendar date. */
+export function isoWeekOfDate(date: LocalDate): IsoWeek {
+  // The week's Thursday decides its year.
+  const thursday = dateOfDayNumber(dayNumber(date) + 4 - isoWeekday(date));
+  const jan1 = dayNumber({ year: thursday.year, month: 1, day: 1 });
+  const week = Math.floor((dayNumber(thursday) - jan1) / 7) + 1;
+  return { year: thursday.year, week };
+}
+
+/** The ISO week of an instant in a time zone. */
+export function isoWeekOf(epochMs: number, timeZone: string): IsoWeek {
+  return isoWeekOfDate(localDateOf(epochMs, timeZone));
+}
+
+/** Number of ISO weeks in an ISO year: 52 or 53. */
+export function weeksInIsoYear(year: number): number {
+  return isoWeekOfDate({ year, month: 12, day: 28 }).week;
+}
+
+/** Monday of an ISO week, as a calendar date. */
+export function mondayOf(week: IsoWeek): LocalDate {
+  const jan4 = { year: week.year, month: 1, day: 4 };
+  const mondayOfWeek1 = dayNumber(jan4) - (isoWeekday(jan4) - 1);
+  return dateOfDayNumber(mondayOfWeek1 + (week.week - 1) * 7);
+}
+
+/** "2023-W19". */
+export function formatIsoWeek(week: IsoWeek): string {
+  return `${String(week.year).padStart(4, '0')}-W${String(week.week).padStart(2, '0')}`;
+}
+
+/** "2023-05-08". */
+export function formatLocalDate(date: LocalDate): string {
+  return `${String(date.year).padStart(4, '0')}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+}
+
+export class InvalidWeekError extends Error {
+  constructor(readonly input: string, reason: string) {
+    super(`invalid ISO week "${input}": ${reason}`);
+    this.name = 'InvalidWeekError';
+  }
+}
+
+/** Parses "YYYY-Www"; throws InvalidWeekError with the reason otherwise. */
+export function parseIsoWeek(input: string): IsoWeek {
+  const match = WEEK_PATTERN.exec(input);
+  if (match === null) throw new InvalidWeekError(input, 'expected the form YYYY-Www, for example 2023-W19');
+  const year = Number(match[1]);
+  const week = Number(match[2]);
+  if (year < 1970 || year > 9999) throw new InvalidWeekError(input, 'year out of range 1970..9999');
+  const max = weeksInIsoYear(year);
+  if (week < 1 || week > max) throw new InvalidWeekError(input, `week must be 01..${max} in ${year}`);
+  return { year, week };
+}
+
+export function addWeeks(week: IsoWeek, count: number): IsoWeek {
+  const monday = mondayOf(week);
+  return isoWeekOfDate(dateOfDayNumber(dayNumber(monday) + count * 7));
+}
+
+export function compareWeeks(a: IsoWeek, b: IsoWeek): number {
+  return a.year !== b.year ? a.year - b.year : a.week - b.week;
+}
+
+export interface WeekBounds {
+  /** Local Monday 00:00 as a UTC instant (inclusive). */
+  readonly startMs: number;
+  /** The next local Monday 00:00 as a UTC instant (exclusive). */
+  readonly endMs: number;
+}
+
+export function weekBounds(week: IsoWeek, timeZone: string): WeekBounds {
+  return {
+    startMs: startOfLocalDay(mondayOf(week), timeZone),
+    endMs: startOfLocalDay(mondayOf(addWeeks(week, 1)), timeZone),
+  };
+}
+
+/** The week containing `nowMs` (still in progress) in a zone. */
+export function currentWeek(nowMs: number, timeZone: string): IsoWeek {
+  return isoWeekOf(nowMs, timeZone);
+}
+
+/** The last week that has fully ended at `nowMs` in a zone. */
+export function lastCompleteWeek(nowMs: number, timeZone: string): IsoWeek {
+  return addWeeks(currentWeek(nowMs, timeZone), -1);
+}
