@@ -1,1 +1,2 @@
 export * from './kpi-ids';
+export * from './registry';

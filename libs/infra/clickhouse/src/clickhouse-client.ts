@@ -1,0 +1,59 @@
+import { createClient, type ClickHouseClient as RawClient } from '@clickhouse/client';
+
+export interface ClickHouseOptions {
+  /** http://host:8123 (credentials may be in the URL). */
+  readonly url: string;
+  readonly database: string;
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * Thin wrapper over @clickhouse/client: every call either returns what
+ * ClickHouse answered or throws. Nothing here swallows an error into an
+ * empty result: in a data pipeline that would be silent data loss.
+ */
+export class ClickHouse {
+  readonly raw: RawClient;
+
+  constructor(readonly options: ClickHouseOptions, selectDatabase = true) {
+    const url = new URL(options.url);
+    const username = decodeURIComponent(url.username) || 'default';
+    const password = decodeURIComponent(url.password);
+    url.username = '';
+    url.password = '';
+    this.raw = createClient({
+      url: url.toString().replace(/\/$/, ''),
+      username,
+      password,
+      ...(selectDatabase ? { database: options.database } : {}),
+      request_timeout: options.requestTimeoutMs ?? 30_000,
+      compression: { request: false, response: false },
+      max_open_connections: 10,
+    });
+  }
+
+  async ping(): Promise<void> {
+    const result = await this.raw.ping();
+    if (!result.success) throw result.error;
+  }
+
+  /** Runs a statement that returns no rows (DDL, INSERT ... SELECT). */
+  async command(sql: string): Promise<void> {
+    await this.raw.command({ query: sql });
+  }
+
+  /** Runs a SELECT and returns its rows. */
+  async query<T>(sql: string): Promise<T[]> {
+    const result = await this.raw.query({ query: sql, format: 'JSONEachRow' });
+    return result.json<T>();
+  }
+
+  async insert<T extends object>(table: string, rows: readonly T[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.raw.insert({ table, values: rows as T[], format: 'JSONEachRow' });
+  }
+
+  async close(): Promise<void> {
+    await this.raw.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stackEnv, uniqueName } from '@sferum/testing';
+import { ClickHouse } from './clickhouse-client';
+import { runClickHouseMigrations } from './migration-runner';
+import { sqlDate, sqlString } from './sql-literal';
+
+const PROJECT_MIGRATIONS = join(__dirname, '..', 'migrations');
+
+describe('ClickHouse lib against the real server', () => {
+  const url = stackEnv().clickhouseUrl;
+  const database = uniqueName('test_ch');
+  let db: ClickHouse;
+
+  beforeAll(async () => {
+    await runClickHouseMigrations({ url, database }, PROJECT_MIGRATIONS);
+    db = new ClickHouse({ url, database });
+  });
+
+  afterAll(async () => {
+    await db.command(`DROP DATABASE IF EXISTS ${database}`);
+    await db.close();
+  });
+
+  it('answers a ping', async () => {
+    await expect(db.ping()).resolves.toBeUndefined();
+  });
+
+  it('applies numbered migrations in order, once, and records them', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ch-mig-'));
+    writeFileSync(join(folder, '0002_second.sql'), 'CREATE TABLE IF NOT EXISTS second (y String) ENGINE = Memory;\n');
+    writeFileSync(
+      join(folder, '0001_first.sql'),
+      '-- a comment line\nCREATE TABLE IF NOT EXISTS first (x UInt8) ENGINE = Memory;\nINSERT INTO first (x) VALUES (1);\n',
+    );
+    const first = await runClickHouseMigrations({ url, database }, folder);
+    expect(first.applied).toEqual(['0001_first.sql', '0002_second.sql']);
+    const again = await runClickHouseMigrations({ url, database }, folder);
+    expect(again).toEqual({ applied: [], alreadyApplied: ['0001_first.sql', '0002_second.sql'] });
+    const created = await db.query<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = ${sqlString(database)} AND name IN ('first', 'second') ORDER BY name`,
+    );
+    expect(created.map((t) => t.name)).toEqual(['first', 'second']);
+    expect(await db.query<{ x: number }>('SELECT x FROM first')).toEqual([{ x: 1 }]);
+    const recorded = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
+    expect(recorded.map((r) => r.name)).toEqual(expect.arrayContaining(['0001_first.sql', '0002_second.sql']));
+  });
+
+  it('creates, inserts and selects; escaped literals round-trip exactly', async () => {
+    await db.command('CREATE TABLE IF NOT EXISTS probe (id UInt32, label String, day Date) ENGINE = MergeTree ORDER BY id');
+    const nasty = ["it's", 'back\\slash', "\\'; DROP TABLE probe; --", 'line\nbreak\ttab', 'Новосибирск', 'nul\0byte'];
+    await db.insert(
+      'probe',
+      nasty.map((label, i) => ({ id: i, label, day: '2023-05-08' })),
+    );
+    for (const label of nasty) {
+      const rows = await db.query<{ n: string }>(
+        `SELECT count() AS n FROM probe WHERE label = ${sqlString(label)} AND day = ${sqlDate('2023-05-08')}`,
+      );
+      expect(Number(rows[0]?.n)).toBe(1);
+    }
+    const all = await db.query<{ label: string }>('SELECT label FROM probe ORDER BY id');
+    expect(all.map((r) => r.label)).toEqual(nasty);
+  });
+
+  it('refuses a migration that was edited after it was applied', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ch-mig-'));
+    const edited = uniqueName('test_ch_edit');
+    writeFileSync(join(folder, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS t (x UInt8) ENGINE = Memory;\n');
+    await runClickHouseMigrations({ url, database: edited }, folder);
+    writeFileSync(join(folder, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS t (x UInt16) ENGINE = Memory;\n');
+    await expect(runClickHouseMigrations({ url, database: edited }, folder)).rejects.toThrow(/was changed after it was applied/);
+    await db.command(`DROP DATABASE IF EXISTS ${edited}`);
+  });
+
+  it('reports a server error instead of an empty result', async () => {
+    await expect(db.query('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './kafka-client';
+export * from './durable-producer';
+export * from './batch-consumer';
+export * from './kafka.module';

@@ -1,0 +1,104 @@
+import { expectEventually, stackEnv, uniqueName } from '@sferum/testing';
+import { BatchConsumer, type PartitionBatch } from './batch-consumer';
+import { DurableProducer } from './durable-producer';
+import { KafkaClient } from './kafka-client';
+
+/**
+ * Proves the pinned broker works end to end with kafkajs through the
+ * project's own Kafka lib: topic creation, idempotent acks=all produce,
+ * consumption in a group, offsets committed only after the handler.
+ */
+describe('Kafka lib against the real broker', () => {
+  const client = new KafkaClient({ brokers: stackEnv().kafkaBrokers, clientId: 'kafka-int-spec' });
+  const producer = new DurableProducer(client);
+  const topic = uniqueName('test.kafka');
+  const groupId = uniqueName('test-group');
+
+  afterAll(async () => {
+    await producer.close();
+    const admin = await client.connectedAdmin();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await client.close();
+  });
+
+  it('answers a ping', async () => {
+    await expect(client.ping()).resolves.toBeUndefined();
+  });
+
+  it('creates a topic once', async () => {
+    expect(await client.ensureTopics([{ topic, partitions: 3, replicationFactor: 1 }])).toEqual([topic]);
+    expect(await client.ensureTopics([{ topic, partitions: 3, replicationFactor: 1 }])).toEqual([]);
+    const metadata = await (await client.connectedAdmin()).fetchTopicMetadata({ topics: [topic] });
+    expect(metadata.topics[0]?.partitions).toHaveLength(3);
+  });
+
+  it('consumes every acknowledged record in a group and commits what it handled', async () => {
+    const first = Array.from({ length: 300 }, (_, i) => ({ key: `user-${i % 17}`, value: `record-${i}` }));
+    const acks = await producer.send(topic, first);
+    expect(acks.length).toBeGreaterThan(0);
+    expect(acks.every((a) => a.errorCode === 0)).toBe(true);
+
+    // Ledger of every (partition, offset) seen: nothing skipped, nothing twice.
+    const ledger = new Map<string, string>();
+    const handle = (batch: PartitionBatch) => {
+      for (const m of batch.messages) {
+        const key = `${batch.partition}:${m.offset}`;
+        expect(ledger.has(key)).toBe(false);
+        ledger.set(key, m.value?.toString() ?? '');
+      }
+      return Promise.resolve();
+    };
+    const consumer = new BatchConsumer(client, { groupId, topics: [topic], handle });
+    await consumer.start();
+    await expectEventually(() => expect(ledger.size).toBe(300), { timeoutMs: 60_000 });
+    expect(new Set(ledger.values())).toEqual(new Set(first.map((m) => m.value)));
+
+    const admin = await client.connectedAdmin();
+    const high = await admin.fetchTopicOffsets(topic);
+    await expectEventually(async () => {
+      const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const byPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, p.offset]));
+      for (const p of high) expect(byPartition.get(p.partition)).toBe(p.high);
+    });
+    await consumer.stop();
+
+    // A new member of the same group starts from the committed offsets:
+    // it sees only what was produced after.
+    const second = Array.from({ length: 20 }, (_, i) => ({ key: `late-${i}`, value: `late-${i}` }));
+    await producer.send(topic, second);
+    const seenAfterRestart: string[] = [];
+    const restarted = new BatchConsumer(client, {
+      groupId,
+      topics: [topic],
+      handle: (batch) => {
+        for (const m of batch.messages) seenAfterRestart.push(m.value?.toString() ?? '');
+        return Promise.resolve();
+      },
+    });
+    await restarted.start();
+    await expectEventually(() => expect(seenAfterRestart.sort()).toEqual(second.map((m) => m.value).sort()), {
+      timeoutMs: 60_000,
+    });
+    await restarted.stop();
+  });
+
+  it('does not commit a batch whose handler failed: it is delivered again', async () => {
+    const failingTopic = uniqueName('test.kafka.retry');
+    await client.ensureTopics([{ topic: failingTopic, partitions: 1, replicationFactor: 1 }]);
+    await producer.send(failingTopic, [{ value: 'only' }]);
+    let attempts = 0;
+    const consumer = new BatchConsumer(client, {
+      groupId: uniqueName('test-retry'),
+      topics: [failingTopic],
+      handle: () => {
+        attempts += 1;
+        return attempts === 1 ? Promise.reject(new Error('write failed')) : Promise.resolve();
+      },
+    });
+    await consumer.start();
+    await expectEventually(() => expect(attempts).toBeGreaterThanOrEqual(2), { timeoutMs: 60_000 });
+    await consumer.stop();
+    const admin = await client.connectedAdmin();
+    await admin.deleteTopics({ topics: [failingTopic] });
+  });
+});

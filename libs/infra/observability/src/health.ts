@@ -1,0 +1,110 @@
+import { Controller, Get, HttpStatus, Inject, Injectable, Module, Res, type DynamicModule } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { MetricsRegistry } from './metrics';
+
+/** A dependency check: resolves when the dependency answers, rejects otherwise. */
+export type ReadinessCheck = () => Promise<void>;
+
+export interface CheckResult {
+  readonly status: 'up' | 'down';
+  readonly error?: string;
+  readonly ms: number;
+}
+
+/**
+ * Collects the readiness checks of a service. Each client provider registers
+ * its own check at construction, so readiness is exactly "every dependency
+ * of this service answers".
+ */
+@Injectable()
+export class Readiness {
+  private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly gauge: Gauge<'check'>;
+
+  constructor(@Inject(MetricsRegistry) registry: MetricsRegistry) {
+    this.gauge = new Gauge({
+      name: 'readiness_check_up',
+      help: 'Whether a dependency answered its last readiness check (1) or not (0)',
+      labelNames: ['check'],
+      registers: [registry],
+    });
+  }
+
+  register(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  names(): string[] {
+    return [...this.checks.keys()];
+  }
+
+  async evaluate(timeoutMs = 2_000): Promise<{ ready: boolean; checks: Record<string, CheckResult> }> {
+    const entries = await Promise.all(
+      [...this.checks.entries()].map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
+    );
+    const checks: Record<string, CheckResult> = {};
+    for (const [name, result] of entries) {
+      checks[name] = result;
+      this.gauge.set({ check: name }, result.status === 'up' ? 1 : 0);
+    }
+    return { ready: entries.every(([, r]) => r.status === 'up'), checks };
+  }
+}
+
+async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: 'up', ms: Date.now() - started };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error), ms: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(Readiness) private readonly readiness: Readiness) {}
+
+  /** The process is up and its event loop turns. */
+  @Get('live')
+  live(): { status: 'live' } {
+    return { status: 'live' };
+  }
+
+  /** Every dependency of this service answers: 200, else 503 with the failing ones. */
+  @Get('ready')
+  async ready(@Res() reply: ReplyLike): Promise<void> {
+    const result = await this.readiness.evaluate();
+    reply
+      .status(result.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .header('Cache-Control', 'no-store')
+      .send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
+  }
+}
+
+@Module({})
+export class HealthModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: HealthModule,
+      global: true,
+      controllers: [HealthController],
+      providers: [Readiness],
+      exports: [Readiness],
+    };
+  }
+}

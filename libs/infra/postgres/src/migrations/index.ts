@@ -1,0 +1,7 @@
+// Numbered TypeORM migrations of the registry, in order. The file prefix is
+// the number; the class name ends with a timestamp-like number TypeORM
+// orders by. `npm run migrate` applies the pending ones.
+import { RegistrySchema1700000000001 } from './0001-registry-schema';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [RegistrySchema1700000000001];

@@ -1,0 +1,3 @@
+export * from './expect-eventually';
+export * from './stack-env';
+export * from './test-database';
