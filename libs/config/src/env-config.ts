@@ -147,7 +147,8 @@ export function loadConfig<S extends ConfigSpec>(
       result[variable] = parsed.value;
     } else {
       const shown = parser.secret || raw === undefined || raw.trim() === '' ? '' : ` (got "${raw.slice(0, 80)}")`;
-      problems.push({ variable, reason: `${parsed.reason}: expected ${parser.expected}${shown}` });
+      const reason = parsed.reason === 'is required' ? `is required: expected ${parser.expected}` : parsed.reason;
+      problems.push({ variable, reason: `${reason}${shown}` });
     }
   }
   if (problems.length > 0) throw new ConfigError(service, problems);

@@ -2,3 +2,4 @@ export * from './sql-literal';
 export * from './clickhouse-client';
 export * from './migration-runner';
 export * from './clickhouse.module';
+export * from './migrations-dir';

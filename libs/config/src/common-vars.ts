@@ -1,0 +1,22 @@
+import { env } from './env-config';
+
+/** Variables every service reads, with the same names and defaults. */
+export const HTTP_VARS = {
+  HOST: env.string({ default: '0.0.0.0', pattern: /^[A-Za-z0-9.:-]+$/, expected: 'a host name or address' }),
+  LOG_LEVEL: env.oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
+};
+
+export const KAFKA_VARS = {
+  KAFKA_BROKERS: env.hostPorts({ default: ['127.0.0.1:9092'] }),
+  /** The normalized activity topic (one name across producer and consumers). */
+  ACTIVITY_TOPIC: env.string({ default: 'sferum.activity.v1', pattern: /^[A-Za-z0-9._-]{1,249}$/, expected: 'a Kafka topic name' }),
+};
+
+export const CLICKHOUSE_VARS = {
+  CLICKHOUSE_URL: env.url({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8123' }),
+  CLICKHOUSE_DATABASE: env.string({ default: 'sferum', pattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, expected: 'a database name' }),
+};
+
+export const POSTGRES_VARS = {
+  DATABASE_URL: env.url({ protocols: ['postgres:', 'postgresql:'], default: 'postgres://postgres@127.0.0.1:5432/sferum' }),
+};

@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClickHouseModule } from '@sferum/infra-clickhouse';
+import { HealthModule, MetricsModule } from '@sferum/infra-observability';
+import { PostgresModule } from '@sferum/infra-postgres';
+import { type KpiConfig } from './kpi.config';
+
+@Module({})
+export class KpiModule {
+  static forRoot(config: KpiConfig): DynamicModule {
+    return {
+      module: KpiModule,
+      imports: [
+        MetricsModule.forRoot('kpi'),
+        HealthModule.forRoot(),
+        ClickHouseModule.forRoot({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE }),
+        PostgresModule.forRoot({ url: config.DATABASE_URL }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import { createServiceApp, listen, runService } from '@sferum/infra-http';
+import { loadKpiConfig } from './kpi.config';
+import { KpiModule } from './kpi.module';
+
+runService(async () => {
+  const config = loadKpiConfig();
+  const settings = { service: 'kpi', host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL };
+  const app = await createServiceApp(KpiModule.forRoot(config), settings);
+  await listen(app, settings);
+});
