@@ -60,12 +60,16 @@ describe('process lifecycle', () => {
   it.each(Object.keys(SPARE_PORTS) as ServiceName[])('%s shuts down cleanly on SIGTERM', async (name) => {
     const port = SPARE_PORTS[name];
     const child = startService(name, { PORT: String(port), HOST: '127.0.0.1' });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = exitOf(child, 60_000);
     await expectEventually(async () => expect(await httpStatus(`http://127.0.0.1:${port}/health/ready`)).toBe(200), {
       timeoutMs: 30_000,
     });
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stdout).toContain('SIGTERM: stopping');
+    expect(stdout).toContain('"message":"stopped"');
     expect(await httpStatus(`http://127.0.0.1:${port}/health/live`)).toBe(0);
   });
 

@@ -16,7 +16,7 @@ export interface HttpSettings {
 
 /**
  * Creates a service's Nest application on Fastify: JSON logs, body limit,
- * shutdown hooks (SIGTERM/SIGINT close clients in order). Not listening yet.
+ * SIGTERM/SIGINT close the app (clients in order) and exit 0. Not listening yet.
  */
 export async function createServiceApp(module: Type | DynamicModule, settings: HttpSettings): Promise<NestFastifyApplication> {
   const logger = createLogger(settings.service, settings.logLevel);
@@ -25,8 +25,42 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
     new FastifyAdapter({ bodyLimit: settings.bodyLimitBytes ?? 1024 * 1024, trustProxy: true }),
     { logger, bufferLogs: true, abortOnError: false },
   );
-  app.enableShutdownHooks();
+  // app.close() runs the lifecycle hooks (onApplicationShutdown closes the
+  // clients). Signals are handled here, not by Nest's enableShutdownHooks,
+  // which re-raises the signal: the exit status then tells a clean stop
+  // (0) from a kill.
+  handleStopSignals(app, settings.service);
   return app;
+}
+
+/** How long a stop may take before the process gives up and exits 1. */
+const STOP_TIMEOUT_MS = 25_000;
+
+function handleStopSignals(app: INestApplication, service: string): void {
+  const logger = new Logger(service);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: stopping`);
+    const timer = setTimeout(() => {
+      logger.error(`did not stop within ${STOP_TIMEOUT_MS} ms; exiting`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    timer.unref();
+    app.close().then(
+      () => {
+        logger.log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 export async function listen(app: INestApplication, settings: HttpSettings): Promise<void> {
