@@ -82,3 +82,15 @@ stop_process() {
 
 # The dev credentials `npm run up` writes (source key, admin token).
 DEV_ENV="$STACK_DIR/dev.env"
+
+# ensure_node: Node.js 20.11+ and the npm packages of package-lock.json.
+ensure_node() {
+  have node || die "missing: Node.js 20 or newer (https://nodejs.org, or Debian: apt-get install nodejs npm)"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js $(node -v) is too old: 20 or newer is needed"
+  if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "installing npm packages (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+  fi
+}

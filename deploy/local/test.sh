@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source=deploy/local/services.sh
 source "$ROOT/deploy/local/services.sh"
 cd "$ROOT"
+ensure_node
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 source "$ROOT/deploy/local/services.sh"
 
 cd "$ROOT"
-[ -d node_modules ] || { say "installing npm packages"; npm ci --no-audit --no-fund; }
+ensure_node
 bash "$ROOT/deploy/local/stack.sh" up
 ensure_dev_env
 load_service_env

@@ -1,3 +1,4 @@
 export * from './expect-eventually';
 export * from './stack-env';
 export * from './test-database';
+export * from './compose-file';

@@ -1,0 +1,27 @@
+import { composeService } from '@sferum/testing';
+import { INGEST_VARS, loadIngestConfig } from './ingest.config';
+
+const KEY = 'k'.repeat(64);
+
+describe('ingest config', () => {
+  it('has working defaults for the local stack; only the pseudonym key is required', () => {
+    const config = loadIngestConfig({ PSEUDONYM_KEY: KEY });
+    expect(config.PORT).toBe(3001);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.ACTIVITY_TOPIC).toBe('sferum.activity.v1');
+    expect(() => loadIngestConfig({})).toThrow(/PSEUDONYM_KEY is required/);
+  });
+
+  it('docker-compose sets only variables the service reads, and the same port', () => {
+    const service = composeService('ingest');
+    const names = Object.keys(service.environment ?? {});
+    expect(names.filter((name) => !(name in INGEST_VARS))).toEqual([]);
+    expect(service.environment?.['PORT']).toBe(3001);
+    expect(service.ports).toEqual(['127.0.0.1:3001:3001']);
+    expect(() => loadIngestConfig({ ...stringify(service.environment), PSEUDONYM_KEY: KEY })).not.toThrow();
+  });
+});
+
+function stringify(env: Record<string, string | number> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+}

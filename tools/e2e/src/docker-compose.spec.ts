@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { composeService, REPO_ROOT } from '@sferum/testing';
+
+/** docker-compose.yml cannot run on machines without Docker: keep it in step with the native stack. */
+describe('docker-compose.yml matches the native stack', () => {
+  it('runs the same Kafka version as deploy/kafka/pom.xml', () => {
+    const pom = readFileSync(join(REPO_ROOT, 'deploy/kafka/pom.xml'), 'utf8');
+    const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
+    expect(version).toBeDefined();
+    expect(composeService('kafka').image).toBe(`apache/kafka:${version}`);
+  });
+
+  it('publishes the native ports', () => {
+    expect(composeService('kafka').ports).toEqual(['127.0.0.1:9092:9092']);
+    expect(composeService('clickhouse').ports).toEqual(['127.0.0.1:8123:8123']);
+    expect(composeService('postgres').ports).toEqual(['127.0.0.1:5432:5432']);
+  });
+
+  it('runs migrations before the services, with the image entrypoint commands', () => {
+    expect(composeService('migrate').command).toEqual(['migrate']);
+    for (const name of ['ingest', 'aggregator', 'kpi']) expect(composeService(name).command).toEqual([name]);
+    const entrypoint = readFileSync(join(REPO_ROOT, 'deploy/docker/entrypoint.sh'), 'utf8');
+    expect(entrypoint).toContain('ingest|aggregator|kpi)');
+    expect(entrypoint).toContain('dist/tools/cli/src/migrate.js');
+  });
+});
