@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { FEDERAL_SUBJECTS, FEDERAL_THRESHOLDS_2023, parsePercentPpm } from '@sferum/domain';
 import { createTestDatabase } from '@sferum/testing';
 import { type DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
@@ -46,8 +47,27 @@ describe('TypeORM migrations against the real PostgreSQL', () => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
+  it('seeds the 89 federal subjects and the federal bands of 2023', async () => {
+    const regions: { code: string; name: string; time_zone: string }[] = await ds.query(
+      'SELECT code, name, time_zone FROM region ORDER BY code',
+    );
+    expect(regions.map((r) => ({ code: r.code, name: r.name, timeZone: r.time_zone }))).toEqual(
+      [...FEDERAL_SUBJECTS].sort((a, b) => a.code.localeCompare(b.code)),
+    );
+    const thresholds: { kpi: string; lower_edge: string; upper_edge: string; effective_from: string }[] = await ds.query(
+      `SELECT kpi, lower_edge, upper_edge, to_char(effective_from, 'YYYY-MM-DD') AS effective_from FROM threshold ORDER BY kpi`,
+    );
+    expect(thresholds).toHaveLength(FEDERAL_THRESHOLDS_2023.length);
+    for (const seed of FEDERAL_THRESHOLDS_2023) {
+      const row = thresholds.find((t) => t.kpi === seed.kpi);
+      expect(row?.effective_from).toBe(seed.effectiveFrom);
+      // numeric(7,4) comes back as "0.5000": the same exact value as the domain's edges
+      expect(parsePercentPpm(row!.lower_edge)).toBe(parsePercentPpm(seed.lower));
+      expect(parsePercentPpm(row!.upper_edge)).toBe(parsePercentPpm(seed.upper));
+    }
+  });
+
   it('enforces the registry constraints in the database', async () => {
-    await ds.query(`INSERT INTO region (code, name, time_zone) VALUES ('99', 'Test', 'UTC') ON CONFLICT DO NOTHING`);
     await expect(ds.query(`INSERT INTO region (code, name, time_zone) VALUES ('5', 'Bad', 'UTC')`)).rejects.toThrow(
       /region_code_format/,
     );

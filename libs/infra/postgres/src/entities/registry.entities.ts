@@ -29,6 +29,9 @@ export class MunicipalityEntity {
 
   @Column({ name: 'name', type: 'text' })
   name!: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
 }
 
 @Entity({ name: 'organization' })

@@ -2,6 +2,7 @@
 // the number; the class name ends with a timestamp-like number TypeORM
 // orders by. `npm run migrate` applies the pending ones.
 import { RegistrySchema1700000000001 } from './0001-registry-schema';
+import { ReferenceData1700000000002 } from './0002-reference-data';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [RegistrySchema1700000000001];
+export const MIGRATIONS: Function[] = [RegistrySchema1700000000001, ReferenceData1700000000002];
