@@ -17,15 +17,17 @@ say "building"
 npm run -s build
 say "migrating"
 node dist/tools/cli/src/migrate.js
+node dist/tools/cli/src/sources.js dev-credentials --env-file "$DEV_ENV"
+load_service_env
 start_services
 
 cat <<INFO
 
   Sferum KPI pipeline is up.
-    ingest      http://127.0.0.1:${SERVICE_PORT[ingest]}      POST /v1/events, /metrics, /health/ready
+    ingest      http://127.0.0.1:${SERVICE_PORT[ingest]}      /metrics, /health/ready
     aggregator  http://127.0.0.1:${SERVICE_PORT[aggregator]}      /metrics, /health/ready
-    kpi         http://127.0.0.1:${SERVICE_PORT[kpi]}      /metrics, /health/ready
-  Credentials and keys of this machine: $DEV_ENV
+    kpi         http://127.0.0.1:${SERVICE_PORT[kpi]}      /v1/registry/..., /metrics, /health/ready
+  Keys of this machine (demo source DEMO_SOURCE_KEY, ADMIN_KEY): $DEV_ENV
   Logs: $LOG_DIR      Stop everything: npm run down
 
 INFO

@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClickHouseModule } from '@sferum/infra-clickhouse';
+import { AuthModule } from '@sferum/infra-http';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
 import { type KpiConfig } from './kpi.config';
+import { RegistryController } from './registry/registry.controller';
 
 @Module({})
 export class KpiModule {
@@ -14,7 +16,9 @@ export class KpiModule {
         HealthModule.forRoot(),
         ClickHouseModule.forRoot({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE }),
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
+        AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
       ],
+      controllers: [RegistryController],
     };
   }
 }

@@ -4,7 +4,13 @@ import { KpiModule } from './kpi.module';
 
 runService(async () => {
   const config = loadKpiConfig();
-  const settings = { service: 'kpi', host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL };
+  const settings = {
+    service: 'kpi',
+    host: config.HOST,
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+    textBodies: [{ contentType: 'text/csv', limitBytes: config.REGISTRY_IMPORT_MAX_BYTES }],
+  };
   const app = await createServiceApp(KpiModule.forRoot(config), settings);
   await listen(app, settings);
 });

@@ -2,18 +2,25 @@ import { ConfigError } from '@sferum/config';
 
 /**
  * Runs a command-line tool: a configuration error prints the list of bad
- * variables (exit 78); any other error prints its message (exit 1).
+ * variables (exit 78); any other error prints its message (exit 1). The
+ * process exits only after stdout and stderr are flushed: an exit while a
+ * pipe still holds output would cut it off.
  */
 export function runCli(main: () => Promise<void>): void {
   main().then(
-    () => process.exit(0),
+    () => exitAfterFlush(0),
     (error: unknown) => {
       if (error instanceof ConfigError) {
         console.error(error.message);
-        process.exit(78);
+        exitAfterFlush(78);
+        return;
       }
       console.error(error instanceof Error ? `error: ${error.message}` : error);
-      process.exit(1);
+      exitAfterFlush(1);
     },
   );
+}
+
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@sferum/config';
 import { createLogger, type LogLevelName } from '@sferum/infra-observability';
+import { ProblemFilter } from './problem.filter';
 
 export interface HttpSettings {
   readonly service: string;
@@ -12,6 +13,8 @@ export interface HttpSettings {
   readonly logLevel: LogLevelName;
   /** Largest request body accepted, bytes. */
   readonly bodyLimitBytes?: number;
+  /** Content types read as a plain string body (for example text/csv), with their own size limit. */
+  readonly textBodies?: readonly { readonly contentType: string; readonly limitBytes: number }[];
 }
 
 /**
@@ -25,6 +28,13 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
     new FastifyAdapter({ bodyLimit: settings.bodyLimitBytes ?? 1024 * 1024, trustProxy: true }),
     { logger, bufferLogs: true, abortOnError: false },
   );
+  const fastify = app.getHttpAdapter().getInstance();
+  for (const text of settings.textBodies ?? []) {
+    fastify.addContentTypeParser(text.contentType, { parseAs: 'string', bodyLimit: text.limitBytes }, (_request, body, done) => {
+      done(null, body);
+    });
+  }
+  app.useGlobalFilters(new ProblemFilter());
   // app.close() runs the lifecycle hooks (onApplicationShutdown closes the
   // clients). Signals are handled here, not by Nest's enableShutdownHooks,
   // which re-raises the signal: the exit status then tells a clean stop

@@ -1,1 +1,3 @@
 export * from './bootstrap-service';
+export * from './problem.filter';
+export * from './api-key.guard';

@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { ORG_CATEGORIES } from '@sferum/contracts';
+import { CsvSyntaxError, formatCsvLine, parseCsv } from './csv';
+import { formatOrganizationCsv, ORGANIZATION_CSV_COLUMNS, validateOrganizationCsv, type OrganizationRecord } from './organization-csv';
+
+const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
+const context = { knownRegions: new Set(['54', '42']) };
+const file = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+
+describe('parseCsv', () => {
+  it('reads quoted fields, doubled quotes, CRLF, a BOM, and line numbers', () => {
+    const text = '\ufeffa,b\r\n"x, y","say ""hi"""\r\n"multi\nline",z\n\nlast,row';
+    expect(parseCsv(text)).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['x, y', 'say "hi"'] },
+      { line: 3, fields: ['multi\nline', 'z'] },
+      { line: 6, fields: ['last', 'row'] },
+    ]);
+  });
+
+  it('keeps empty fields', () => {
+    expect(parseCsv('a,,c,\n')).toEqual([{ line: 1, fields: ['a', '', 'c', ''] }]);
+  });
+
+  it.each([
+    ['"open', 'a quoted field is not closed'],
+    ['"a"b,c', 'text after a closing quote'],
+    ['a"b,c', 'a quote inside an unquoted field'],
+  ])('rejects %j', (text, reason) => {
+    expect(() => parseCsv(text)).toThrow(CsvSyntaxError);
+    expect(() => parseCsv(text)).toThrow(reason);
+  });
+
+  it('reads back whatever it writes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string(), { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 20 }), (rows) => {
+        const text = rows.map((r) => formatCsvLine(r)).join('');
+        const parsed = parseCsv(text).map((r) => r.fields);
+        // A record that is one empty field is an empty line: skipped by design.
+        expect(parsed).toEqual(rows.filter((r) => !(r.length === 1 && r[0] === '')));
+      }),
+    );
+  });
+});
+
+describe('validateOrganizationCsv', () => {
+  it('accepts a good file', () => {
+    const result = validateOrganizationCsv(
+      file(
+        'sch-1,"Школа № 1, Новосибирск",general,nsk-city,г. Новосибирск,54,120',
+        'col-7,Колледж,spo,nsk-city,г. Новосибирск,54,',
+        'kem-3,Школа,general,kem-1,Кемерово,42,0',
+      ),
+      context,
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.records).toEqual([
+      { orgId: 'sch-1', orgName: 'Школа № 1, Новосибирск', category: 'general', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: 120 },
+      { orgId: 'col-7', orgName: 'Колледж', category: 'spo', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: null },
+      { orgId: 'kem-3', orgName: 'Школа', category: 'general', municipalityId: 'kem-1', municipalityName: 'Кемерово', regionCode: '42', teacherHeadcount: 0 },
+    ]);
+  });
+
+  it('names every bad row with its line, column and reason, and applies nothing', () => {
+    const result = validateOrganizationCsv(
+      file(
+        'ok-1,Школа,general,m1,М1,54,10',
+        'bad-cat,Школа,university,m1,М1,54,10',
+        'bad-region,Школа,general,m1,М1,99,10',
+        'bad-count,Школа,general,m1,М1,54,-5',
+        'ok-1,Школа,general,m1,М1,54,10',
+        'bad id!,Школа,general,m1,М1,54,10',
+        'short,row',
+        'bad-mun,Школа,general,m1,Другое имя,54,10',
+        'frac,Школа,general,m1,М1,54,1.5',
+        'noname,,general,m1,М1,54,',
+      ),
+      context,
+    );
+    expect(result.records).toEqual([]);
+    expect(result.problems).toEqual([
+      { line: 3, column: 'category', reason: expect.stringContaining('unknown category "university"') },
+      { line: 4, column: 'region_code', reason: 'unknown region code "99"' },
+      { line: 5, column: 'teacher_headcount', reason: 'must not be negative (got -5)' },
+      { line: 6, column: 'org_id', reason: 'duplicate org_id "ok-1", first on line 2' },
+      { line: 7, column: 'org_id', reason: expect.stringContaining('must be 1 to 128 characters') },
+      { line: 8, column: null, reason: 'expected 7 fields, found 2' },
+      { line: 9, column: 'municipality_name', reason: expect.stringContaining('municipality "m1" is "М1" in region 54 on line 2') },
+      { line: 10, column: 'teacher_headcount', reason: 'must be a whole number or empty (got "1.5")' },
+      { line: 11, column: 'org_name', reason: 'must not be empty' },
+    ]);
+  });
+
+  it('rejects a wrong header, an empty file and broken quoting with the line', () => {
+    expect(validateOrganizationCsv('id,name\n', context).problems).toEqual([
+      { line: 1, column: null, reason: `the header must be exactly: ${HEADER}` },
+    ]);
+    expect(validateOrganizationCsv('', context).problems[0]?.reason).toContain('empty');
+    expect(validateOrganizationCsv(file('a,"broken,general,m,M,54,1'), context).problems).toEqual([
+      { line: 2, column: null, reason: 'a quoted field is not closed' },
+    ]);
+  });
+
+  it('reports progress', () => {
+    const rows = Array.from({ length: 12_000 }, (_, i) => `o${i},Школа,general,m1,М1,54,1`);
+    const seen: number[] = [];
+    validateOrganizationCsv(file(...rows), context, (done) => seen.push(done));
+    expect(seen).toEqual([5000, 10000, 12000]);
+  });
+});
+
+describe('formatOrganizationCsv', () => {
+  const record = fc.record<OrganizationRecord>({
+    orgId: fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/),
+    orgName: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0),
+    category: fc.constantFrom(...ORG_CATEGORIES),
+    municipalityId: fc.constantFrom('m1', 'm2'),
+    municipalityName: fc.constant('М'),
+    regionCode: fc.constant('54'),
+    teacherHeadcount: fc.option(fc.nat(100_000), { nil: null }),
+  });
+
+  it('export -> import -> export gives the same bytes', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(record, { selector: (r) => r.orgId, maxLength: 30 }), (records) => {
+        const exported = formatOrganizationCsv(records);
+        const imported = validateOrganizationCsv(exported, context);
+        expect(imported.problems).toEqual([]);
+        expect(formatOrganizationCsv(imported.records)).toBe(exported);
+      }),
+    );
+  });
+
+  it('orders rows by org_id', () => {
+    const csv = formatOrganizationCsv([
+      { orgId: 'b', orgName: 'B', category: 'general', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: null },
+      { orgId: 'a', orgName: 'A, "quoted"', category: 'spo', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: 3 },
+    ]);
+    expect(csv).toBe(`${HEADER}\na,"A, ""quoted""",spo,m,M,54,3\nb,B,general,m,M,54,\n`);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The organization registry's CSV format (import and export):
+ *
+ *   org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount
+ *
+ * UTF-8, header row first, one organization a row, LF line ends on export,
+ * rows ordered by org_id (byte order) on export. teacher_headcount may be
+ * empty (unknown). Export followed by import changes nothing, and export
+ * after import gives the same bytes.
+ */
+import { ORG_CATEGORIES, type OrgCategory } from '@sferum/contracts';
+import { CsvSyntaxError, formatCsvLine, parseCsv } from './csv';
+
+export const ORGANIZATION_CSV_COLUMNS = [
+  'org_id',
+  'org_name',
+  'category',
+  'municipality_id',
+  'municipality_name',
+  'region_code',
+  'teacher_headcount',
+] as const;
+export type OrganizationCsvColumn = (typeof ORGANIZATION_CSV_COLUMNS)[number];
+
+export interface OrganizationRecord {
+  readonly orgId: string;
+  readonly orgName: string;
+  readonly category: OrgCategory;
+  readonly municipalityId: string;
+  readonly municipalityName: string;
+  readonly regionCode: string;
+  readonly teacherHeadcount: number | null;
+}
+
+export interface CsvProblem {
+  /** 1-based line of the file. */
+  readonly line: number;
+  /** The column at fault; null when the whole row or file is. */
+  readonly column: OrganizationCsvColumn | null;
+  readonly reason: string;
+}
+
+export interface ValidatedOrganizations {
+  readonly records: OrganizationRecord[];
+  readonly problems: CsvProblem[];
+}
+
+/** Identifiers shared with the event contract: 1..128 of [A-Za-z0-9._:-]. */
+export const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
+const HEADCOUNT = /^\d{1,8}$/;
+const MAX_NAME = 500;
+
+export interface ValidationContext {
+  /** Region codes of the registry. */
+  readonly knownRegions: ReadonlySet<string>;
+}
+
+/**
+ * Parses and validates a whole file. Every bad row is reported with its line,
+ * column and a reason a person can act on; records are returned only for a
+ * file without problems being applied as a whole.
+ */
+export function validateOrganizationCsv(text: string, context: ValidationContext, onProgress?: (done: number, total: number) => void): ValidatedOrganizations {
+  let rows;
+  try {
+    rows = parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) {
+      return { records: [], problems: [{ line: error.line, column: null, reason: error.message.replace(/^line \d+: /, '') }] };
+    }
+    throw error;
+  }
+  const problems: CsvProblem[] = [];
+  const header = rows[0];
+  if (header === undefined) {
+    return { records: [], problems: [{ line: 1, column: null, reason: 'the file is empty: expected a header row' }] };
+  }
+  const expectedHeader = ORGANIZATION_CSV_COLUMNS.join(',');
+  if (header.fields.map((f) => f.trim()).join(',') !== expectedHeader) {
+    return {
+      records: [],
+      problems: [{ line: header.line, column: null, reason: `the header must be exactly: ${expectedHeader}` }],
+    };
+  }
+
+  const records: OrganizationRecord[] = [];
+  const firstLineOfOrg = new Map<string, number>();
+  const municipalities = new Map<string, { name: string; regionCode: string; line: number }>();
+  const total = rows.length - 1;
+
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (onProgress !== undefined && r % 5000 === 0) onProgress(r, total);
+    const problem = (column: OrganizationCsvColumn | null, reason: string) => problems.push({ line: row.line, column, reason });
+    if (row.fields.length !== ORGANIZATION_CSV_COLUMNS.length) {
+      problem(null, `expected ${ORGANIZATION_CSV_COLUMNS.length} fields, found ${row.fields.length}`);
+      continue;
+    }
+    const [orgId, orgName, category, municipalityId, municipalityName, regionCode, headcount] = row.fields.map((f) => f.trim()) as [
+      string, string, string, string, string, string, string,
+    ];
+    const before = problems.length;
+
+    if (!IDENTIFIER.test(orgId)) problem('org_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
+    else {
+      const first = firstLineOfOrg.get(orgId);
+      if (first !== undefined) problem('org_id', `duplicate org_id "${orgId}", first on line ${first}`);
+      else firstLineOfOrg.set(orgId, row.line);
+    }
+    if (orgName.length === 0) problem('org_name', 'must not be empty');
+    else if (orgName.length > MAX_NAME) problem('org_name', `must be at most ${MAX_NAME} characters`);
+    if (!(ORG_CATEGORIES as readonly string[]).includes(category)) {
+      problem('category', `unknown category "${category}": expected one of ${ORG_CATEGORIES.join(', ')}`);
+    }
+    if (!IDENTIFIER.test(municipalityId)) problem('municipality_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
+    if (municipalityName.length === 0) problem('municipality_name', 'must not be empty');
+    else if (municipalityName.length > MAX_NAME) problem('municipality_name', `must be at most ${MAX_NAME} characters`);
+    const regionKnown = /^\d{2}$/.test(regionCode) && context.knownRegions.has(regionCode);
+    if (!/^\d{2}$/.test(regionCode)) problem('region_code', `must be two digits, for example 54 (got "${regionCode}")`);
+    else if (!regionKnown) problem('region_code', `unknown region code "${regionCode}"`);
+    let teacherHeadcount: number | null = null;
+    if (headcount !== '') {
+      if (headcount.startsWith('-')) problem('teacher_headcount', `must not be negative (got ${headcount})`);
+      else if (!HEADCOUNT.test(headcount)) problem('teacher_headcount', `must be a whole number or empty (got "${headcount}")`);
+      else teacherHeadcount = Number(headcount);
+    }
+    if (regionKnown && IDENTIFIER.test(municipalityId) && municipalityName.length > 0) {
+      const seen = municipalities.get(municipalityId);
+      if (seen === undefined) municipalities.set(municipalityId, { name: municipalityName, regionCode, line: row.line });
+      else if (seen.name !== municipalityName || seen.regionCode !== regionCode) {
+        problem(
+          'municipality_name',
+          `municipality "${municipalityId}" is "${seen.name}" in region ${seen.regionCode} on line ${seen.line}, but "${municipalityName}" in region ${regionCode} here`,
+        );
+      }
+    }
+    if (problems.length === before) {
+      records.push({
+        orgId,
+        orgName,
+        category: category as OrgCategory,
+        municipalityId,
+        municipalityName,
+        regionCode,
+        teacherHeadcount,
+      });
+    }
+  }
+  onProgress?.(total, total);
+  return { records: problems.length === 0 ? records : [], problems };
+}
+
+/** The export: header, then rows ordered by org_id (byte order). */
+export function formatOrganizationCsv(records: readonly OrganizationRecord[]): string {
+  const sorted = [...records].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
+  let out = formatCsvLine(ORGANIZATION_CSV_COLUMNS);
+  for (const r of sorted) {
+    out += formatCsvLine([
+      r.orgId,
+      r.orgName,
+      r.category,
+      r.municipalityId,
+      r.municipalityName,
+      r.regionCode,
+      r.teacherHeadcount === null ? '' : String(r.teacherHeadcount),
+    ]);
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+
+/** RFC 9457 problem details: what every error of the APIs looks like. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly [extension: string]: unknown;
+}
+
+/** An HTTP error whose body is a problem document, with optional extensions. */
+export class ProblemException extends HttpException {
+  constructor(status: number, detail: string, extensions: Record<string, unknown> = {}, readonly headers: Record<string, string> = {}) {
+    super({ detail, ...extensions }, status);
+  }
+}
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<ReplyLike>();
+    let status = HttpStatus.INTERNAL_SERVER_ERROR;
+    let body: Record<string, unknown> = {};
+    let headers: Record<string, string> = {};
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const response = exception.getResponse();
+      if (exception instanceof ProblemException) {
+        body = response as Record<string, unknown>;
+        headers = exception.headers;
+      } else if (typeof response === 'string') {
+        body = { detail: response };
+      } else {
+        const message = (response as { message?: unknown }).message;
+        body = {
+          detail: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message,
+        };
+      }
+    } else if (isFastifyError(exception)) {
+      // Errors raised by Fastify before a handler ran: body too large, bad JSON, unknown type.
+      status = exception.statusCode;
+      body = { detail: exception.message };
+    } else {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      body = { detail: 'an unexpected error; it has been logged' };
+    }
+    const problem: Problem = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, ...body };
+    let chain = reply.status(status).header('Content-Type', 'application/problem+json; charset=utf-8');
+    for (const [name, value] of Object.entries(headers)) chain = chain.header(name, value);
+    chain.send(JSON.stringify(problem));
+  }
+}
+
+function isFastifyError(error: unknown): error is { statusCode: number; message: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { statusCode?: unknown }).statusCode === 'number' &&
+    (error as { statusCode: number }).statusCode >= 400 &&
+    (error as { statusCode: number }).statusCode < 500 &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    String((error as { code: string }).code).startsWith('FST_')
+  );
+}

@@ -1,0 +1,200 @@
+import { type OrganizationRecord } from '@sferum/domain';
+import { type OrgCategory } from '@sferum/contracts';
+import { type DataSource, type EntityManager } from 'typeorm';
+
+export interface ImportCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportReport {
+  readonly rows: number;
+  readonly municipalities: ImportCounts;
+  readonly organizations: ImportCounts;
+}
+
+const CHUNK = 5_000;
+
+/**
+ * Upserts organizations (and their municipalities) in one transaction: the
+ * whole file applies or nothing does. Rows whose values do not change are
+ * not written, so a re-import reports them as unchanged and keeps their
+ * updated_at. Organizations absent from the file are kept.
+ */
+export async function importOrganizations(
+  dataSource: DataSource,
+  records: readonly OrganizationRecord[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<ImportReport> {
+  return dataSource.transaction(async (manager) => {
+    const municipalities = new Map<string, { name: string; regionCode: string }>();
+    for (const r of records) municipalities.set(r.municipalityId, { name: r.municipalityName, regionCode: r.regionCode });
+    const municipalityCounts = await upsertMunicipalities(manager, municipalities);
+
+    const organizations: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    for (let start = 0; start < records.length; start += CHUNK) {
+      const chunk = records.slice(start, start + CHUNK);
+      const written: { inserted: boolean }[] = await manager.query(
+        `INSERT INTO organization (id, name, category, municipality_id, teacher_headcount)
+         SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::varchar[], $5::int[])
+         ON CONFLICT (id) DO UPDATE SET
+           name = EXCLUDED.name, category = EXCLUDED.category, municipality_id = EXCLUDED.municipality_id,
+           teacher_headcount = EXCLUDED.teacher_headcount, updated_at = now()
+         WHERE (organization.name, organization.category, organization.municipality_id, organization.teacher_headcount)
+               IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.municipality_id, EXCLUDED.teacher_headcount)
+         RETURNING (xmax = 0) AS inserted`,
+        [
+          chunk.map((r) => r.orgId),
+          chunk.map((r) => r.orgName),
+          chunk.map((r) => r.category),
+          chunk.map((r) => r.municipalityId),
+          chunk.map((r) => r.teacherHeadcount),
+        ],
+      );
+      count(organizations, written, chunk.length);
+      onProgress?.(Math.min(start + CHUNK, records.length), records.length);
+    }
+    return { rows: records.length, municipalities: municipalityCounts, organizations };
+  });
+}
+
+async function upsertMunicipalities(
+  manager: EntityManager,
+  municipalities: Map<string, { name: string; regionCode: string }>,
+): Promise<ImportCounts> {
+  const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const entries = [...municipalities.entries()];
+  for (let start = 0; start < entries.length; start += CHUNK) {
+    const chunk = entries.slice(start, start + CHUNK);
+    const written: { inserted: boolean }[] = await manager.query(
+      `INSERT INTO municipality (id, name, region_code)
+       SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[])
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, region_code = EXCLUDED.region_code, updated_at = now()
+       WHERE (municipality.name, municipality.region_code) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.region_code)
+       RETURNING (xmax = 0) AS inserted`,
+      [chunk.map(([id]) => id), chunk.map(([, m]) => m.name), chunk.map(([, m]) => m.regionCode)],
+    );
+    count(counts, written, chunk.length);
+  }
+  return counts;
+}
+
+function count(counts: ImportCounts, written: { inserted: boolean }[], total: number): void {
+  const inserted = written.filter((w) => w.inserted).length;
+  counts.inserted += inserted;
+  counts.updated += written.length - inserted;
+  counts.unchanged += total - written.length;
+}
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  category: string;
+  municipality_id: string;
+  municipality_name: string;
+  region_code: string;
+  teacher_headcount: number | null;
+}
+
+const toRecord = (row: OrganizationRow): OrganizationRecord => ({
+  orgId: row.id,
+  orgName: row.name,
+  category: row.category as OrgCategory,
+  municipalityId: row.municipality_id,
+  municipalityName: row.municipality_name,
+  regionCode: row.region_code,
+  teacherHeadcount: row.teacher_headcount,
+});
+
+/** Every organization (of one region, when given), in the CSV's order. */
+export async function exportOrganizations(dataSource: DataSource, regionCode?: string): Promise<OrganizationRecord[]> {
+  const rows: OrganizationRow[] = await dataSource.query(
+    `SELECT o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code, o.teacher_headcount
+     FROM organization o JOIN municipality m ON m.id = o.municipality_id
+     WHERE ($1::varchar IS NULL OR m.region_code = $1)
+     ORDER BY o.id COLLATE "C"`,
+    [regionCode ?? null],
+  );
+  return rows.map(toRecord);
+}
+
+export interface OrganizationFilter {
+  readonly regionCode?: string;
+  readonly municipalityId?: string;
+  readonly category?: OrgCategory;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface OrganizationView extends OrganizationRecord {
+  readonly connected: boolean;
+  readonly onboardingStage: number | null;
+}
+
+const VIEW_SELECT = `SELECT o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code,
+         o.teacher_headcount, o.connected, o.onboarding_stage
+  FROM organization o JOIN municipality m ON m.id = o.municipality_id`;
+
+type ViewRow = OrganizationRow & { connected: boolean; onboarding_stage: number | null };
+
+const toView = (r: ViewRow): OrganizationView => ({ ...toRecord(r), connected: r.connected, onboardingStage: r.onboarding_stage });
+
+export async function findOrganizations(
+  dataSource: DataSource,
+  filter: OrganizationFilter,
+): Promise<{ total: number; items: OrganizationView[] }> {
+  const params = [filter.regionCode ?? null, filter.municipalityId ?? null, filter.category ?? null];
+  const where = `($1::varchar IS NULL OR m.region_code = $1) AND ($2::varchar IS NULL OR o.municipality_id = $2)
+                 AND ($3::varchar IS NULL OR o.category = $3)`;
+  const [{ total }] = await dataSource.query<[{ total: number }]>(
+    `SELECT count(*)::int AS total FROM organization o JOIN municipality m ON m.id = o.municipality_id WHERE ${where}`,
+    params,
+  );
+  const rows: ViewRow[] = await dataSource.query(`${VIEW_SELECT} WHERE ${where} ORDER BY o.id COLLATE "C" LIMIT $4 OFFSET $5`, [
+    ...params,
+    filter.limit,
+    filter.offset,
+  ]);
+  return { total, items: rows.map(toView) };
+}
+
+export async function findOrganization(dataSource: DataSource, orgId: string): Promise<OrganizationView | undefined> {
+  const rows: ViewRow[] = await dataSource.query(`${VIEW_SELECT} WHERE o.id = $1`, [orgId]);
+  return rows.map(toView)[0];
+}
+
+export interface RegionView {
+  readonly code: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly municipalities: number;
+  readonly organizations: number;
+}
+
+export async function listRegions(dataSource: DataSource): Promise<RegionView[]> {
+  const rows: { code: string; name: string; time_zone: string; municipalities: number; organizations: number }[] =
+    await dataSource.query(
+      `SELECT r.code, r.name, r.time_zone,
+              (SELECT count(*)::int FROM municipality m WHERE m.region_code = r.code) AS municipalities,
+              (SELECT count(*)::int FROM organization o JOIN municipality m ON m.id = o.municipality_id WHERE m.region_code = r.code) AS organizations
+       FROM region r ORDER BY r.code`,
+    );
+  return rows.map((r) => ({ code: r.code, name: r.name, timeZone: r.time_zone, municipalities: r.municipalities, organizations: r.organizations }));
+}
+
+export async function regionCodes(dataSource: DataSource): Promise<Set<string>> {
+  const rows: { code: string }[] = await dataSource.query('SELECT code FROM region');
+  return new Set(rows.map((r) => r.code));
+}
+
+export async function listMunicipalities(
+  dataSource: DataSource,
+  regionCode: string,
+): Promise<{ id: string; name: string; organizations: number }[]> {
+  return dataSource.query(
+    `SELECT m.id, m.name, (SELECT count(*)::int FROM organization o WHERE o.municipality_id = m.id) AS organizations
+     FROM municipality m WHERE m.region_code = $1 ORDER BY m.name, m.id`,
+    [regionCode],
+  );
+}

@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { formatOrganizationCsv, ORGANIZATION_CSV_COLUMNS, validateOrganizationCsv } from '@sferum/domain';
+import { createTestDatabase, expectEventually } from '@sferum/testing';
+import { type DataSource } from 'typeorm';
+import { createDataSource } from '../data-source';
+import { createKey, createSource, findKeyHolder, listSources, RegistryError, revokeSource, rotateSource } from '../keys/api-keys';
+import { exportOrganizations, findOrganizations, importOrganizations, listMunicipalities, regionCodes } from './organization-registry';
+import { RegistryLookup } from './registry-lookup';
+
+const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
+
+function bigCsv(count: number, headcount = (i: number) => String(i % 97)): string {
+  const lines = [HEADER];
+  for (let i = 0; i < count; i++) {
+    const m = i % 35;
+    lines.push(`org-${String(i).padStart(6, '0')},Школа № ${i},${i % 20 === 0 ? 'spo' : 'general'},nsk-m${m},Муниципалитет ${m},54,${headcount(i)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('organization registry against the real PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ds = createDataSource({ url: database.url });
+    await ds.initialize();
+    await ds.runMigrations();
+  });
+
+  afterAll(async () => {
+    await ds.destroy();
+    await database.drop();
+  });
+
+  const validate = async (csv: string) => validateOrganizationCsv(csv, { knownRegions: await regionCodes(ds) });
+
+  it('imports 50,000 rows in one transaction; re-importing changes nothing', async () => {
+    const csv = bigCsv(50_000);
+    const { records, problems } = await validate(csv);
+    expect(problems).toEqual([]);
+    const progress: number[] = [];
+    const first = await importOrganizations(ds, records, (done) => progress.push(done));
+    expect(first.organizations).toEqual({ inserted: 50_000, updated: 0, unchanged: 0 });
+    expect(first.municipalities).toEqual({ inserted: 35, updated: 0, unchanged: 0 });
+    expect(progress.at(-1)).toBe(50_000);
+
+    const stamps = await ds.query(`SELECT max(updated_at) AS t FROM organization`);
+    const again = await importOrganizations(ds, records);
+    expect(again.organizations).toEqual({ inserted: 0, updated: 0, unchanged: 50_000 });
+    expect(again.municipalities).toEqual({ inserted: 0, updated: 0, unchanged: 35 });
+    expect(await ds.query(`SELECT max(updated_at) AS t FROM organization`)).toEqual(stamps);
+
+    const changed = bigCsv(50_000, (i) => (i === 7 ? '999' : String(i % 97)));
+    const third = await importOrganizations(ds, (await validate(changed)).records);
+    expect(third.organizations).toEqual({ inserted: 0, updated: 1, unchanged: 49_999 });
+  });
+
+  it('export then import changes nothing, and exports the same bytes again', async () => {
+    const exported = formatOrganizationCsv(await exportOrganizations(ds, '54'));
+    expect(exported.split('\n')[0]).toBe(HEADER);
+    const report = await importOrganizations(ds, (await validate(exported)).records);
+    expect(report.organizations.unchanged).toBe(50_000);
+    expect(report.organizations.inserted + report.organizations.updated).toBe(0);
+    expect(formatOrganizationCsv(await exportOrganizations(ds, '54'))).toBe(exported);
+    expect(await exportOrganizations(ds, '42')).toEqual([]);
+  });
+
+  it('applies nothing when the transaction fails half-way', async () => {
+    const before = await ds.query('SELECT count(*)::int AS n FROM organization');
+    const records = (await validate(bigCsv(6_000))).records.map((r, i) => (i < 5_999 ? { ...r, orgId: `new-${i}` } : { ...r, orgId: `new-${i}`, municipalityId: 'missing-municipality-' + 'x'.repeat(200) }));
+    await expect(importOrganizations(ds, records)).rejects.toThrow();
+    expect(await ds.query('SELECT count(*)::int AS n FROM organization')).toEqual(before);
+  });
+
+  it('reads with filters', async () => {
+    const spo = await findOrganizations(ds, { regionCode: '54', category: 'spo', limit: 10, offset: 0 });
+    expect(spo.total).toBe(2_500);
+    expect(spo.items).toHaveLength(10);
+    expect(spo.items.every((o) => o.category === 'spo')).toBe(true);
+    const municipalities = await listMunicipalities(ds, '54');
+    expect(municipalities).toHaveLength(35);
+    expect(municipalities.reduce((n, m) => n + m.organizations, 0)).toBe(50_000);
+  });
+
+  it('the cached lookup answers without a query per event and sees changes within seconds', async () => {
+    const lookup = new RegistryLookup(ds, { refreshMs: 200 });
+    await lookup.start();
+    try {
+      expect(lookup.size).toBe(50_000);
+      expect(lookup.organization('org-000007')).toEqual({
+        regionCode: '54',
+        municipalityId: 'nsk-m7',
+        category: 'general',
+        timeZone: 'Asia/Novosibirsk',
+      });
+      expect(lookup.organization('nope')).toBeUndefined();
+      expect(lookup.regionTimeZone('42')).toBe('Asia/Novokuznetsk');
+
+      await ds.query(`INSERT INTO municipality (id, name, region_code) VALUES ('kem-1', 'Кемерово', '42')`);
+      await ds.query(`UPDATE organization SET municipality_id = 'kem-1', updated_at = now() WHERE id = 'org-000007'`);
+      await expectEventually(() => expect(lookup.organization('org-000007')?.regionCode).toBe('42'), { timeoutMs: 5_000 });
+      expect(lookup.organization('org-000007')?.timeZone).toBe('Asia/Novokuznetsk');
+
+      await ds.query(`UPDATE region SET time_zone = 'Asia/Omsk' WHERE code = '54'`);
+      await expectEventually(() => expect(lookup.organization('org-000008')?.timeZone).toBe('Asia/Omsk'), { timeoutMs: 5_000 });
+      await ds.query(`UPDATE region SET time_zone = 'Asia/Novosibirsk' WHERE code = '54'`);
+    } finally {
+      lookup.stop();
+    }
+  });
+
+  it('sources and keys: created once, stored as hashes, revocable, rotatable', async () => {
+    const key = await createSource(ds, { name: 'edu-bus-54', homeRegion: '54', allowedRegions: ['54', '42'] });
+    const holder = await findKeyHolder(ds, key);
+    expect(holder).toEqual({
+      keyId: expect.any(Number),
+      role: 'source',
+      source: { name: 'edu-bus-54', homeRegion: '54', allowedRegions: ['42', '54'] },
+    });
+    const stored: { key_hash: string }[] = await ds.query('SELECT key_hash FROM api_key');
+    expect(stored.some((r) => r.key_hash.includes(key) || key.includes(r.key_hash))).toBe(false);
+
+    await expect(createSource(ds, { name: 'edu-bus-54', homeRegion: '54', allowedRegions: null })).rejects.toThrow(RegistryError);
+    await expect(createSource(ds, { name: 'x', homeRegion: '00', allowedRegions: null })).rejects.toThrow(/unknown region/);
+    await expect(createSource(ds, { name: 'Bad Name', homeRegion: '54', allowedRegions: null })).rejects.toThrow(/source name/);
+
+    const rotated = await rotateSource(ds, 'edu-bus-54');
+    expect(await findKeyHolder(ds, key)).toBeUndefined();
+    expect((await findKeyHolder(ds, rotated))?.source?.name).toBe('edu-bus-54');
+    expect((await listSources(ds)).find((s) => s.name === 'edu-bus-54')?.activeKeys).toHaveLength(1);
+
+    expect(await revokeSource(ds, 'edu-bus-54')).toBe(1);
+    expect(await findKeyHolder(ds, rotated)).toBeUndefined();
+    await expect(revokeSource(ds, 'nobody')).rejects.toThrow(/no source/);
+
+    const admin = await createKey(ds, 'admin');
+    expect(await findKeyHolder(ds, admin)).toEqual({ keyId: expect.any(Number), role: 'admin', source: null });
+    expect(await findKeyHolder(ds, 'sfk_' + 'A'.repeat(43))).toBeUndefined();
+  });
+});

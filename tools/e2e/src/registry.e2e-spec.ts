@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { ORGANIZATION_CSV_COLUMNS } from '@sferum/domain';
+import { createDataSource, createKey, createSource } from '@sferum/infra-postgres';
+import { stackEnv, uniqueName } from '@sferum/testing';
+import { type DataSource } from 'typeorm';
+import { SERVICE_URLS } from './services';
+
+const API = `${SERVICE_URLS.kpi}/v1/registry`;
+const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
+
+describe('registry API of the KPI service', () => {
+  let ds: DataSource;
+  let adminKey: string;
+  let sourceKey: string;
+  const run = uniqueName('e2e').replace(/_/g, '-');
+  const municipality = `${run}-mun`;
+  const csv = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+  const goodFile = csv(
+    `${run}-school-1,"Школа № 1, ""Лицей""",general,${municipality},Тестовый район,54,40`,
+    `${run}-school-2,Школа № 2,general,${municipality},Тестовый район,54,`,
+    `${run}-college,Колледж,spo,${municipality},Тестовый район,54,12`,
+  );
+
+  const post = (body: string, headers: Record<string, string>, query = '') =>
+    fetch(`${API}/organizations/import${query}`, { method: 'POST', body, headers });
+
+  beforeAll(async () => {
+    ds = createDataSource({ url: stackEnv().databaseUrl });
+    await ds.initialize();
+    adminKey = await createKey(ds, 'admin');
+    sourceKey = await createSource(ds, { name: `${run}-src`, homeRegion: '54', allowedRegions: ['54'] });
+  });
+
+  afterAll(async () => {
+    await ds.query('DELETE FROM organization WHERE municipality_id = $1', [municipality]);
+    await ds.query('DELETE FROM municipality WHERE id = $1', [municipality]);
+    await ds.query('DELETE FROM source WHERE name = $1', [`${run}-src`]);
+    await ds.destroy();
+  });
+
+  it('rejects an import without a key (401), with an unknown key (401) and with a non-admin key (403)', async () => {
+    const csvType = { 'Content-Type': 'text/csv' };
+    const missing = await post(goodFile, csvType);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect((await post(goodFile, { ...csvType, Authorization: `Bearer sfk_${'x'.repeat(43)}` })).status).toBe(401);
+    expect((await post(goodFile, { ...csvType, Authorization: 'Bearer not-a-key' })).status).toBe(401);
+    const forbidden = await post(goodFile, { ...csvType, Authorization: `Bearer ${sourceKey}` });
+    expect(forbidden.status).toBe(403);
+    expect(((await forbidden.json()) as { detail: string }).detail).toContain('role admin');
+  });
+
+  it('answers 415 for another content type, 400 for a body that is not what its type says, 400 when empty', async () => {
+    const auth = { Authorization: `Bearer ${adminKey}` };
+    const json = await post('{"rows":[]}', { ...auth, 'Content-Type': 'application/json' });
+    expect(json.status).toBe(415);
+    expect(((await json.json()) as { detail: string }).detail).toContain('Content-Type: text/csv');
+    expect((await post(goodFile, { ...auth, 'Content-Type': 'text/plain' })).status).toBe(415);
+    const malformed = await post(goodFile, { ...auth, 'Content-Type': 'application/json' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+    expect((await post('   ', { ...auth, 'Content-Type': 'text/csv' })).status).toBe(400);
+  });
+
+  it('a file with a bad row applies nothing and names the row', async () => {
+    const bad = csv(
+      `${run}-ok,Школа,general,${municipality},Тестовый район,54,1`,
+      `${run}-bad,Школа,general,${municipality},Тестовый район,54,-3`,
+    );
+    const response = await post(bad, { 'Content-Type': 'text/csv', Authorization: `Bearer ${adminKey}` });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { problemCount: number; problems: unknown[] };
+    expect(body.problemCount).toBe(1);
+    expect(body.problems).toEqual([{ line: 3, column: 'teacher_headcount', reason: 'must not be negative (got -3)' }]);
+    const found = await fetch(`${API}/organizations/${run}-ok`);
+    expect(found.status).toBe(404);
+  });
+
+  it('imports, re-imports without change, and round-trips through the export', async () => {
+    const headers = { 'Content-Type': 'text/csv; charset=utf-8', Authorization: `Bearer ${adminKey}` };
+    const dry = await post(goodFile, headers, '?dryRun=true');
+    expect(await dry.json()).toEqual({ dryRun: true, rows: 3 });
+    expect((await fetch(`${API}/organizations/${run}-college`)).status).toBe(404);
+
+    const first = await post(goodFile, headers);
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { organizations: unknown }).organizations).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+    const again = await post(goodFile, headers);
+    expect(((await again.json()) as { organizations: unknown }).organizations).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+
+    const exported = await fetch(`${API}/organizations/export?region=54`);
+    expect(exported.headers.get('content-type')).toContain('text/csv');
+    const text = await exported.text();
+    expect(text.split('\n')[0]).toBe(HEADER);
+    expect(text).toContain(`${run}-school-1,"Школа № 1, ""Лицей""",general,${municipality},Тестовый район,54,40\n`);
+    const reimported = (await (await post(text, headers)).json()) as { organizations: { inserted: number; updated: number } };
+    expect(reimported.organizations.inserted + reimported.organizations.updated).toBe(0);
+    expect(await (await fetch(`${API}/organizations/export?region=54`)).text()).toBe(text);
+  });
+
+  it('reads regions, municipalities and organizations with filters', async () => {
+    const regions = (await (await fetch(`${API}/regions`)).json()) as { items: { code: string; timeZone: string }[] };
+    expect(regions.items).toHaveLength(89);
+    expect(regions.items.find((r) => r.code === '54')?.timeZone).toBe('Asia/Novosibirsk');
+
+    const municipalities = (await (await fetch(`${API}/regions/54/municipalities`)).json()) as {
+      items: { id: string; organizations: number }[];
+    };
+    expect(municipalities.items.find((m) => m.id === municipality)?.organizations).toBe(3);
+
+    const spo = (await (await fetch(`${API}/organizations?region=54&municipality=${municipality}&category=spo`)).json()) as {
+      total: number;
+      items: { orgId: string; teacherHeadcount: number | null; connected: boolean }[];
+    };
+    expect(spo.total).toBe(1);
+    expect(spo.items[0]).toMatchObject({ orgId: `${run}-college`, teacherHeadcount: 12, connected: false });
+
+    const one = (await (await fetch(`${API}/organizations/${run}-school-2`)).json()) as { teacherHeadcount: number | null };
+    expect(one.teacherHeadcount).toBeNull();
+  });
+
+  it.each([
+    ['organizations?region=99', 'region: unknown region code "99"'],
+    ['organizations?region=5x', 'region: must be a two-digit region code'],
+    ['organizations?category=school', 'category: must be one of'],
+    ['organizations?limit=0', 'limit: must be an integer from 1 to 1000'],
+    ["organizations?municipality=x'%20OR%201=1", 'municipality: must be 1 to 128 characters'],
+    ['regions/999/municipalities', 'region: must be a two-digit region code'],
+    ['organizations/export?region=00', 'region: unknown region code "00"'],
+  ])('GET %s answers 400 with a reason', async (path, reason) => {
+    const response = await fetch(`${API}/${path}`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await response.json()) as { detail: string }).detail).toContain(reason);
+  });
+});
