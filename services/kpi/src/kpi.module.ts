@@ -5,6 +5,7 @@ import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
 import { type KpiConfig } from './kpi.config';
 import { RegistryController } from './registry/registry.controller';
+import { SettingsController } from './registry/settings.controller';
 
 @Module({})
 export class KpiModule {
@@ -18,7 +19,7 @@ export class KpiModule {
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
       ],
-      controllers: [RegistryController],
+      controllers: [RegistryController, SettingsController],
     };
   }
 }

@@ -135,3 +135,80 @@ describe('registry API of the KPI service', () => {
     expect(((await response.json()) as { detail: string }).detail).toContain(reason);
   });
 });
+
+describe('KPI settings and thresholds', () => {
+  let ds: DataSource;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    ds = createDataSource({ url: stackEnv().databaseUrl });
+    await ds.initialize();
+    adminKey = await createKey(ds, 'admin');
+  });
+
+  afterAll(async () => {
+    await ds.query(`DELETE FROM region_settings WHERE region_code = '87'`);
+    await ds.query(`DELETE FROM threshold WHERE effective_from = '2099-01-05'`);
+    await ds.destroy();
+  });
+
+  /** key null: send no Authorization header. */
+  const put = (path: string, body: unknown, key: string | null = adminKey) =>
+    fetch(`${API}/${path}`, {
+      method: 'PUT',
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...(key === null ? {} : { Authorization: `Bearer ${key}` }) },
+    });
+
+  it('a region without settings has the defaults; an admin can change them', async () => {
+    expect(await (await fetch(`${API}/regions/87/settings`)).json()).toEqual({
+      teacherDenominator: 'registered',
+      callMode: 'participated',
+      countedMessageKinds: null,
+    });
+    expect((await put('regions/87/settings', { callMode: 'initiated' }, null)).status).toBe(401);
+    const changed = await put('regions/87/settings', {
+      teacherDenominator: 'headcount',
+      callMode: 'initiated',
+      countedMessageKinds: ['text', 'poll', 'file', 'text'],
+    });
+    expect(changed.status).toBe(200);
+    expect(await (await fetch(`${API}/regions/87/settings`)).json()).toEqual({
+      teacherDenominator: 'headcount',
+      callMode: 'initiated',
+      countedMessageKinds: ['file', 'poll', 'text'],
+    });
+  });
+
+  it.each([
+    [{ callMode: 'sometimes' }, 'callMode: expected one of participated, initiated'],
+    [{ countedMessageKinds: [] }, 'countedMessageKinds: expected null'],
+    [{ countedMessageKinds: ['text', 'gif'] }, 'countedMessageKinds: expected null'],
+    [{ colour: 'red' }, 'unknown field(s): colour'],
+  ])('rejects settings %j with a reason', async (body, reason) => {
+    const response = await put('regions/87/settings', body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain(reason);
+  });
+
+  it('thresholds are listed and added with an effective date', async () => {
+    const seeded = (await (await fetch(`${API}/thresholds`)).json()) as { items: unknown[] };
+    expect(seeded.items).toEqual(
+      expect.arrayContaining([{ kpi: 'teachers_1_call', lower: '0.5', upper: '1', effectiveFrom: '2023-03-17' }]),
+    );
+    expect((await put('thresholds/teachers_1_call', { lower: '1', upper: '2', effectiveFrom: '2099-01-05' })).status).toBe(200);
+    const after = (await (await fetch(`${API}/thresholds`)).json()) as { items: unknown[] };
+    expect(after.items).toContainEqual({ kpi: 'teachers_1_call', lower: '1', upper: '2', effectiveFrom: '2099-01-05' });
+  });
+
+  it.each([
+    ['thresholds/no_such_kpi', { lower: '1', upper: '2', effectiveFrom: '2099-01-05' }, 'unknown KPI id'],
+    ['thresholds/active_orgs', { lower: '60', upper: '50', effectiveFrom: '2099-01-05' }, 'is above upper edge'],
+    ['thresholds/active_orgs', { lower: '1e2', upper: '50', effectiveFrom: '2099-01-05' }, 'invalid percentage'],
+    ['thresholds/active_orgs', { lower: '1', upper: '2', effectiveFrom: '05.01.2099' }, 'effectiveFrom: expected a date'],
+  ])('rejects PUT %s %j with a reason', async (path, body, reason) => {
+    const response = await put(path, body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain(reason);
+  });
+});

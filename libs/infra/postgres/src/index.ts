@@ -5,3 +5,4 @@ export { MIGRATIONS } from './migrations';
 export * from './registry/organization-registry';
 export * from './keys/api-keys';
 export * from './registry/registry-lookup';
+export * from './registry/kpi-settings';

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
+import { isKpiId } from '@sferum/contracts';
+import { edgesOf, InvalidPercentError, InvalidThresholdError, type Threshold } from '@sferum/domain';
+import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
+import { getKpiSettings, listThresholds, parseKpiSettings, putKpiSettings, putThreshold, regionCodes, RegistryError } from '@sferum/infra-postgres';
+import { DataSource } from 'typeorm';
+import { optionalRegion } from './registry-query';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Per-region KPI settings and the effective-dated KPI thresholds. */
+@Controller('v1/registry')
+@UseGuards(ApiKeyGuard)
+@RequireKey('reader')
+export class SettingsController {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  @Get('regions/:code/settings')
+  async settings(@Param('code') code: string) {
+    return getKpiSettings(this.dataSource, await this.region(code));
+  }
+
+  /** Body: {"teacherDenominator": "registered"|"headcount", "callMode": "participated"|"initiated", "countedMessageKinds": null|[...]}. */
+  @Put('regions/:code/settings')
+  @RequireKey('admin')
+  async putSettings(@Param('code') code: string, @Body() body: unknown) {
+    const region = await this.region(code);
+    let settings;
+    try {
+      settings = parseKpiSettings(body);
+    } catch (error) {
+      throw asProblem(error);
+    }
+    await putKpiSettings(this.dataSource, region, settings);
+    return settings;
+  }
+
+  @Get('thresholds')
+  async thresholds() {
+    return { items: await listThresholds(this.dataSource) };
+  }
+
+  /** Body: {"lower": "0.5", "upper": "1", "effectiveFrom": "2024-09-02"}; edges are percentages. */
+  @Put('thresholds/:kpi')
+  @RequireKey('admin')
+  async putThreshold(@Param('kpi') kpi: string, @Body() body: unknown) {
+    if (!isKpiId(kpi)) throw new ProblemException(400, `kpi: unknown KPI id "${kpi}"`);
+    const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const { lower, upper, effectiveFrom } = input;
+    if (typeof lower !== 'string' && typeof lower !== 'number') throw new ProblemException(400, 'lower: expected a percentage, for example "0.5"');
+    if (typeof upper !== 'string' && typeof upper !== 'number') throw new ProblemException(400, 'upper: expected a percentage, for example "1"');
+    if (typeof effectiveFrom !== 'string' || !ISO_DATE.test(effectiveFrom) || Number.isNaN(Date.parse(`${effectiveFrom}T00:00:00Z`))) {
+      throw new ProblemException(400, 'effectiveFrom: expected a date YYYY-MM-DD');
+    }
+    const threshold: Threshold = { kpi, lower: String(lower), upper: String(upper), effectiveFrom };
+    try {
+      edgesOf(threshold);
+    } catch (error) {
+      throw asProblem(error);
+    }
+    await putThreshold(this.dataSource, threshold);
+    return threshold;
+  }
+
+  private async region(code: string): Promise<string> {
+    return optionalRegion(code, await regionCodes(this.dataSource)) ?? '';
+  }
+}
+
+function asProblem(error: unknown): unknown {
+  if (error instanceof RegistryError || error instanceof InvalidThresholdError || error instanceof InvalidPercentError) {
+    return new ProblemException(400, error.message);
+  }
+  return error;
+}
