@@ -1,2 +1,4 @@
 export * from './kpi-ids';
 export * from './registry';
+export * from './events/event-types';
+export * from './events/event-schemas';

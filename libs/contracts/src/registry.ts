@@ -33,3 +33,11 @@ export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
 /** Onboarding stages 1..8 of the domain brief. */
 export const ONBOARDING_STAGES = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+
+/** Where an organization sits: what the hot path needs of the registry. */
+export interface OrgPlacement {
+  readonly regionCode: string;
+  readonly municipalityId: string;
+  readonly category: OrgCategory;
+  readonly timeZone: string;
+}

@@ -5,3 +5,7 @@ export * from './registry/federal-subjects';
 export * from './registry/csv';
 export * from './registry/organization-csv';
 export * from './auth/api-key';
+export * from './events/pseudonymize';
+export * from './events/event-validation';
+export * from './events/normalize-event';
+export * from './limits/token-bucket';

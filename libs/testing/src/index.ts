@@ -2,3 +2,4 @@ export * from './expect-eventually';
 export * from './stack-env';
 export * from './test-database';
 export * from './compose-file';
+export * from './stack-control';

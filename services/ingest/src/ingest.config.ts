@@ -1,4 +1,4 @@
-import { env, HTTP_VARS, KAFKA_VARS, loadConfig, POSTGRES_VARS, type ConfigOf } from '@sferum/config';
+import { ConfigError, env, HTTP_VARS, KAFKA_VARS, loadConfig, POSTGRES_VARS, type ConfigOf } from '@sferum/config';
 
 export const INGEST_VARS = {
   ...HTTP_VARS,
@@ -9,10 +9,33 @@ export const INGEST_VARS = {
   PSEUDONYM_KEY: env.secret({ minLength: 32 }),
   ACTIVITY_TOPIC_PARTITIONS: env.int({ default: 6, min: 1, max: 1000 }),
   ACTIVITY_TOPIC_REPLICATION: env.int({ default: 1, min: 1, max: 10 }),
+  /** Largest request body, bytes. */
+  MAX_BODY_BYTES: env.int({ default: 5 * 1024 * 1024, min: 1024, max: 256 * 1024 * 1024 }),
+  /** Most events in one request. */
+  MAX_BATCH_EVENTS: env.int({ default: 5_000, min: 1, max: 100_000 }),
+  /** Oldest accepted event time, days before now. */
+  EVENT_MAX_AGE_DAYS: env.int({ default: 400, min: 1, max: 3650 }),
+  /** Latest accepted event time, days after now. */
+  EVENT_MAX_AHEAD_DAYS: env.int({ default: 1, min: 0, max: 30 }),
+  /** Events per second a source may push on average. */
+  RATE_LIMIT_EVENTS_PER_SECOND: env.int({ default: 50_000, min: 1, max: 10_000_000 }),
+  /** Events a source may push at once above the rate; at least MAX_BATCH_EVENTS. */
+  RATE_LIMIT_BURST: env.int({ default: 100_000, min: 1, max: 100_000_000 }),
+  /** How often the in-memory registry checks PostgreSQL for changes, ms. */
+  REGISTRY_REFRESH_MS: env.int({ default: 2_000, min: 100, max: 600_000 }),
 };
 
 export type IngestConfig = ConfigOf<typeof INGEST_VARS>;
 
 export function loadIngestConfig(source: Record<string, string | undefined> = process.env): IngestConfig {
-  return loadConfig('ingest', INGEST_VARS, source);
+  const config = loadConfig('ingest', INGEST_VARS, source);
+  if (config.RATE_LIMIT_BURST < config.MAX_BATCH_EVENTS) {
+    throw new ConfigError('ingest', [
+      {
+        variable: 'RATE_LIMIT_BURST',
+        reason: `must be at least MAX_BATCH_EVENTS (${config.MAX_BATCH_EVENTS}), or a full batch could never pass`,
+      },
+    ]);
+  }
+  return config;
 }

@@ -1,7 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@sferum/infra-http';
 import { KafkaModule } from '@sferum/infra-kafka';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
+import { EventsController } from './events/events.controller';
+import { EventsService } from './events/events.service';
+import { IngestMetrics } from './events/ingest.metrics';
+import { RegistryLookupProvider } from './events/registry-lookup.provider';
 import { type IngestConfig } from './ingest.config';
 import { INGEST_CONFIG } from './ingest.tokens';
 import { TopicsInitializer } from './topics.initializer';
@@ -16,8 +21,10 @@ export class IngestModule {
         HealthModule.forRoot(),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'sferum-ingest' }),
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
+        AuthModule.forRoot({ readKeysRequired: true }),
       ],
-      providers: [{ provide: INGEST_CONFIG, useValue: config }, TopicsInitializer],
+      controllers: [EventsController],
+      providers: [{ provide: INGEST_CONFIG, useValue: config }, TopicsInitializer, IngestMetrics, RegistryLookupProvider, EventsService],
     };
   }
 }

@@ -1,10 +1,19 @@
 import { createServiceApp, listen, runService } from '@sferum/infra-http';
 import { loadIngestConfig } from './ingest.config';
 import { IngestModule } from './ingest.module';
+import { INGEST_OPENAPI } from './openapi';
 
 runService(async () => {
   const config = loadIngestConfig();
-  const settings = { service: 'ingest', host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL };
+  const settings = {
+    service: 'ingest',
+    host: config.HOST,
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+    bodyLimitBytes: config.MAX_BODY_BYTES,
+    jsonContentTypes: ['application/cloudevents+json', 'application/cloudevents-batch+json'],
+    openApi: INGEST_OPENAPI,
+  };
   const app = await createServiceApp(IngestModule.forRoot(config), settings);
   await listen(app, settings);
 });

@@ -1,8 +1,8 @@
-import { expectEventually } from '@sferum/testing';
-import { exitOf, httpStatus, SERVICE_URLS, stack, startService, type ServiceName } from './services';
+import { expectEventually, stack } from '@sferum/testing';
+import { exitOf, httpStatus, SERVICE_URLS, startService, type ServiceName } from './services';
 
 const DEPENDENCIES: Record<ServiceName, string[]> = {
-  ingest: ['kafka', 'postgres'],
+  ingest: ['kafka', 'postgres', 'registry'],
   aggregator: ['kafka', 'clickhouse'],
   kpi: ['clickhouse', 'postgres'],
 };

@@ -1,6 +1,5 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -19,13 +18,6 @@ export async function httpStatus(url: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-const execFileAsync = promisify(execFile);
-
-/** Stops or starts one component of the local stack (deploy/local/stack.sh). */
-export async function stack(action: 'up' | 'down', component: 'kafka' | 'clickhouse'): Promise<void> {
-  await execFileAsync('bash', [join(ROOT, 'deploy/local/stack.sh'), action, component], { timeout: 180_000 });
 }
 
 /** Starts a compiled service as a child process with the given environment. */

@@ -8,6 +8,7 @@ import {
   isoWeekOfDate,
   isValidTimeZone,
   lastCompleteWeek,
+  localDateOf,
   mondayOf,
   parseIsoWeek,
   startOfLocalDay,
@@ -89,6 +90,31 @@ describe('weeks in the region time zone', () => {
     expect(formatIsoWeek(lastCompleteWeek(utc('2023-05-14T20:00:00Z'), NSK))).toBe('2023-W19');
     // In Moscow that instant is still Sunday of W19.
     expect(formatIsoWeek(lastCompleteWeek(utc('2023-05-14T20:00:00Z'), MSK))).toBe('2023-W18');
+  });
+});
+
+describe('isoWeekOf agrees with the calendar date in the zone, minute by minute around offset changes', () => {
+  it.each([
+    ['Europe/Berlin', '2023-03-26T00:00:00Z'], // spring forward at 01:00 UTC
+    ['Europe/Berlin', '2023-10-29T00:00:00Z'], // fall back at 01:00 UTC
+    ['America/Santiago', '2022-09-11T02:00:00Z'],
+    ['Europe/Moscow', '2011-03-27T22:00:00Z'], // Moscow's last spring change
+    ['Asia/Novosibirsk', '2016-07-23T19:00:00Z'], // Novosibirsk moved from UTC+6 to UTC+7
+    ['Australia/Lord_Howe', '2023-04-01T14:00:00Z'], // a half-hour change
+  ])('%s near %s', (zone, around) => {
+    const startMs = Date.parse(around);
+    for (let m = 0; m < 6 * 60; m += 1) {
+      const t = startMs + m * 60_000;
+      expect(isoWeekOf(t, zone)).toEqual(isoWeekOfDate(localDateOf(t, zone)));
+    }
+  });
+
+  it('across the Sunday-Monday boundary of every Russian zone', () => {
+    for (const zone of ['Europe/Kaliningrad', 'Europe/Moscow', 'Europe/Samara', 'Asia/Yekaterinburg', 'Asia/Omsk', 'Asia/Novosibirsk', 'Asia/Irkutsk', 'Asia/Yakutsk', 'Asia/Vladivostok', 'Asia/Magadan', 'Asia/Kamchatka']) {
+      const monday = startOfLocalDay({ year: 2023, month: 5, day: 15 }, zone);
+      expect(formatIsoWeek(isoWeekOf(monday - 1000, zone))).toBe('2023-W19');
+      expect(formatIsoWeek(isoWeekOf(monday, zone))).toBe('2023-W20');
+    }
   });
 });
 

@@ -133,9 +133,37 @@ export function isoWeekOfDate(date: LocalDate): IsoWeek {
   return { year: thursday.year, week };
 }
 
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 200_000;
+const hourOffsets = new Map<string, Map<number, number | null>>();
+
+/**
+ * The zone's offset at an instant, from a per-hour cache. An hour's entry
+ * is the offset when both of its ends agree (no transition inside: real
+ * zones change offset at most once in any hour), else null and the exact
+ * offset is computed. Exact either way; Intl is slow on a hot path.
+ */
+function cachedOffsetMs(epochMs: number, timeZone: string): number {
+  let zone = hourOffsets.get(timeZone);
+  if (zone === undefined || zone.size > MAX_CACHED_HOURS) {
+    zone = new Map();
+    hourOffsets.set(timeZone, zone);
+  }
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    const start = zoneOffsetMs(hour * HOUR_MS, timeZone);
+    const end = zoneOffsetMs((hour + 1) * HOUR_MS - 1000, timeZone);
+    offset = start === end ? start : null;
+    zone.set(hour, offset);
+  }
+  return offset ?? zoneOffsetMs(epochMs, timeZone);
+}
+
 /** The ISO week of an instant in a time zone. */
 export function isoWeekOf(epochMs: number, timeZone: string): IsoWeek {
-  return isoWeekOfDate(localDateOf(epochMs, timeZone));
+  const local = new Date(epochMs + cachedOffsetMs(epochMs, timeZone));
+  return isoWeekOfDate({ year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() });
 }
 
 /** Number of ISO weeks in an ISO year: 52 or 53. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@sferum/config';
 import { createLogger, type LogLevelName } from '@sferum/infra-observability';
@@ -15,6 +16,10 @@ export interface HttpSettings {
   readonly bodyLimitBytes?: number;
   /** Content types read as a plain string body (for example text/csv), with their own size limit. */
   readonly textBodies?: readonly { readonly contentType: string; readonly limitBytes: number }[];
+  /** More content types parsed as JSON (for example application/cloudevents+json), under bodyLimitBytes. */
+  readonly jsonContentTypes?: readonly string[];
+  /** An OpenAPI document served at /docs (UI) and /docs/json. */
+  readonly openApi?: Record<string, unknown>;
 }
 
 /**
@@ -34,7 +39,23 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
       done(null, body);
     });
   }
+  for (const type of settings.jsonContentTypes ?? []) {
+    fastify.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        // The same error Fastify raises for application/json: answered 400.
+        done(Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), {
+          statusCode: 400,
+          code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+        }), undefined);
+      }
+    });
+  }
   app.useGlobalFilters(new ProblemFilter());
+  if (settings.openApi !== undefined) {
+    SwaggerModule.setup('docs', app, settings.openApi as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/json' });
+  }
   // app.close() runs the lifecycle hooks (onApplicationShutdown closes the
   // clients). Signals are handled here, not by Nest's enableShutdownHooks,
   // which re-raises the signal: the exit status then tells a clean stop

@@ -1,12 +1,5 @@
-import { type OrgCategory } from '@sferum/contracts';
+import { type OrgCategory, type OrgPlacement } from '@sferum/contracts';
 import { type DataSource } from 'typeorm';
-
-export interface OrgPlacement {
-  readonly regionCode: string;
-  readonly municipalityId: string;
-  readonly category: OrgCategory;
-  readonly timeZone: string;
-}
 
 export interface LookupOptions {
   /** How often the registry is checked for changes, ms. */

@@ -1,0 +1,123 @@
+/**
+ * Event contract v1: what upstream systems push to `POST /v1/events`
+ * (CloudEvents 1.0, JSON), and the normalized record the ingest service
+ * writes to Kafka. The same words name each concept everywhere: event type,
+ * topic, ClickHouse column, API field.
+ */
+import { type MessageKind, type OrgCategory, type Role } from '../registry';
+
+export const EVENT_TYPES = [
+  'ru.sferum.user.registered',
+  'ru.sferum.user.left',
+  'ru.sferum.message.sent',
+  'ru.sferum.call.joined',
+  'ru.sferum.org.connected',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const CHAT_KINDS = ['group', 'direct', 'channel'] as const;
+export type ChatKind = (typeof CHAT_KINDS)[number];
+
+/** Fields of `data` that would carry message text: always rejected. */
+export const FORBIDDEN_DATA_FIELDS = ['text', 'content', 'body'] as const;
+
+export interface UserEventData {
+  readonly userId: string;
+  readonly orgId: string;
+  readonly role: Role;
+}
+
+export interface MessageSentData {
+  readonly userId: string;
+  readonly chatId: string;
+  readonly chatKind: ChatKind;
+  readonly orgId?: string;
+  readonly messageKind?: MessageKind;
+}
+
+export interface CallJoinedData {
+  readonly userId: string;
+  readonly callId: string;
+  readonly initiator: boolean;
+  readonly orgId?: string;
+}
+
+export interface OrgConnectedData {
+  readonly orgId: string;
+}
+
+export interface EventDataByType {
+  'ru.sferum.user.registered': UserEventData;
+  'ru.sferum.user.left': UserEventData;
+  'ru.sferum.message.sent': MessageSentData;
+  'ru.sferum.call.joined': CallJoinedData;
+  'ru.sferum.org.connected': OrgConnectedData;
+}
+
+/** A CloudEvent of contract v1 as upstream sends it. */
+export interface CloudEventV1<T extends EventType = EventType> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: T;
+  readonly time: string;
+  readonly datacontenttype?: string;
+  readonly data: EventDataByType[T];
+}
+
+/** Any event of contract v1, discriminated by `type`. */
+export type AnyCloudEventV1 = { [T in EventType]: CloudEventV1<T> }[EventType];
+
+/** Kafka topics: the normalized activity stream and its dead letters. */
+export const ACTIVITY_TOPIC = 'sferum.activity.v1';
+export const ACTIVITY_DLQ_TOPIC = 'sferum.activity.dlq.v1';
+export const ACTIVITY_SCHEMA = 'sferum.activity.v1';
+
+/**
+ * The normalized record on `sferum.activity.v1` (one JSON object a Kafka
+ * message; key = userId, or orgId for org.connected). Person identifiers
+ * are pseudonyms: HMAC-SHA-256 under the deployment's key, 32 hex digits.
+ */
+export interface ActivityRecord {
+  readonly schema: typeof ACTIVITY_SCHEMA;
+  /** 32 hex digits identifying the event: a hash of (registered source, CloudEvent source, CloudEvent id). */
+  readonly eventId: string;
+  readonly type: EventType;
+  /** When the activity happened, UTC, ISO 8601 with milliseconds. */
+  readonly time: string;
+  /** ISO week of `time` in `timeZone`, "2023-W19". */
+  readonly week: string;
+  readonly timeZone: string;
+  /** Region code: of the organization, else the source's home region. */
+  readonly region: string;
+  readonly municipality: string | null;
+  readonly orgId: string | null;
+  readonly category: OrgCategory | null;
+  /** True when the organization is not in the registry (or none was given): attributed to the source's home region. */
+  readonly unassigned: boolean;
+  /** The registered source that pushed the event. */
+  readonly source: string;
+  /** When ingest accepted it, UTC ISO 8601. */
+  readonly ingestedAt: string;
+  readonly userId: string | null;
+  readonly role: Role | null;
+  readonly chatId: string | null;
+  readonly chatKind: ChatKind | null;
+  readonly messageKind: MessageKind | null;
+  readonly callId: string | null;
+  readonly initiator: boolean | null;
+}
+
+/** A rejected event of a batch, with a reason a person can act on. */
+export interface EventRejection {
+  readonly index: number;
+  readonly id: string | null;
+  readonly reason: string;
+}
+
+/** The answer of `POST /v1/events`. */
+export interface IngestResult {
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly rejections: EventRejection[];
+}

@@ -1,0 +1,221 @@
+import fc from 'fast-check';
+import { type OrgPlacement } from '@sferum/contracts';
+import { EventValidator } from './event-validation';
+import { eventIdOf, normalizeEvent, parseRfc3339, type NormalizationContext } from './normalize-event';
+import { createPseudonymizer } from './pseudonymize';
+
+const KEY = 'test-key-'.padEnd(40, 'x');
+const pseudonymize = createPseudonymizer(KEY);
+const validator = new EventValidator();
+const NOW = Date.parse('2023-05-20T00:00:00Z');
+
+const ORGS: Record<string, OrgPlacement> = {
+  'nsk-1': { regionCode: '54', municipalityId: 'nsk-city', category: 'general', timeZone: 'Asia/Novosibirsk' },
+  'msk-1': { regionCode: '77', municipalityId: 'msk', category: 'general', timeZone: 'Europe/Moscow' },
+};
+const ZONES: Record<string, string> = { '54': 'Asia/Novosibirsk', '77': 'Europe/Moscow', '42': 'Asia/Novokuznetsk' };
+
+const context = (overrides: Partial<NormalizationContext> = {}): NormalizationContext => ({
+  source: { name: 'edu-bus', homeRegion: '54', allowedRegions: ['54', '42'] },
+  nowMs: NOW,
+  maxAgeDays: 400,
+  maxAheadDays: 1,
+  placeOrganization: (orgId) => ORGS[orgId],
+  regionTimeZone: (code) => ZONES[code],
+  pseudonymize,
+  ...overrides,
+});
+
+const message = (data: Record<string, unknown> = {}, attrs: Record<string, unknown> = {}) => ({
+  specversion: '1.0',
+  id: 'evt-1',
+  source: 'urn:sferum:bus',
+  type: 'ru.sferum.message.sent',
+  time: '2023-05-14T23:59:59+07:00',
+  data: { userId: 'teacher-1', chatId: 'chat-9', chatKind: 'group', orgId: 'nsk-1', ...data },
+  ...attrs,
+});
+
+const accept = (event: unknown, ctx = context()) => {
+  const valid = validator.validate(event);
+  if (!valid.ok) throw new Error(`rejected: ${valid.rejection.reason}`);
+  const normalized = normalizeEvent(valid.event, ctx);
+  if (!normalized.ok) throw new Error(`rejected: ${normalized.rejection.reason}`);
+  return normalized;
+};
+
+const reasonOf = (event: unknown, ctx = context()): string => {
+  const valid = validator.validate(event);
+  if (!valid.ok) return valid.rejection.reason;
+  const normalized = normalizeEvent(valid.event, ctx);
+  if (normalized.ok) throw new Error('accepted');
+  return normalized.rejection.reason;
+};
+
+describe('validation reasons', () => {
+  it.each([
+    [message({ text: 'hello' }), 'data.text: message text is never accepted'],
+    [message({ content: '' }), 'data.content: message text is never accepted'],
+    [message({ body: {} }), 'data.body: message text is never accepted'],
+    [message({}, { specversion: '0.3' }), 'specversion: expected "1.0"'],
+    [message({}, { type: 'ru.sferum.message.deleted' }), 'type: expected one of ru.sferum.user.registered'],
+    [message({}, { id: '' }), 'id: must not be empty'],
+    [message({}, { id: 'x'.repeat(129) }), 'id: must be at most 128 characters'],
+    [message({}, { time: undefined }), 'time: required'],
+    [message({}, { extra: 1 }), 'extra: unknown field'],
+    [message({ chatKind: 'room' }), 'data.chatKind: expected one of group, direct, channel'],
+    [message({ messageKind: 'gif' }), 'data.messageKind: expected one of text, file, poll, voice, sticker, emoji, other'],
+    [message({ userId: 'bad id' }), 'data.userId: expected 1 to 128 characters of A-Z a-z 0-9 . _ : -'],
+    [message({ userId: 42 }), 'data.userId: expected string'],
+    [message({ chatId: undefined }), 'data.chatId: required'],
+    [message({ orgID: 'nsk-1' }), 'data.orgID: unknown field'],
+    [{ ...message(), type: 'ru.sferum.user.registered', data: { userId: 'u', orgId: 'nsk-1', role: 'director' } }, 'data.role: expected one of teacher, student, parent, admin'],
+    [{ ...message(), type: 'ru.sferum.call.joined', data: { userId: 'u', callId: 'c', initiator: 'yes' } }, 'data.initiator: expected boolean'],
+    [{ ...message(), data: 'text' }, 'data: expected object'],
+    [[message()], 'an event must be a JSON object'],
+    [null, 'an event must be a JSON object'],
+    [message({}, { time: '2023-05-14 23:59:59' }), 'time: expected RFC 3339 with an offset'],
+    [message({}, { time: '2023-05-14T23:59:59' }), 'time: expected RFC 3339 with an offset'],
+    [message({}, { time: '2023-02-30T10:00:00Z' }), 'time: expected RFC 3339 with an offset'],
+    [message({}, { time: '2022-04-14T10:00:00Z' }), 'time: older than 400 days'],
+    [message({}, { time: '2023-05-21T00:00:01Z' }), 'time: more than 1 day(s) in the future'],
+    [message({ orgId: 'msk-1' }), 'data.orgId: organization msk-1 is in region 77, which source edu-bus may not send for'],
+  ])('%#: %s', (event, reason) => {
+    expect(reasonOf(event)).toContain(reason);
+  });
+});
+
+describe('normalization', () => {
+  it('normalizes a group message of a Novosibirsk school', () => {
+    const { record, key } = accept(message({ messageKind: 'poll' }));
+    expect(record).toEqual({
+      schema: 'sferum.activity.v1',
+      eventId: eventIdOf('edu-bus', 'urn:sferum:bus', 'evt-1'),
+      type: 'ru.sferum.message.sent',
+      time: '2023-05-14T16:59:59.000Z',
+      week: '2023-W19',
+      timeZone: 'Asia/Novosibirsk',
+      region: '54',
+      municipality: 'nsk-city',
+      orgId: 'nsk-1',
+      category: 'general',
+      unassigned: false,
+      source: 'edu-bus',
+      ingestedAt: '2023-05-20T00:00:00.000Z',
+      userId: pseudonymize('user', 'teacher-1'),
+      role: null,
+      chatId: pseudonymize('chat', 'chat-9'),
+      chatKind: 'group',
+      messageKind: 'poll',
+      callId: null,
+      initiator: null,
+    });
+    expect(key).toBe(record.userId);
+    expect(JSON.stringify(record)).not.toContain('teacher-1');
+    expect(JSON.stringify(record)).not.toContain('chat-9');
+  });
+
+  it('weeks follow the region zone: Sunday 23:59:59 and Monday 00:00:00 local', () => {
+    expect(accept(message({}, { time: '2023-05-14T23:59:59+07:00' })).record.week).toBe('2023-W19');
+    expect(accept(message({}, { time: '2023-05-15T00:00:00+07:00' })).record.week).toBe('2023-W20');
+    // The same instant sent with another offset lands in the same week.
+    expect(accept(message({}, { time: '2023-05-14T17:00:00Z' })).record.week).toBe('2023-W20');
+    const moscow = context({ source: { name: 'msk-bus', homeRegion: '77', allowedRegions: null } });
+    expect(accept(message({ orgId: 'msk-1' }, { time: '2023-05-14T23:59:59+03:00' }), moscow).record.week).toBe('2023-W19');
+    expect(accept(message({ orgId: 'msk-1' }, { time: '2023-05-15T00:00:00+03:00' }), moscow).record.week).toBe('2023-W20');
+  });
+
+  it('an unknown organization is kept, attributed to the home region and marked unassigned', () => {
+    const { record } = accept(message({ orgId: 'not-in-registry' }));
+    expect(record).toMatchObject({ region: '54', municipality: null, category: null, orgId: 'not-in-registry', unassigned: true, timeZone: 'Asia/Novosibirsk' });
+  });
+
+  it('a message without orgId is placed in the home region', () => {
+    const { record } = accept(message({ orgId: undefined }));
+    expect(record).toMatchObject({ region: '54', orgId: null, unassigned: true, messageKind: 'text' });
+  });
+
+  it('registrations, calls and connections keep their own fields', () => {
+    const reg = accept({ ...message(), type: 'ru.sferum.user.registered', data: { userId: 'u1', orgId: 'nsk-1', role: 'teacher' } });
+    expect(reg.record).toMatchObject({ role: 'teacher', chatId: null, callId: null, userId: pseudonymize('user', 'u1') });
+    const call = accept({ ...message(), type: 'ru.sferum.call.joined', data: { userId: 'u1', callId: 'c1', initiator: true, orgId: 'nsk-1' } });
+    expect(call.record).toMatchObject({ callId: pseudonymize('call', 'c1'), initiator: true, role: null, messageKind: null });
+    const connected = accept({ ...message(), type: 'ru.sferum.org.connected', data: { orgId: 'nsk-1' } });
+    expect(connected.record).toMatchObject({ userId: null, orgId: 'nsk-1', region: '54' });
+    expect(connected.key).toBe('nsk-1');
+  });
+
+  it('a source allowed every region may send for any', () => {
+    const national = context({ source: { name: 'nat', homeRegion: '77', allowedRegions: null } });
+    expect(accept(message({ orgId: 'msk-1' }), national).record.region).toBe('77');
+    expect(accept(message({ orgId: 'nsk-1' }), national).record.region).toBe('54');
+  });
+
+  it('the event id depends on source, CloudEvent source and id only', () => {
+    const a = accept(message()).record.eventId;
+    expect(accept(message({ messageKind: 'file' })).record.eventId).toBe(a);
+    expect(accept(message({}, { id: 'evt-2' })).record.eventId).not.toBe(a);
+    expect(accept(message({}, { source: 'urn:other' })).record.eventId).not.toBe(a);
+    expect(eventIdOf('a', 'b', 'c')).not.toBe(eventIdOf('a', 'b\u0000', 'c'));
+  });
+});
+
+describe('pseudonyms', () => {
+  it('are stable under one key, differ by kind and by key, and cannot be confused with the id', () => {
+    expect(pseudonymize('user', 'x')).toBe(pseudonymize('user', 'x'));
+    expect(pseudonymize('user', 'x')).not.toBe(pseudonymize('chat', 'x'));
+    expect(createPseudonymizer('another-key'.padEnd(40, 'y'))('user', 'x')).not.toBe(pseudonymize('user', 'x'));
+    expect(pseudonymize('user', 'x')).toMatch(/^[0-9a-f]{32}$/);
+    expect(() => createPseudonymizer('short')).toThrow(RangeError);
+  });
+
+  it('the cache never changes a pseudonym, also when it overflows', () => {
+    const tiny = createPseudonymizer(KEY, 3);
+    const ids = Array.from({ length: 20 }, (_, i) => `id-${i % 7}`);
+    for (const id of [...ids, ...ids]) expect(tiny('user', id)).toBe(pseudonymize('user', id));
+  });
+});
+
+describe('parseRfc3339', () => {
+  it.each([
+    ['2023-05-14T16:59:59Z', '2023-05-14T16:59:59.000Z'],
+    ['2023-05-14T23:59:59.123456789+07:00', '2023-05-14T16:59:59.123Z'],
+    ['2024-02-29t00:00:00z', '2024-02-29T00:00:00.000Z'],
+    ['2023-05-14T00:00:00-03:30', '2023-05-14T03:30:00.000Z'],
+  ])('%s', (input, iso) => {
+    expect(new Date(parseRfc3339(input)!).toISOString()).toBe(iso);
+  });
+
+  it.each(['2023-02-29T00:00:00Z', '2023-13-01T00:00:00Z', '2023-05-14T24:00:00Z', '2023-05-14T10:00Z', '1684000000', ''])('rejects %j', (input) => {
+    expect(parseRfc3339(input)).toBeUndefined();
+  });
+});
+
+describe('robustness', () => {
+  it('never throws on arbitrary input and always gives a reason', () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        const result = validator.validate(value);
+        if (!result.ok) expect(result.rejection.reason.length).toBeGreaterThan(0);
+        else {
+          const normalized = normalizeEvent(result.event, context());
+          if (!normalized.ok) expect(normalized.rejection.reason.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('never throws on mutated valid events', () => {
+    const field = fc.constantFrom('specversion', 'id', 'source', 'type', 'time', 'data');
+    fc.assert(
+      fc.property(field, fc.anything(), fc.constantFrom('userId', 'chatId', 'chatKind', 'orgId', 'messageKind'), fc.anything(), (attr, value, dataField, dataValue) => {
+        const event = message({ [dataField]: dataValue }, { [attr]: value });
+        const result = validator.validate(event);
+        const reason = result.ok ? normalizeEvent(result.event, context()) : result;
+        if (!reason.ok) expect(reason.rejection.reason).toMatch(/\S/);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});

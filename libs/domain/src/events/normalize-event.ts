@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { ACTIVITY_SCHEMA, type ActivityRecord, type AnyCloudEventV1, type OrgPlacement } from '@sferum/contracts';
+import { formatIsoWeek, isoWeekOf } from '../week/iso-week';
+import { type Rejection } from './event-validation';
+import { type Pseudonymizer } from './pseudonymize';
+
+export interface SourceIdentity {
+  readonly name: string;
+  readonly homeRegion: string;
+  /** null: every region. */
+  readonly allowedRegions: readonly string[] | null;
+}
+
+export interface NormalizationContext {
+  readonly source: SourceIdentity;
+  readonly nowMs: number;
+  /** Oldest accepted `time`, in days before now. */
+  readonly maxAgeDays: number;
+  /** Latest accepted `time`, in days after now. */
+  readonly maxAheadDays: number;
+  readonly placeOrganization: (orgId: string) => OrgPlacement | undefined;
+  readonly regionTimeZone: (regionCode: string) => string | undefined;
+  readonly pseudonymize: Pseudonymizer;
+}
+
+export type Normalized = { ok: true; record: ActivityRecord; key: string } | { ok: false; rejection: Rejection };
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Epoch ms of an RFC 3339 time with an offset; undefined if malformed or not a real date. */
+export function parseRfc3339(value: string): number | undefined {
+  const m = RFC3339.exec(value);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const fraction = (m[7] ?? '').slice(0, 4); // keep milliseconds
+  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${fraction}${m[8] === 'z' ? 'Z' : m[8]}`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The event's identity for deduplication: the same (source, CloudEvent source, id) always gives the same id. */
+export function eventIdOf(sourceName: string, ceSource: string, ceId: string): string {
+  return createHash('sha256').update(JSON.stringify([sourceName, ceSource, ceId]), 'utf8').digest('hex').slice(0, 32);
+}
+
+/**
+ * Turns a valid CloudEvent into the normalized record: time in UTC and its
+ * ISO week in the region's zone; region, municipality and category from
+ * the registry by orgId, else the source's home region ("unassigned");
+ * user, chat and call ids pseudonymized. Rejects an event whose time is
+ * out of the window or whose organization is in a region the source may
+ * not send for.
+ */
+export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationContext): Normalized {
+  const timeMs = parseRfc3339(event.time);
+  if (timeMs === undefined) {
+    return reject('time', 'time: expected RFC 3339 with an offset, for example 2023-05-14T16:59:59+07:00');
+  }
+  if (timeMs < context.nowMs - context.maxAgeDays * DAY_MS) {
+    return reject('time', `time: older than ${context.maxAgeDays} days`);
+  }
+  if (timeMs > context.nowMs + context.maxAheadDays * DAY_MS) {
+    return reject('time', `time: more than ${context.maxAheadDays} day(s) in the future`);
+  }
+
+  const data = event.data as unknown as Record<string, unknown>;
+  const orgId = typeof data['orgId'] === 'string' ? data['orgId'] : null;
+  const placement = orgId === null ? undefined : context.placeOrganization(orgId);
+  const { source } = context;
+  if (placement !== undefined && source.allowedRegions !== null && !source.allowedRegions.includes(placement.regionCode)) {
+    return reject(
+      'region_not_allowed',
+      `data.orgId: organization ${orgId} is in region ${placement.regionCode}, which source ${source.name} may not send for`,
+    );
+  }
+  const region = placement?.regionCode ?? source.homeRegion;
+  const timeZone = placement?.timeZone ?? context.regionTimeZone(region) ?? 'UTC';
+  const userId = typeof data['userId'] === 'string' ? context.pseudonymize('user', data['userId']) : null;
+
+  const record: ActivityRecord = {
+    schema: ACTIVITY_SCHEMA,
+    eventId: eventIdOf(source.name, event.source, event.id),
+    type: event.type,
+    time: new Date(timeMs).toISOString(),
+    week: formatIsoWeek(isoWeekOf(timeMs, timeZone)),
+    timeZone,
+    region,
+    municipality: placement?.municipalityId ?? null,
+    orgId,
+    category: placement?.category ?? null,
+    unassigned: placement === undefined,
+    source: source.name,
+    ingestedAt: new Date(context.nowMs).toISOString(),
+    userId,
+    role: event.type === 'ru.sferum.user.registered' || event.type === 'ru.sferum.user.left' ? event.data.role : null,
+    chatId: event.type === 'ru.sferum.message.sent' ? context.pseudonymize('chat', event.data.chatId) : null,
+    chatKind: event.type === 'ru.sferum.message.sent' ? event.data.chatKind : null,
+    messageKind: event.type === 'ru.sferum.message.sent' ? (event.data.messageKind ?? 'text') : null,
+    callId: event.type === 'ru.sferum.call.joined' ? context.pseudonymize('call', event.data.callId) : null,
+    initiator: event.type === 'ru.sferum.call.joined' ? event.data.initiator : null,
+  };
+  return { ok: true, record, key: userId ?? orgId ?? record.eventId };
+}
+
+function reject(code: Rejection['code'], reason: string): Normalized {
+  return { ok: false, rejection: { code, reason } };
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_TYPES, type ActivityRecord, type EventRejection, type IngestResult } from '@sferum/contracts';
+import {
+  createPseudonymizer,
+  EventValidator,
+  normalizeEvent,
+  TokenBuckets,
+  type NormalizationContext,
+  type Pseudonymizer,
+  type SourceIdentity,
+} from '@sferum/domain';
+import { ProblemException } from '@sferum/infra-http';
+import { DurableProducer, KafkaClient, KafkaUnavailableError } from '@sferum/infra-kafka';
+import { type IngestConfig } from '../ingest.config';
+import { INGEST_CONFIG } from '../ingest.tokens';
+import { IngestMetrics } from './ingest.metrics';
+import { RegistryLookupProvider } from './registry-lookup.provider';
+
+/** Seconds a client should wait before retrying when Kafka is unavailable. */
+const KAFKA_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The ingest path: rate limit, validate and normalize each event, make the
+ * valid ones durable in Kafka (acks=all), answer per event. Nothing is
+ * reported accepted unless Kafka acknowledged it.
+ */
+@Injectable()
+export class EventsService implements OnApplicationShutdown {
+  private readonly validator = new EventValidator();
+  private readonly pseudonymize: Pseudonymizer;
+  private readonly buckets: TokenBuckets;
+  private readonly producer: DurableProducer;
+
+  constructor(
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(KafkaClient) kafka: KafkaClient,
+    @Inject(RegistryLookupProvider) private readonly registry: RegistryLookupProvider,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+  ) {
+    this.pseudonymize = createPseudonymizer(config.PSEUDONYM_KEY);
+    this.buckets = new TokenBuckets({ ratePerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND, burst: config.RATE_LIMIT_BURST });
+    this.producer = new DurableProducer(kafka, {
+      onSend: (records, seconds, ok) => {
+        metrics.produceSeconds.observe({ outcome: ok ? 'ok' : 'failed' }, seconds);
+        metrics.produceRecords.observe(records);
+      },
+    });
+  }
+
+  async ingest(source: SourceIdentity, events: readonly unknown[]): Promise<IngestResult> {
+    if (events.length === 0) throw new ProblemException(400, 'the batch is empty: send at least one event');
+    if (events.length > this.config.MAX_BATCH_EVENTS) {
+      throw new ProblemException(413, `at most ${this.config.MAX_BATCH_EVENTS} events a request; this one has ${events.length}`);
+    }
+    this.metrics.batchSize.observe(events.length);
+    const allowance = this.buckets.take(source.name, events.length);
+    if (!allowance.ok) {
+      throw new ProblemException(
+        429,
+        `source ${source.name} is over its rate of ${this.config.RATE_LIMIT_EVENTS_PER_SECOND} events/s`,
+        {},
+        { 'Retry-After': String(allowance.retryAfterSeconds) },
+      );
+    }
+
+    const context: NormalizationContext = {
+      source,
+      nowMs: Date.now(),
+      maxAgeDays: this.config.EVENT_MAX_AGE_DAYS,
+      maxAheadDays: this.config.EVENT_MAX_AHEAD_DAYS,
+      placeOrganization: (orgId) => this.registry.lookup.organization(orgId),
+      regionTimeZone: (code) => this.registry.lookup.regionTimeZone(code),
+      pseudonymize: this.pseudonymize,
+    };
+    const accepted: ActivityRecord[] = [];
+    const keys: string[] = [];
+    const rejections: EventRejection[] = [];
+    events.forEach((event, index) => {
+      const valid = this.validator.validate(event);
+      const normalized = valid.ok ? normalizeEvent(valid.event, context) : valid;
+      if (normalized.ok) {
+        accepted.push(normalized.record);
+        keys.push(normalized.key);
+      } else {
+        rejections.push({ index, id: idOf(event), reason: normalized.rejection.reason });
+        this.metrics.rejections.inc({ source: source.name, code: normalized.rejection.code });
+        this.metrics.events.inc({ source: source.name, type: typeOf(event), outcome: 'rejected' });
+      }
+    });
+
+    if (accepted.length > 0) {
+      try {
+        await this.producer.send(
+          this.config.ACTIVITY_TOPIC,
+          accepted.map((record, i) => ({
+            key: keys[i]!,
+            value: JSON.stringify(record),
+            headers: { schema: record.schema, type: record.type },
+          })),
+        );
+      } catch (error) {
+        if (!(error instanceof KafkaUnavailableError)) throw error;
+        for (const record of accepted) this.metrics.events.inc({ source: source.name, type: record.type, outcome: 'unavailable' });
+        throw new ProblemException(
+          503,
+          'Kafka did not acknowledge the events; none of this request is stored. Retry the whole request: events are deduplicated by id.',
+          {},
+          { 'Retry-After': String(KAFKA_RETRY_AFTER_SECONDS) },
+        );
+      }
+      for (const record of accepted) this.metrics.events.inc({ source: source.name, type: record.type, outcome: 'accepted' });
+    }
+    return { accepted: accepted.length, rejected: rejections.length, rejections };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+  }
+}
+
+function idOf(event: unknown): string | null {
+  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id.slice(0, 128) : null;
+}
+
+function typeOf(event: unknown): string {
+  const type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type) ? type : 'unknown';
+}
