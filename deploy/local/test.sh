@@ -38,6 +38,8 @@ prepare_stack() {
 
 run_int() {
   prepare_stack
+  step "build (integration tests run the compiled services as processes)"
+  npm run -s build
   step "integration tests (real Kafka, ClickHouse, PostgreSQL)"
   npx jest -c jest.int.config.js --ci
 }

@@ -10,6 +10,9 @@ export const KAFKA_VARS = {
   KAFKA_BROKERS: env.hostPorts({ default: ['127.0.0.1:9092'] }),
   /** The normalized activity topic (one name across producer and consumers). */
   ACTIVITY_TOPIC: env.string({ default: 'sferum.activity.v1', pattern: /^[A-Za-z0-9._-]{1,249}$/, expected: 'a Kafka topic name' }),
+  /** Partitions and replication the activity topics are created with (when missing). */
+  ACTIVITY_TOPIC_PARTITIONS: env.int({ default: 6, min: 1, max: 1000 }),
+  ACTIVITY_TOPIC_REPLICATION: env.int({ default: 1, min: 1, max: 10 }),
 };
 
 export const CLICKHOUSE_VARS = {

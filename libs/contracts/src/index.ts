@@ -2,3 +2,4 @@ export * from './kpi-ids';
 export * from './registry';
 export * from './events/event-types';
 export * from './events/event-schemas';
+export * from './events/activity-row';

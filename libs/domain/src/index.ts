@@ -9,3 +9,4 @@ export * from './events/pseudonymize';
 export * from './events/event-validation';
 export * from './events/normalize-event';
 export * from './limits/token-bucket';
+export * from './activity/activity-row';

@@ -3,3 +3,4 @@ export * from './stack-env';
 export * from './test-database';
 export * from './compose-file';
 export * from './stack-control';
+export * from './free-port';

@@ -6,6 +6,20 @@ export const AGGREGATOR_VARS = {
   ...CLICKHOUSE_VARS,
   PORT: env.port({ default: 3002 }),
   AGGREGATOR_GROUP_ID: env.string({ default: 'sferum-aggregator', pattern: /^[A-Za-z0-9._-]{1,200}$/, expected: 'a consumer group id' }),
+  /** Where undecodable or invalid records go, with the reason in a header. */
+  ACTIVITY_DLQ_TOPIC: env.string({ default: 'sferum.activity.dlq.v1', pattern: /^[A-Za-z0-9._-]{1,249}$/, expected: 'a Kafka topic name' }),
+  /** A write to ClickHouse happens when this many rows wait... */
+  FLUSH_MAX_ROWS: env.int({ default: 50_000, min: 1, max: 1_000_000 }),
+  /** ...or when the oldest has waited this long, ms. */
+  FLUSH_MAX_DELAY_MS: env.int({ default: 1_000, min: 10, max: 60_000 }),
+  /** Bytes fetched per partition at once: bounds memory while draining a backlog. */
+  FETCH_MAX_BYTES_PER_PARTITION: env.int({ default: 2 * 1024 * 1024, min: 64 * 1024, max: 64 * 1024 * 1024 }),
+  /** Not ready when there is lag and no progress for this long, seconds. */
+  STALL_TIMEOUT_SECONDS: env.int({ default: 60, min: 5, max: 86_400 }),
+  /** How often consumer lag is measured, ms. */
+  LAG_CHECK_INTERVAL_MS: env.int({ default: 5_000, min: 500, max: 600_000 }),
+  /** Fault injection for tests: SIGKILL itself after the first write, before committing its offsets. */
+  FAULT_KILL_AFTER_WRITE: env.bool({ default: false }),
 };
 
 export type AggregatorConfig = ConfigOf<typeof AGGREGATOR_VARS>;

@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClickHouseModule } from '@sferum/infra-clickhouse';
-import { KafkaModule } from '@sferum/infra-kafka';
+import { activityTopicSpecs, KafkaModule, TOPIC_SPECS, TopicsInitializer } from '@sferum/infra-kafka';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { type AggregatorConfig } from './aggregator.config';
+import { AGGREGATOR_CONFIG } from './aggregator.tokens';
+import { ActivityConsumer } from './consumer/activity-consumer';
+import { AggregatorMetrics } from './consumer/aggregator.metrics';
+import { LagMonitor } from './consumer/lag-monitor';
 
 @Module({})
 export class AggregatorModule {
@@ -14,6 +18,17 @@ export class AggregatorModule {
         HealthModule.forRoot(),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'sferum-aggregator' }),
         ClickHouseModule.forRoot({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE }),
+      ],
+      providers: [
+        { provide: AGGREGATOR_CONFIG, useValue: config },
+        {
+          provide: TOPIC_SPECS,
+          useValue: activityTopicSpecs(config.ACTIVITY_TOPIC, config.ACTIVITY_DLQ_TOPIC, config.ACTIVITY_TOPIC_PARTITIONS, config.ACTIVITY_TOPIC_REPLICATION),
+        },
+        TopicsInitializer,
+        AggregatorMetrics,
+        ActivityConsumer,
+        LagMonitor,
       ],
     };
   }

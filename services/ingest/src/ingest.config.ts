@@ -7,8 +7,6 @@ export const INGEST_VARS = {
   PORT: env.port({ default: 3001 }),
   /** HMAC-SHA-256 key that pseudonymizes user, chat and call ids. Never logged. */
   PSEUDONYM_KEY: env.secret({ minLength: 32 }),
-  ACTIVITY_TOPIC_PARTITIONS: env.int({ default: 6, min: 1, max: 1000 }),
-  ACTIVITY_TOPIC_REPLICATION: env.int({ default: 1, min: 1, max: 10 }),
   /** Largest request body, bytes. */
   MAX_BODY_BYTES: env.int({ default: 5 * 1024 * 1024, min: 1024, max: 256 * 1024 * 1024 }),
   /** Most events in one request. */

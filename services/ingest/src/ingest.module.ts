@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@sferum/infra-http';
-import { KafkaModule } from '@sferum/infra-kafka';
+import { activityTopicSpecs, KafkaModule, TOPIC_SPECS, TopicsInitializer } from '@sferum/infra-kafka';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
 import { EventsController } from './events/events.controller';
@@ -9,7 +9,6 @@ import { IngestMetrics } from './events/ingest.metrics';
 import { RegistryLookupProvider } from './events/registry-lookup.provider';
 import { type IngestConfig } from './ingest.config';
 import { INGEST_CONFIG } from './ingest.tokens';
-import { TopicsInitializer } from './topics.initializer';
 
 @Module({})
 export class IngestModule {
@@ -24,7 +23,13 @@ export class IngestModule {
         AuthModule.forRoot({ readKeysRequired: true }),
       ],
       controllers: [EventsController],
-      providers: [{ provide: INGEST_CONFIG, useValue: config }, TopicsInitializer, IngestMetrics, RegistryLookupProvider, EventsService],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        {
+          provide: TOPIC_SPECS,
+          useValue: activityTopicSpecs(config.ACTIVITY_TOPIC, null, config.ACTIVITY_TOPIC_PARTITIONS, config.ACTIVITY_TOPIC_REPLICATION),
+        },
+        TopicsInitializer, IngestMetrics, RegistryLookupProvider, EventsService],
     };
   }
 }

@@ -1,9 +1,9 @@
-import { expectEventually, stack } from '@sferum/testing';
+import { expectEventually, freePort, stack } from '@sferum/testing';
 import { exitOf, httpStatus, SERVICE_URLS, startService, type ServiceName } from './services';
 
 const DEPENDENCIES: Record<ServiceName, string[]> = {
   ingest: ['kafka', 'postgres', 'registry'],
-  aggregator: ['kafka', 'clickhouse'],
+  aggregator: ['kafka', 'clickhouse', 'consumer'],
   kpi: ['clickhouse', 'postgres'],
 };
 
@@ -55,10 +55,8 @@ describe('readiness follows the dependencies', () => {
 });
 
 describe('process lifecycle', () => {
-  const SPARE_PORTS: Record<ServiceName, number> = { ingest: 3101, aggregator: 3102, kpi: 3103 };
-
-  it.each(Object.keys(SPARE_PORTS) as ServiceName[])('%s shuts down cleanly on SIGTERM', async (name) => {
-    const port = SPARE_PORTS[name];
+  it.each(Object.keys(SERVICE_URLS) as ServiceName[])('%s shuts down cleanly on SIGTERM', async (name) => {
+    const port = await freePort();
     const child = startService(name, { PORT: String(port), HOST: '127.0.0.1' });
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

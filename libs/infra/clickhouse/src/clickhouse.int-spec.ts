@@ -27,24 +27,36 @@ describe('ClickHouse lib against the real server', () => {
     await expect(db.ping()).resolves.toBeUndefined();
   });
 
+  it('applies the project migrations once and records them', async () => {
+    const again = await runClickHouseMigrations({ url, database }, PROJECT_MIGRATIONS);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toContain('0001_activity.sql');
+    const tables = await db.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = ${sqlString(database)} ORDER BY name`);
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['activity_ingest', 'weekly_user_activity', 'registration_events', 'schema_migrations']));
+  });
+
   it('applies numbered migrations in order, once, and records them', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ch-mig-'));
+    const own = uniqueName('test_ch_order');
+    const ownDb = new ClickHouse({ url, database: own });
     writeFileSync(join(folder, '0002_second.sql'), 'CREATE TABLE IF NOT EXISTS second (y String) ENGINE = Memory;\n');
     writeFileSync(
       join(folder, '0001_first.sql'),
       '-- a comment line\nCREATE TABLE IF NOT EXISTS first (x UInt8) ENGINE = Memory;\nINSERT INTO first (x) VALUES (1);\n',
     );
-    const first = await runClickHouseMigrations({ url, database }, folder);
+    const first = await runClickHouseMigrations({ url, database: own }, folder);
     expect(first.applied).toEqual(['0001_first.sql', '0002_second.sql']);
-    const again = await runClickHouseMigrations({ url, database }, folder);
+    const again = await runClickHouseMigrations({ url, database: own }, folder);
     expect(again).toEqual({ applied: [], alreadyApplied: ['0001_first.sql', '0002_second.sql'] });
-    const created = await db.query<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = ${sqlString(database)} AND name IN ('first', 'second') ORDER BY name`,
+    const created = await ownDb.query<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = ${sqlString(own)} AND name IN ('first', 'second') ORDER BY name`,
     );
     expect(created.map((t) => t.name)).toEqual(['first', 'second']);
-    expect(await db.query<{ x: number }>('SELECT x FROM first')).toEqual([{ x: 1 }]);
-    const recorded = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
-    expect(recorded.map((r) => r.name)).toEqual(expect.arrayContaining(['0001_first.sql', '0002_second.sql']));
+    expect(await ownDb.query<{ x: number }>('SELECT x FROM first')).toEqual([{ x: 1 }]);
+    const recorded = await ownDb.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
+    expect(recorded.map((r) => r.name)).toEqual(['0001_first.sql', '0002_second.sql']);
+    await ownDb.command(`DROP DATABASE IF EXISTS ${own}`);
+    await ownDb.close();
   });
 
   it('creates, inserts and selects; escaped literals round-trip exactly', async () => {

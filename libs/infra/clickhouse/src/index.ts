@@ -3,3 +3,4 @@ export * from './clickhouse-client';
 export * from './migration-runner';
 export * from './clickhouse.module';
 export * from './migrations-dir';
+export * from './activity-store';

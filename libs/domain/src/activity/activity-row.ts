@@ -1,0 +1,105 @@
+/**
+ * Decoding of the activity topic for the aggregator: a Kafka message value
+ * is either a valid sferum.activity.v1 record, turned into a ClickHouse
+ * row, or a poison message with the reason it goes to the dead-letter topic.
+ */
+import { ACTIVITY_SCHEMA, CHAT_KINDS, EVENT_TYPES, MESSAGE_KINDS, ORG_CATEGORIES, ROLES, type ActivityIngestRow } from '@sferum/contracts';
+
+export type DecodedRecord = { ok: true; row: ActivityIngestRow; ingestedAtMs: number } | { ok: false; reason: string };
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const WEEK = /^\d{4}-W\d{2}$/;
+const REGION = /^\d{2}$/;
+const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+export function decodeActivityRecord(value: Buffer | string | null): DecodedRecord {
+  if (value === null) return poison('empty message value');
+  let record: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return poison('not a JSON object');
+    record = parsed as Record<string, unknown>;
+  } catch (error) {
+    return poison(`not JSON: ${(error as Error).message}`);
+  }
+  if (record['schema'] !== ACTIVITY_SCHEMA) return poison(`schema: expected "${ACTIVITY_SCHEMA}"`);
+
+  const problems: string[] = [];
+  const text = (name: string, pattern: RegExp | null, nullable: boolean): string => {
+    const v = record[name];
+    if (v === null && nullable) return '';
+    if (typeof v !== 'string' || (pattern !== null && !pattern.test(v))) {
+      problems.push(`${name}: invalid`);
+      return '';
+    }
+    return v;
+  };
+  const oneOf = (name: string, values: readonly string[], nullable: boolean): string => {
+    const v = record[name];
+    if (v === null && nullable) return '';
+    if (typeof v !== 'string' || !values.includes(v)) {
+      problems.push(`${name}: expected one of ${values.join(', ')}`);
+      return '';
+    }
+    return v;
+  };
+  const flag = (name: string, nullable: boolean): 0 | 1 => {
+    const v = record[name];
+    if (v === null && nullable) return 0;
+    if (typeof v !== 'boolean') {
+      problems.push(`${name}: expected a boolean`);
+      return 0;
+    }
+    return v ? 1 : 0;
+  };
+
+  const eventId = text('eventId', HEX32, false);
+  const type = oneOf('type', EVENT_TYPES, false);
+  const time = text('time', ISO_UTC, false);
+  const ingestedAt = text('ingestedAt', ISO_UTC, false);
+  const row: ActivityIngestRow = {
+    event_id: eventId,
+    type,
+    time: toDateTime(time),
+    week: text('week', WEEK, false),
+    time_zone: text('timeZone', /^[A-Za-z0-9_+/-]{1,64}$/, false),
+    region: text('region', REGION, false),
+    municipality: text('municipality', IDENTIFIER, true),
+    org_id: text('orgId', IDENTIFIER, true),
+    category: oneOf('category', ORG_CATEGORIES, true),
+    unassigned: flag('unassigned', false),
+    source: text('source', /^[a-z0-9][a-z0-9._-]{0,63}$/, false),
+    ingested_at: toDateTime(ingestedAt),
+    user_id: text('userId', HEX32, true),
+    role: oneOf('role', ROLES, true),
+    chat_id: text('chatId', HEX32, true),
+    chat_kind: oneOf('chatKind', CHAT_KINDS, true),
+    message_kind: oneOf('messageKind', MESSAGE_KINDS, true),
+    call_id: text('callId', HEX32, true),
+    initiator: flag('initiator', true),
+  };
+  if (problems.length === 0) {
+    const needs: Record<string, string[]> = {
+      'ru.sferum.user.registered': ['user_id', 'org_id', 'role'],
+      'ru.sferum.user.left': ['user_id', 'org_id', 'role'],
+      'ru.sferum.message.sent': ['user_id', 'chat_id', 'chat_kind', 'message_kind'],
+      'ru.sferum.call.joined': ['user_id', 'call_id'],
+      'ru.sferum.org.connected': ['org_id'],
+    };
+    for (const column of needs[type] ?? []) {
+      if (row[column as keyof ActivityIngestRow] === '') problems.push(`${column}: required for ${type}`);
+    }
+  }
+  if (problems.length > 0) return poison(problems.join('; '));
+  return { ok: true, row, ingestedAtMs: Date.parse(ingestedAt) };
+}
+
+/** "2023-05-14T16:59:59.123Z" -> "2023-05-14 16:59:59" (ClickHouse DateTime, UTC). */
+function toDateTime(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ');
+}
+
+function poison(reason: string): DecodedRecord {
+  return { ok: false, reason };
+}

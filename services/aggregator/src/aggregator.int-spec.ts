@@ -1,0 +1,409 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { type ActivityRecord, type OrgPlacement } from '@sferum/contracts';
+import { createPseudonymizer, EventValidator, normalizeEvent, parseIsoWeek, weekBounds, type NormalizationContext } from '@sferum/domain';
+import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, registrationsAt, runClickHouseMigrations, unassignedEvents, weeklyUserActivity } from '@sferum/infra-clickhouse';
+import { DurableProducer, KafkaClient } from '@sferum/infra-kafka';
+import { expectEventually, freePort, REPO_ROOT, stack, stackEnv, uniqueName } from '@sferum/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * The aggregator as real processes (dist/) against the real Kafka and
+ * ClickHouse; each scenario with its own topic, consumer group and
+ * ClickHouse database. Expected counters are computed here by plain
+ * counting over the generated events.
+ */
+const pseudonymize = createPseudonymizer('aggregator-int-spec-key'.padEnd(48, 'k'));
+const validator = new EventValidator();
+const ORGS: Record<string, OrgPlacement> = {
+  'nsk-1': { regionCode: '54', municipalityId: 'nsk-city', category: 'general', timeZone: 'Asia/Novosibirsk' },
+  'nsk-2': { regionCode: '54', municipalityId: 'nsk-berdsk', category: 'general', timeZone: 'Asia/Novosibirsk' },
+  'msk-1': { regionCode: '77', municipalityId: 'msk', category: 'general', timeZone: 'Europe/Moscow' },
+};
+const ZONES: Record<string, string> = { '54': 'Asia/Novosibirsk', '77': 'Europe/Moscow' };
+const NOW = Date.parse('2023-06-01T00:00:00Z');
+const PARTITIONS = 3;
+
+const context: NormalizationContext = {
+  source: { name: 'test-bus', homeRegion: '54', allowedRegions: null },
+  nowMs: NOW,
+  maxAgeDays: 4000,
+  maxAheadDays: 1,
+  placeOrganization: (id) => ORGS[id],
+  regionTimeZone: (code) => ZONES[code],
+  pseudonymize,
+};
+
+let seq = 0;
+function record(type: string, time: string, data: Record<string, unknown>): ActivityRecord {
+  const valid = validator.validate({ specversion: '1.0', id: `e-${++seq}`, source: 'urn:test', type, time, data });
+  if (!valid.ok) throw new Error(valid.rejection.reason);
+  const normalized = normalizeEvent(valid.event, context);
+  if (!normalized.ok) throw new Error(normalized.rejection.reason);
+  return normalized.record;
+}
+
+/** A realistic mix: teachers writing in group, direct and channel chats, stickers, calls, over two weeks. */
+function generate(teachers: number, perTeacher: number): ActivityRecord[] {
+  const out: ActivityRecord[] = [];
+  for (let t = 0; t < teachers; t++) {
+    const org = t % 3 === 0 ? 'nsk-2' : 'nsk-1';
+    for (let i = 0; i < perTeacher; i++) {
+      const day = 8 + ((t + i) % 14); // 2023-05-08 .. 2023-05-21: weeks 19 and 20
+      const time = `2023-05-${String(day).padStart(2, '0')}T10:${String(i % 60).padStart(2, '0')}:00+07:00`;
+      const chatKind = i % 7 === 0 ? 'direct' : i % 11 === 0 ? 'channel' : 'group';
+      const messageKind = i % 5 === 0 ? 'sticker' : i % 13 === 0 ? 'poll' : 'text';
+      out.push(record('ru.sferum.message.sent', time, { userId: `t${t}`, chatId: `c${t % 9}`, chatKind, messageKind, orgId: org }));
+      if (i % 4 === 0) out.push(record('ru.sferum.call.joined', time, { userId: `t${t}`, callId: `call-${t % 5}-${i % 3}`, initiator: i % 8 === 0, orgId: org }));
+    }
+  }
+  return out;
+}
+
+/** Independent expectation: distinct event ids (call ids for calls) per (week, user, activity). */
+function expectedCounts(records: readonly ActivityRecord[]): Map<string, number> {
+  const sets = new Map<string, Set<string>>();
+  const add = (key: string, id: string) => {
+    const set = sets.get(key) ?? new Set<string>();
+    set.add(id);
+    sets.set(key, set);
+  };
+  for (const r of records) {
+    if (r.type === 'ru.sferum.message.sent') add(`${r.week}|${r.userId}|${r.chatKind}:${r.messageKind}`, r.eventId);
+    if (r.type === 'ru.sferum.call.joined') {
+      add(`${r.week}|${r.userId}|call`, r.callId!);
+      if (r.initiator === true) add(`${r.week}|${r.userId}|call_initiated`, r.callId!);
+    }
+  }
+  return new Map([...sets].map(([k, s]) => [k, s.size]));
+}
+
+interface Scenario {
+  readonly topic: string;
+  readonly group: string;
+  readonly database: string;
+  readonly clickhouse: ClickHouse;
+  readonly client: KafkaClient;
+  readonly producer: DurableProducer;
+}
+
+const kafkaBrokers = stackEnv().kafkaBrokers;
+const clickhouseUrl = stackEnv().clickhouseUrl;
+const scenarios: Scenario[] = [];
+const children: ChildProcess[] = [];
+
+async function scenario(): Promise<Scenario> {
+  const topic = uniqueName('test.agg');
+  const database = uniqueName('test_agg');
+  await runClickHouseMigrations({ url: clickhouseUrl, database }, CLICKHOUSE_MIGRATIONS_DIR);
+  const client = new KafkaClient({ brokers: kafkaBrokers, clientId: 'aggregator-int-spec' });
+  await client.ensureTopics([
+    { topic, partitions: PARTITIONS, replicationFactor: 1 },
+    { topic: `${topic}.dlq`, partitions: 1, replicationFactor: 1 },
+  ]);
+  const s = { topic, group: uniqueName('test-agg'), database, clickhouse: new ClickHouse({ url: clickhouseUrl, database }), client, producer: new DurableProducer(client) };
+  scenarios.push(s);
+  return s;
+}
+
+interface Aggregator {
+  readonly process: ChildProcess;
+  readonly port: number;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly output: () => string;
+}
+
+async function startAggregator(s: Scenario, extra: Record<string, string> = {}): Promise<Aggregator> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/services/aggregator/src/main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_DATABASE: s.database,
+      ACTIVITY_TOPIC: s.topic,
+      ACTIVITY_DLQ_TOPIC: `${s.topic}.dlq`,
+      ACTIVITY_TOPIC_PARTITIONS: String(PARTITIONS),
+      AGGREGATOR_GROUP_ID: s.group,
+      FLUSH_MAX_ROWS: '2000',
+      FLUSH_MAX_DELAY_MS: '200',
+      LAG_CHECK_INTERVAL_MS: '500',
+      ...extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { process: child, port, exit, output: () => output };
+}
+
+async function metric(a: Aggregator, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+async function stop(a: Aggregator): Promise<void> {
+  a.process.kill('SIGTERM');
+  expect((await a.exit).code).toBe(0);
+}
+
+async function send(s: Scenario, records: readonly ActivityRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += 1000) {
+    await s.producer.send(s.topic, records.slice(i, i + 1000).map((r) => ({ key: r.userId ?? r.orgId ?? r.eventId, value: JSON.stringify(r) })));
+  }
+}
+
+async function actualCounts(s: Scenario, weeks: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const week of weeks) for (const r of await weeklyUserActivity(s.clickhouse, week)) counts.set(`${week}|${r.user_id}|${r.activity}`, r.events);
+  return counts;
+}
+
+async function expectExact(s: Scenario, records: readonly ActivityRecord[], timeoutMs = 90_000, ...running: Aggregator[]): Promise<void> {
+  const expected = expectedCounts(records);
+  const weeks = [...new Set(records.map((r) => r.week))];
+  try {
+    await expectEventually(async () => expect(await actualCounts(s, weeks)).toEqual(expected), { timeoutMs, intervalMs: 500 });
+  } catch (error) {
+    // Show what the aggregators said: a count that never converges needs their story.
+    for (const a of running) console.error(`aggregator on port ${a.port} said:\n${a.output().slice(-5000)}`);
+    throw error;
+  }
+}
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const s of scenarios) {
+    await s.producer.close();
+    const admin = await s.client.connectedAdmin();
+    await admin.deleteTopics({ topics: [s.topic, `${s.topic}.dlq`] }).catch(() => undefined);
+    await s.client.close();
+    await s.clickhouse.command(`DROP DATABASE IF EXISTS ${s.database}`);
+    await s.clickhouse.close();
+  }
+});
+
+describe('aggregator: exact weekly counters', () => {
+  it('1. every event sent twice is counted once', async () => {
+    const s = await scenario();
+    const records = generate(40, 30);
+    const aggregator = await startAggregator(s);
+    await send(s, records);
+    await send(s, [...records].reverse()); // the same events again, in other batches
+    await expectExact(s, records);
+    expect(await metric(aggregator, 'aggregator_records_consumed_total')).toBe(records.length * 2);
+    await stop(aggregator);
+  });
+
+  it('2. killed with SIGKILL between a write and its commit, then restarted: exact', async () => {
+    const s = await scenario();
+    const records = generate(30, 40);
+    await send(s, records);
+    // Small writes, so the first one holds only part of the stream.
+    const doomed = await startAggregator(s, { FAULT_KILL_AFTER_WRITE: 'true', FLUSH_MAX_ROWS: '300' });
+    expect(await doomed.exit).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(doomed.output()).toContain('FAULT_KILL_AFTER_WRITE');
+    // The write happened; its offsets were not committed.
+    const partial = await actualCounts(s, ['2023-W19', '2023-W20']);
+    expect(partial.size).toBeGreaterThan(0);
+    expect(partial).not.toEqual(expectedCounts(records));
+    const committed = await (await s.client.connectedAdmin()).fetchOffsets({ groupId: s.group, topics: [s.topic] });
+    expect(committed[0]?.partitions.every((p) => p.offset === '-1')).toBe(true);
+
+    // The restarted one reads everything again, the written part included.
+    const restarted = await startAggregator(s);
+    await expectEventually(async () => expect(await metric(restarted, 'aggregator_records_consumed_total')).toBe(records.length), { timeoutMs: 60_000 });
+    await expectExact(s, records);
+    await stop(restarted);
+  });
+
+  it('3. the group reset to the earliest offset and everything replayed: exact', async () => {
+    const s = await scenario();
+    const records = generate(30, 30);
+    await send(s, records);
+    const first = await startAggregator(s);
+    await expectExact(s, records);
+    await stop(first);
+
+    const replay = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/cli/src/replay.js'), '--from-beginning', '--group', s.group, '--topic', s.topic], {
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers.join(',') },
+    });
+    let out = '';
+    replay.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    replay.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    expect(await new Promise((resolve) => replay.once('exit', resolve))).toBe(0);
+    expect(out).toContain('from the start');
+
+    const second = await startAggregator(s);
+    await expectEventually(async () => expect(await metric(second, 'aggregator_records_consumed_total')).toBe(records.length), { timeoutMs: 60_000 });
+    await expectExact(s, records);
+    await stop(second);
+  });
+
+  it('the replay command refuses while an aggregator of the group is running', async () => {
+    const s = await scenario();
+    const running = await startAggregator(s);
+    await expectEventually(async () => expect((await fetch(`http://127.0.0.1:${running.port}/health/ready`)).status).toBe(200), { timeoutMs: 30_000 });
+    const replay = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/cli/src/replay.js'), '--from-beginning', '--group', s.group, '--topic', s.topic], {
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers.join(',') },
+    });
+    let err = '';
+    replay.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => replay.once('exit', resolve))).toBe(1);
+    expect(err).toContain('stop the aggregators first');
+    await stop(running);
+  });
+
+  it('4. ClickHouse stopped for 30 seconds in the middle of a stream: exact after recovery, nothing lost', async () => {
+    const s = await scenario();
+    const records = generate(40, 30);
+    const half = Math.floor(records.length / 2);
+    const aggregator = await startAggregator(s);
+    await send(s, records.slice(0, half));
+    await expectExact(s, records.slice(0, half), 90_000, aggregator);
+    await stack('down', 'clickhouse');
+    try {
+      await send(s, records.slice(half));
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+      // Not ready while it cannot write; the process stays up.
+      expect((await fetch(`http://127.0.0.1:${aggregator.port}/health/ready`)).status).toBe(503);
+      expect(aggregator.process.exitCode).toBeNull();
+      expect(await metric(aggregator, 'aggregator_write_retries_total')).toBeGreaterThan(0);
+    } finally {
+      await stack('up', 'clickhouse');
+    }
+    await expectExact(s, records, 120_000, aggregator);
+    await stop(aggregator);
+  });
+
+  it('5. a poison record among valid ones goes to the dead-letter topic with its reason; the rest is counted', async () => {
+    const s = await scenario();
+    const records = generate(10, 10);
+    const aggregator = await startAggregator(s);
+    await s.producer.send(s.topic, [
+      { key: 'p1', value: '{"schema":"sferum.activity.v1","eventId":"not-hex"}' },
+      { key: 'p2', value: 'garbage' },
+      ...records.map((r) => ({ key: r.userId, value: JSON.stringify(r) })),
+    ]);
+    await expectExact(s, records);
+    const kafka = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+    const dead: { key: string; headers: Record<string, string> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${s.topic}.dlq`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message: m }) => {
+        dead.push({ key: m.key?.toString() ?? '', headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+        return Promise.resolve();
+      },
+    });
+    await expectEventually(() => expect(dead).toHaveLength(2), { timeoutMs: 30_000 });
+    await consumer.disconnect();
+    const byKey = Object.fromEntries(dead.map((d) => [d.key, d.headers]));
+    expect(byKey['p1']).toMatchObject({ 'origin-topic': s.topic, reason: expect.stringContaining('eventId: invalid') });
+    expect(byKey['p2']).toMatchObject({ reason: expect.stringContaining('not JSON') });
+    expect(byKey['p2']?.['origin-offset']).toMatch(/^\d+$/);
+    expect(await metric(aggregator, 'aggregator_dead_letters_total')).toBe(2);
+    await stop(aggregator);
+  });
+
+  it('6. two aggregator instances in one group share the partitions and count exactly', async () => {
+    const s = await scenario();
+    const records = generate(60, 40);
+    const a = await startAggregator(s);
+    const b = await startAggregator(s);
+    await expectEventually(async () => {
+      expect((await fetch(`http://127.0.0.1:${a.port}/health/ready`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${b.port}/health/ready`)).status).toBe(200);
+    }, { timeoutMs: 30_000 });
+    await send(s, records);
+    await expectExact(s, records);
+    const [ca, cb] = [await metric(a, 'aggregator_records_consumed_total'), await metric(b, 'aggregator_records_consumed_total')];
+    expect(ca).toBeGreaterThan(0);
+    expect(cb).toBeGreaterThan(0);
+    expect(ca + cb).toBeGreaterThanOrEqual(records.length);
+    await Promise.all([stop(a), stop(b)]);
+  });
+
+  it('7. Sunday 23:59:59 and Monday 00:00:00 local land in different weeks, in Novosibirsk and in Moscow', async () => {
+    const s = await scenario();
+    const records = [
+      record('ru.sferum.message.sent', '2023-05-14T23:59:59+07:00', { userId: 'edge-nsk', chatId: 'c', chatKind: 'group', orgId: 'nsk-1' }),
+      record('ru.sferum.message.sent', '2023-05-15T00:00:00+07:00', { userId: 'edge-nsk', chatId: 'c', chatKind: 'group', orgId: 'nsk-1' }),
+      record('ru.sferum.message.sent', '2023-05-14T23:59:59+03:00', { userId: 'edge-msk', chatId: 'c', chatKind: 'group', orgId: 'msk-1' }),
+      record('ru.sferum.message.sent', '2023-05-15T00:00:00+03:00', { userId: 'edge-msk', chatId: 'c', chatKind: 'group', orgId: 'msk-1' }),
+      // The same instant as Novosibirsk's Monday 00:00 is still Sunday in Moscow.
+      record('ru.sferum.message.sent', '2023-05-14T20:00:00+03:00', { userId: 'edge-msk', chatId: 'c', chatKind: 'group', orgId: 'msk-1' }),
+    ];
+    const aggregator = await startAggregator(s);
+    await send(s, records);
+    const nsk = pseudonymize('user', 'edge-nsk');
+    const msk = pseudonymize('user', 'edge-msk');
+    await expectEventually(async () => {
+      const w19 = await weeklyUserActivity(s.clickhouse, '2023-W19');
+      const w20 = await weeklyUserActivity(s.clickhouse, '2023-W20');
+      expect(w19).toEqual([
+        { user_id: msk, activity: 'group:text', events: 2 },
+        { user_id: nsk, activity: 'group:text', events: 1 },
+      ].sort((x, y) => x.user_id.localeCompare(y.user_id)));
+      expect(w20.sort((x, y) => x.user_id.localeCompare(y.user_id))).toEqual([
+        { user_id: msk, activity: 'group:text', events: 1 },
+        { user_id: nsk, activity: 'group:text', events: 1 },
+      ].sort((x, y) => x.user_id.localeCompare(y.user_id)));
+    }, { timeoutMs: 60_000 });
+    await stop(aggregator);
+  });
+
+  it('8. a user who registers, leaves and registers again is counted as the registry of each week end says', async () => {
+    const s = await scenario();
+    const reg = (time: string, type: 'ru.sferum.user.registered' | 'ru.sferum.user.left', user = 'returning', role = 'teacher') =>
+      record(type, time, { userId: user, orgId: 'nsk-1', role });
+    const records = [
+      reg('2023-05-02T09:00:00+07:00', 'ru.sferum.user.registered'), // W18
+      reg('2023-05-10T09:00:00+07:00', 'ru.sferum.user.left'), // W19
+      reg('2023-05-18T09:00:00+07:00', 'ru.sferum.user.registered'), // W20
+      reg('2023-05-03T09:00:00+07:00', 'ru.sferum.user.registered', 'parent-and-teacher', 'parent'),
+      reg('2023-05-03T09:00:00+07:00', 'ru.sferum.user.registered', 'parent-and-teacher', 'teacher'),
+      reg('2023-05-16T09:00:00+07:00', 'ru.sferum.user.left', 'parent-and-teacher', 'parent'),
+    ];
+    const aggregator = await startAggregator(s);
+    await send(s, [...records, ...records]);
+    const returning = pseudonymize('user', 'returning');
+    const both = pseudonymize('user', 'parent-and-teacher');
+    const endOf = (week: string) => weekBounds(parseIsoWeek(week), 'Asia/Novosibirsk').endMs;
+    const at = async (week: string) => (await registrationsAt(s.clickhouse, '54', endOf(week))).map((r) => `${r.user_id === returning ? 'returning' : 'both'}:${r.role}`).sort();
+    await expectEventually(async () => expect(await at('2023-W20')).toEqual(['both:teacher', 'returning:teacher']), { timeoutMs: 60_000 });
+    expect(await at('2023-W18')).toEqual(['both:parent', 'both:teacher', 'returning:teacher']);
+    expect(await at('2023-W19')).toEqual(['both:parent', 'both:teacher']);
+    expect(await at('2023-W17')).toEqual([]);
+    expect((await registrationsAt(s.clickhouse, '54', endOf('2023-W20'))).find((r) => r.user_id === both && r.role === 'teacher')?.org_id).toBe('nsk-1');
+    await stop(aggregator);
+  });
+
+  it('keeps events of unknown organizations as unassigned, and counts late events in their own week', async () => {
+    const s = await scenario();
+    const aggregator = await startAggregator(s);
+    const onTime = generate(5, 5);
+    await send(s, onTime);
+    await expectExact(s, onTime);
+    const late = record('ru.sferum.message.sent', '2023-03-01T12:00:00+07:00', { userId: 'late-writer', chatId: 'c', chatKind: 'group', orgId: 'nsk-1' });
+    const unknown = [
+      record('ru.sferum.message.sent', '2023-05-10T12:00:00+07:00', { userId: 'u-x', chatId: 'c', chatKind: 'group', orgId: 'not-in-registry' }),
+      record('ru.sferum.user.registered', '2023-05-10T12:00:00+07:00', { userId: 'u-x', orgId: 'not-in-registry', role: 'teacher' }),
+    ];
+    await send(s, [late, ...unknown, ...unknown]);
+    await expectEventually(async () => {
+      expect(await weeklyUserActivity(s.clickhouse, '2023-W09')).toEqual([{ user_id: pseudonymize('user', 'late-writer'), activity: 'group:text', events: 1 }]);
+      expect(await unassignedEvents(s.clickhouse, '54', '2023-W19')).toEqual({ 'ru.sferum.message.sent': 1, 'ru.sferum.user.registered': 1 });
+    }, { timeoutMs: 60_000 });
+    await expectExact(s, [...onTime, late, ...unknown]);
+    await stop(aggregator);
+  });
+});

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { KafkaClient } from '@sferum/infra-kafka';
+import { Readiness } from '@sferum/infra-observability';
+import { type AggregatorConfig } from '../aggregator.config';
+import { AGGREGATOR_CONFIG } from '../aggregator.tokens';
+import { ActivityConsumer } from './activity-consumer';
+import { AggregatorMetrics } from './aggregator.metrics';
+
+/**
+ * Measures the consumer group's lag per partition and decides readiness:
+ * a consumer with lag that made no progress for STALL_TIMEOUT_SECONDS is
+ * not ready, however alive its process is.
+ */
+@Injectable()
+export class LagMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LagMonitor.name);
+  private timer: NodeJS.Timeout | undefined;
+  private totalLag: number | undefined;
+  private caughtUpAt = 0;
+
+  constructor(
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    @Inject(KafkaClient) private readonly kafka: KafkaClient,
+    @Inject(ActivityConsumer) private readonly consumer: ActivityConsumer,
+    @Inject(AggregatorMetrics) private readonly metrics: AggregatorMetrics,
+    @Inject(Readiness) readiness: Readiness,
+  ) {
+    readiness.register('consumer', () => this.check());
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.measure()
+        .catch((error: unknown) => this.logger.debug(`lag not measured: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => this.schedule());
+    }, this.config.LAG_CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private async measure(): Promise<void> {
+    const admin = await this.kafka.connectedAdmin();
+    const topic = this.config.ACTIVITY_TOPIC;
+    const [committed, ends] = await Promise.all([
+      admin.fetchOffsets({ groupId: this.config.AGGREGATOR_GROUP_ID, topics: [topic] }),
+      admin.fetchTopicOffsets(topic),
+    ]);
+    const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    let total = 0;
+    for (const end of ends) {
+      const done = byPartition.get(end.partition) ?? -1;
+      const lag = Math.max(0, Number(end.high) - (done >= 0 ? done : Number(end.low)));
+      this.metrics.lag.set({ partition: String(end.partition) }, lag);
+      total += lag;
+    }
+    this.totalLag = total;
+    if (total === 0) this.caughtUpAt = Date.now();
+    this.metrics.lastProgress.set(this.progressAt() / 1000);
+  }
+
+  private progressAt(): number {
+    return Math.max(this.consumer.lastProgressAt, this.caughtUpAt);
+  }
+
+  private check(): Promise<void> {
+    if (!this.consumer.isRunning) return Promise.reject(new Error('the consumer is not running yet'));
+    const silentMs = Date.now() - this.progressAt();
+    if ((this.totalLag ?? 0) > 0 && silentMs > this.config.STALL_TIMEOUT_SECONDS * 1000) {
+      return Promise.reject(new Error(`lag ${this.totalLag} and no progress for ${Math.round(silentMs / 1000)} s`));
+    }
+    return Promise.resolve();
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.timer);
+  }
+}
