@@ -10,8 +10,10 @@ export const AGGREGATOR_VARS = {
   ACTIVITY_DLQ_TOPIC: env.string({ default: 'sferum.activity.dlq.v1', pattern: /^[A-Za-z0-9._-]{1,249}$/, expected: 'a Kafka topic name' }),
   /** A write to ClickHouse happens when this many rows wait... */
   FLUSH_MAX_ROWS: env.int({ default: 50_000, min: 1, max: 1_000_000 }),
-  /** ...or when the oldest has waited this long, ms. */
+  /** ...or when the oldest has waited this long, ms... */
   FLUSH_MAX_DELAY_MS: env.int({ default: 1_000, min: 10, max: 60_000 }),
+  /** ...or when every partition batch in flight waits and at least this many rows are gathered. */
+  FLUSH_MIN_ROWS: env.int({ default: 5_000, min: 1, max: 1_000_000 }),
   /** Bytes fetched per partition at once: bounds memory while draining a backlog. */
   FETCH_MAX_BYTES_PER_PARTITION: env.int({ default: 2 * 1024 * 1024, min: 64 * 1024, max: 64 * 1024 * 1024 }),
   /** Not ready when there is lag and no progress for this long, seconds. */

@@ -19,6 +19,61 @@ describe('WriteBatcher', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 
+  it('writes early when every caller in flight waits and enough rows are gathered', async () => {
+    const writes: number[][] = [];
+    let inFlight = 2;
+    const batcher = new WriteBatcher<number>({
+      maxRows: 1_000,
+      maxDelayMs: 60_000,
+      minRowsWhenAllWaiting: 3,
+      inFlight: () => inFlight,
+      write: (rows) => { writes.push(rows); return Promise.resolve(); },
+    });
+    const a = batcher.add([1, 2]); // one of two in flight waits: no write
+    await new Promise((r) => setTimeout(r, 5));
+    expect(writes).toEqual([]);
+    const b = batcher.add([3]); // both wait, 3 rows: write now
+    await Promise.all([a, b]);
+    expect(writes).toEqual([[1, 2, 3]]);
+    inFlight = 1;
+    const small = batcher.add([4]); // all waiting but below the minimum: waits for the timer
+    await new Promise((r) => setTimeout(r, 5));
+    expect(writes).toHaveLength(1);
+    batcher.stop();
+    await expect(small).rejects.toBeInstanceOf(WriterStoppedError);
+  });
+
+  it('after a write, rows that arrived meanwhile go at once when their callers are all that is left in flight', async () => {
+    const writes: number[][] = [];
+    let inFlight = 0;
+    let releaseFirst!: () => void;
+    const firstWrite = new Promise<void>((r) => (releaseFirst = r));
+    const batcher = new WriteBatcher<number>({
+      maxRows: 1_000,
+      maxDelayMs: 60_000,
+      minRowsWhenAllWaiting: 3,
+      inFlight: () => inFlight,
+      write: (rows) => { writes.push(rows); return writes.length === 1 ? firstWrite : Promise.resolve(); },
+    });
+    // Each caller is "in flight" from before its add until after it resolves, as a partition batch is.
+    const caller = async (rows: number[]) => {
+      inFlight += 1;
+      try {
+        await batcher.add(rows);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const first = caller([1, 2, 3]); // alone in flight with 3 rows: written at once
+    await new Promise((r) => setTimeout(r, 5));
+    const second = caller([4, 5, 6]); // arrives during the first write
+    releaseFirst();
+    const started = Date.now();
+    await Promise.all([first, second]);
+    expect(writes).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(Date.now() - started).toBeLessThan(1_000); // not the 60 s timer
+  });
+
   it('retries a failed write until it succeeds, sending heartbeats, and only then resolves', async () => {
     let attempts = 0;
     let heartbeats = 0;

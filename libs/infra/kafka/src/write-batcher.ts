@@ -1,7 +1,8 @@
 /**
  * Gathers rows from the batches of many partitions into few, large writes:
- * a write happens when `maxRows` are waiting or the oldest has waited
- * `maxDelayMs`. `add` resolves only after a write containing its rows
+ * a write happens when `maxRows` are waiting, or the oldest has waited
+ * `maxDelayMs`, or every caller in flight waits and `minRowsWhenAllWaiting`
+ * rows are gathered. `add` resolves only after a write containing its rows
  * succeeded, so a consumer commits its offsets after the data is stored.
  *
  * A failed write is retried with capped exponential backoff for as long as
@@ -12,6 +13,15 @@
 export interface WriteBatcherOptions<T> {
   readonly maxRows: number;
   readonly maxDelayMs: number;
+  /**
+   * Write early, without waiting for maxDelayMs, once at least this many
+   * rows wait and every caller in flight is waiting (nothing more can
+   * arrive until a write frees them). Keeps a backlog moving at full speed
+   * while a trickle still makes about one write per maxDelayMs.
+   */
+  readonly minRowsWhenAllWaiting?: number;
+  /** How many callers are in flight (for example partition batches being handled). */
+  readonly inFlight?: () => number;
   readonly write: (rows: T[]) => Promise<void>;
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
@@ -38,6 +48,8 @@ export class WriteBatcher<T> {
   private waitingRows = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing = false;
+  /** Callers whose rows the current write carries: blocked too. */
+  private writingCallers = 0;
   private stopped = false;
   private wakeRetry: (() => void) | undefined;
 
@@ -50,9 +62,15 @@ export class WriteBatcher<T> {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ rows, heartbeat, resolve, reject });
       this.waitingRows += rows.length;
-      if (this.waitingRows >= this.options.maxRows) this.kick();
+      if (this.waitingRows >= this.options.maxRows || this.allWaiting()) this.kick();
       else this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
     });
+  }
+
+  private allWaiting(): boolean {
+    const { minRowsWhenAllWaiting, inFlight } = this.options;
+    if (minRowsWhenAllWaiting === undefined || inFlight === undefined) return false;
+    return this.waitingRows >= minRowsWhenAllWaiting && this.waiting.length + this.writingCallers >= inFlight();
   }
 
   get pendingRows(): number {
@@ -84,14 +102,19 @@ export class WriteBatcher<T> {
         this.waiting = [];
         this.waitingRows = 0;
         const rows = batch.flatMap((w) => w.rows);
+        this.writingCallers = batch.length;
         const written = await this.writeWithRetry(rows, batch);
+        this.writingCallers = 0;
         if (written) for (const w of batch) w.resolve();
         else for (const w of batch) w.reject(new WriterStoppedError());
-        // What arrived meanwhile waits for its own trigger unless it is already big.
-        if (this.waitingRows < this.options.maxRows && this.waiting.length > 0) {
-          this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
-          break;
-        }
+        // Let the released callers finish (they leave the in-flight count),
+        // then see whether what arrived meanwhile is already due.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        if (this.waitingRows >= this.options.maxRows || this.allWaiting()) continue;
+        if (this.waiting.length > 0) this.timer = setTimeout(() => this.kick(), this.options.maxDelayMs);
+        break;
       }
     } finally {
       this.writing = false;

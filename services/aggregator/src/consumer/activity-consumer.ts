@@ -23,6 +23,8 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
   private readonly dlq: DurableProducer;
   private stopped = false;
   private startTimer: NodeJS.Timeout | undefined;
+  /** Partition batches being handled right now. */
+  private inFlight = 0;
 
   constructor(
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
@@ -34,6 +36,8 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
     this.batcher = new WriteBatcher<ActivityIngestRow>({
       maxRows: config.FLUSH_MAX_ROWS,
       maxDelayMs: config.FLUSH_MAX_DELAY_MS,
+      minRowsWhenAllWaiting: config.FLUSH_MIN_ROWS,
+      inFlight: () => this.inFlight,
       write: (rows) => insertActivity(clickhouse, rows),
       onWrite: (rows, seconds) => {
         metrics.written.inc(rows);
@@ -52,7 +56,14 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
       fromBeginning: true,
       maxBytesPerPartition: config.FETCH_MAX_BYTES_PER_PARTITION,
       partitionsConsumedConcurrently: config.ACTIVITY_TOPIC_PARTITIONS,
-      handle: (batch) => this.handle(batch),
+      handle: async (batch) => {
+        this.inFlight += 1;
+        try {
+          await this.handle(batch);
+        } finally {
+          this.inFlight -= 1;
+        }
+      },
     });
   }
 
