@@ -19,9 +19,9 @@ load_service_env() {
   # shellcheck disable=SC1090
   source "$DEV_ENV"
   set +a
-  export KAFKA_BROKERS=${KAFKA_BROKERS:-$DEFAULT_KAFKA_BROKERS}
-  export CLICKHOUSE_URL=${CLICKHOUSE_URL:-$DEFAULT_CLICKHOUSE_URL}
-  export DATABASE_URL=${DATABASE_URL:-$DEFAULT_DATABASE_URL}
+  # KAFKA_BROKERS, CLICKHOUSE_URL and DATABASE_URL are passed on only when
+  # the user set them: the services' defaults are the local stack's, and a
+  # set variable means "an existing server; do not start or stop one".
 }
 
 service_ready() { curl -sf -o /dev/null "http://127.0.0.1:${SERVICE_PORT[$1]}/health/ready"; }

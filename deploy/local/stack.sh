@@ -18,7 +18,7 @@ KAFKA_HOME="$STACK_DIR/kafka"
 KAFKA_LIBS="$KAFKA_HOME/libs"
 
 # ---------------------------------------------------------------- Kafka --
-kafka_external() { [ -n "${KAFKA_BROKERS:-}" ] && [ "${KAFKA_BROKERS}" != "$DEFAULT_KAFKA_BROKERS" ]; }
+kafka_external() { [ -n "${KAFKA_BROKERS:-}" ]; }
 
 ensure_java() {
   local version
@@ -74,7 +74,7 @@ kafka_down() {
 }
 
 # ----------------------------------------------------------- ClickHouse --
-clickhouse_external() { [ -n "${CLICKHOUSE_URL:-}" ] && [ "${CLICKHOUSE_URL}" != "$DEFAULT_CLICKHOUSE_URL" ]; }
+clickhouse_external() { [ -n "${CLICKHOUSE_URL:-}" ]; }
 
 clickhouse_binary() {
   if have clickhouse-server; then command -v clickhouse-server; elif have clickhouse; then echo "$(command -v clickhouse) server"; else return 1; fi

@@ -66,15 +66,38 @@ export class LagMonitor implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private check(): Promise<void> {
-    if (!this.consumer.isRunning) return Promise.reject(new Error('the consumer is not running yet'));
-    const silentMs = Date.now() - this.progressAt();
-    if ((this.totalLag ?? 0) > 0 && silentMs > this.config.STALL_TIMEOUT_SECONDS * 1000) {
-      return Promise.reject(new Error(`lag ${this.totalLag} and no progress for ${Math.round(silentMs / 1000)} s`));
-    }
-    return Promise.resolve();
+    const reason = notReadyReason({
+      running: this.consumer.isRunning,
+      totalLag: this.totalLag,
+      lastProgressAt: this.progressAt(),
+      nowMs: Date.now(),
+      stallTimeoutMs: this.config.STALL_TIMEOUT_SECONDS * 1000,
+    });
+    return reason === undefined ? Promise.resolve() : Promise.reject(new Error(reason));
   }
 
   onApplicationShutdown(): void {
     clearTimeout(this.timer);
   }
+}
+
+/**
+ * Why a consumer is not ready, or undefined when it is: not running yet, or
+ * behind (lag > 0) with no progress for longer than the stall timeout. A
+ * consumer with no lag is ready however long it has been idle; one whose
+ * lag is not measured yet is judged by its progress alone once it has lag.
+ */
+export function notReadyReason(state: {
+  readonly running: boolean;
+  readonly totalLag: number | undefined;
+  readonly lastProgressAt: number;
+  readonly nowMs: number;
+  readonly stallTimeoutMs: number;
+}): string | undefined {
+  if (!state.running) return 'the consumer is not running yet';
+  const silentMs = state.nowMs - state.lastProgressAt;
+  if ((state.totalLag ?? 0) > 0 && silentMs > state.stallTimeoutMs) {
+    return `lag ${state.totalLag} and no progress for ${Math.round(silentMs / 1000)} s`;
+  }
+  return undefined;
 }
