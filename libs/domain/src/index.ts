@@ -10,3 +10,4 @@ export * from './events/event-validation';
 export * from './events/normalize-event';
 export * from './limits/token-bucket';
 export * from './activity/activity-row';
+export * from './kpi/kpi-evaluation';

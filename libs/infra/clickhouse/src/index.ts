@@ -4,3 +4,4 @@ export * from './migration-runner';
 export * from './clickhouse.module';
 export * from './migrations-dir';
 export * from './activity-store';
+export * from './kpi-counters';

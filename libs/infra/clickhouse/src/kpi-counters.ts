@@ -1,0 +1,139 @@
+import { type OrgCategory } from '@sferum/contracts';
+import { type ClickHouse } from './clickhouse-client';
+import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList } from './sql-literal';
+
+/**
+ * Activity counters of every unit of a region for one ISO week, in one
+ * query over the pre-aggregated tables (no scan of raw events): who is
+ * registered at the week's end (registration_events, argMax) joined with
+ * the week's per-user activity (weekly_user_activity), counted with
+ * uniqExact per unit so that a teacher of two schools counts once in the
+ * region and once in each school.
+ *
+ * Units follow the registry as it is now (org -> municipality, category,
+ * passed in); registrations of organizations not in the registry are left
+ * out (they are reported as unassigned elsewhere).
+ *
+ * Unit keys: "region", "municipality:<id>", "category:<cat>",
+ * "municipality_category:<id>/<cat>", "org:<id>".
+ */
+
+export interface RegistryOrganization {
+  readonly orgId: string;
+  readonly municipalityId: string;
+  readonly category: OrgCategory;
+  readonly hasHeadcount: boolean;
+}
+
+export interface UnitCounterQuery {
+  readonly region: string;
+  /** "2023-W19" */
+  readonly week: string;
+  /** The week's end in the region's zone (exclusive), epoch ms. */
+  readonly weekEndMs: number;
+  readonly organizations: readonly RegistryOrganization[];
+  /** Activity keys that count as group-chat messages ("group:text", ...). */
+  readonly countedActivities: readonly string[];
+  readonly callActivity: 'call' | 'call_initiated';
+}
+
+export interface UnitActivityCounters {
+  readonly registeredUsers: number;
+  readonly registeredTeachers: number;
+  readonly registeredStudents: number;
+  readonly registeredParents: number;
+  readonly registeredTeachersWithoutHeadcount: number;
+  readonly teachers3Messages: number;
+  readonly teachers10Messages: number;
+  readonly teachers1Call: number;
+  readonly activeTeachers: number;
+}
+
+const REGION = /^\d{2}$/;
+const WEEK = /^\d{4}-W\d{2}$/;
+const ACTIVITY = /^[a-z_]+(:[a-z_]+)?$/;
+
+export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCounterQuery): Promise<Map<string, UnitActivityCounters>> {
+  if (!REGION.test(query.region)) throw new SqlLiteralError(`not a region code: ${JSON.stringify(query.region)}`);
+  if (!WEEK.test(query.week)) throw new SqlLiteralError(`not an ISO week: ${JSON.stringify(query.week)}`);
+  if (query.countedActivities.some((a) => !ACTIVITY.test(a))) throw new SqlLiteralError('not an activity key');
+  if (query.organizations.length === 0) return new Map();
+
+  const orgs = query.organizations;
+  const ids = sqlStringArray(orgs.map((o) => o.orgId));
+  const municipalityOf = `transform(org_id, ${ids}, ${sqlStringArray(orgs.map((o) => o.municipalityId))}, '')`;
+  const categoryOf = `transform(org_id, ${ids}, ${sqlStringArray(orgs.map((o) => o.category))}, '')`;
+  const withoutHeadcount = orgs.filter((o) => !o.hasHeadcount).map((o) => o.orgId);
+  const withoutHeadcountCondition = withoutHeadcount.length === 0 ? '0' : `org_id IN ${sqlStringList(withoutHeadcount)}`;
+  const counted = query.countedActivities.length === 0 ? '0' : `activity IN ${sqlStringList(query.countedActivities)}`;
+
+  const rows = await clickhouse.query<Record<string, string>>(`
+    SELECT unit,
+           uniqExact(user_id) AS registered_users,
+           uniqExactIf(user_id, role = 'teacher') AS registered_teachers,
+           uniqExactIf(user_id, role = 'student') AS registered_students,
+           uniqExactIf(user_id, role = 'parent') AS registered_parents,
+           uniqExactIf(user_id, role = 'teacher' AND no_headcount = 1) AS registered_teachers_without_headcount,
+           uniqExactIf(user_id, role = 'teacher' AND messages >= 3) AS teachers_3_messages,
+           uniqExactIf(user_id, role = 'teacher' AND messages >= 10) AS teachers_10_messages,
+           uniqExactIf(user_id, role = 'teacher' AND calls >= 1) AS teachers_1_call,
+           uniqExactIf(user_id, role = 'teacher' AND any_activity >= 1) AS active_teachers
+    FROM
+    (
+        SELECT org_id, municipality, category, user_id, role, no_headcount, messages, calls, any_activity
+        FROM
+        (
+            SELECT org_id, user_id, role,
+                   ${municipalityOf} AS municipality,
+                   ${categoryOf} AS category,
+                   toUInt8(${withoutHeadcountCondition}) AS no_headcount
+            FROM
+            (
+                SELECT org_id, user_id, role, argMax(registered, tuple(time, registered)) AS registered
+                FROM registration_events
+                WHERE region = ${sqlString(query.region)} AND time < ${sqlDateTime(query.weekEndMs)}
+                GROUP BY org_id, user_id, role
+            )
+            WHERE registered = 1 AND org_id IN ${sqlStringList(orgs.map((o) => o.orgId))}
+        )
+        ANY LEFT JOIN
+        (
+            SELECT user_id,
+                   sumIf(n, ${counted}) AS messages,
+                   sumIf(n, activity = ${sqlString(query.callActivity)}) AS calls,
+                   sumIf(n, activity != 'call_initiated') AS any_activity
+            FROM
+            (
+                SELECT user_id, activity, uniqExactMerge(events) AS n
+                FROM weekly_user_activity
+                WHERE week = ${sqlString(query.week)}
+                GROUP BY user_id, activity
+            )
+            GROUP BY user_id
+        ) USING user_id
+    )
+    ARRAY JOIN ['region', concat('municipality:', municipality), concat('category:', category),
+                concat('municipality_category:', municipality, '/', category), concat('org:', org_id)] AS unit
+    GROUP BY unit`);
+
+  return new Map(
+    rows.map((r) => [
+      r['unit']!,
+      {
+        registeredUsers: Number(r['registered_users']),
+        registeredTeachers: Number(r['registered_teachers']),
+        registeredStudents: Number(r['registered_students']),
+        registeredParents: Number(r['registered_parents']),
+        registeredTeachersWithoutHeadcount: Number(r['registered_teachers_without_headcount']),
+        teachers3Messages: Number(r['teachers_3_messages']),
+        teachers10Messages: Number(r['teachers_10_messages']),
+        teachers1Call: Number(r['teachers_1_call']),
+        activeTeachers: Number(r['active_teachers']),
+      },
+    ]),
+  );
+}
+
+function sqlStringArray(values: readonly string[]): string {
+  return `[${values.map(sqlString).join(', ')}]`;
+}
