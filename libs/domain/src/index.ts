@@ -11,3 +11,4 @@ export * from './events/normalize-event';
 export * from './limits/token-bucket';
 export * from './activity/activity-row';
 export * from './kpi/kpi-evaluation';
+export * from './kpi/kpi-report';

@@ -3,6 +3,8 @@ import { ClickHouseModule } from '@sferum/infra-clickhouse';
 import { AuthModule } from '@sferum/infra-http';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
+import { KpiController } from './kpi/kpi.controller';
+import { KpiQueryService } from './kpi/kpi-query.service';
 import { type KpiConfig } from './kpi.config';
 import { RegistryController } from './registry/registry.controller';
 import { SettingsController } from './registry/settings.controller';
@@ -19,7 +21,8 @@ export class KpiModule {
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
       ],
-      controllers: [RegistryController, SettingsController],
+      controllers: [KpiController, RegistryController, SettingsController],
+      providers: [KpiQueryService],
     };
   }
 }

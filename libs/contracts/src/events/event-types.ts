@@ -93,7 +93,7 @@ export interface ActivityRecord {
   readonly municipality: string | null;
   readonly orgId: string | null;
   readonly category: OrgCategory | null;
-  /** True when the organization is not in the registry (or none was given): attributed to the source's home region. */
+  /** True when the event names an organization the registry does not know: attributed to the source's home region. */
   readonly unassigned: boolean;
   /** The registered source that pushed the event. */
   readonly source: string;

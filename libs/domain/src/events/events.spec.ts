@@ -130,9 +130,9 @@ describe('normalization', () => {
     expect(record).toMatchObject({ region: '54', municipality: null, category: null, orgId: 'not-in-registry', unassigned: true, timeZone: 'Asia/Novosibirsk' });
   });
 
-  it('a message without orgId is placed in the home region', () => {
+  it('a message without orgId is placed in the home region, and is not "unassigned" (no organization was named)', () => {
     const { record } = accept(message({ orgId: undefined }));
-    expect(record).toMatchObject({ region: '54', orgId: null, unassigned: true, messageKind: 'text' });
+    expect(record).toMatchObject({ region: '54', orgId: null, unassigned: false, messageKind: 'text' });
   });
 
   it('registrations, calls and connections keep their own fields', () => {

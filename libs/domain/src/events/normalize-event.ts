@@ -90,7 +90,7 @@ export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationCon
     municipality: placement?.municipalityId ?? null,
     orgId,
     category: placement?.category ?? null,
-    unassigned: placement === undefined,
+    unassigned: orgId !== null && placement === undefined,
     source: source.name,
     ingestedAt: new Date(context.nowMs).toISOString(),
     userId,

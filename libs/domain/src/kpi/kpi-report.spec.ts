@@ -1,0 +1,113 @@
+import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
+import { buildKpiRows, type ActivityCounters, type ReportInput, type ReportOrganization } from './kpi-report';
+
+const org = (orgId: string, municipalityId: string, category: ReportOrganization['category'], teacherHeadcount: number | null): ReportOrganization => ({
+  orgId,
+  orgName: `Org ${orgId}`,
+  municipalityId,
+  municipalityName: `Mun ${municipalityId}`,
+  category,
+  teacherHeadcount,
+});
+const counters = (c: Partial<ActivityCounters>): ActivityCounters => ({
+  registeredUsers: 0,
+  registeredTeachers: 0,
+  registeredStudents: 0,
+  registeredParents: 0,
+  registeredTeachersWithoutHeadcount: 0,
+  teachers3Messages: 0,
+  teachers10Messages: 0,
+  teachers1Call: 0,
+  activeTeachers: 0,
+  ...c,
+});
+
+const ORGS = [org('s1', 'm1', 'general', 40), org('s2', 'm1', 'general', null), org('s3', 'm2', 'general', 10), org('c1', 'm2', 'spo', 20)];
+const current = new Map<string, ActivityCounters>([
+  ['region', counters({ registeredUsers: 30, registeredTeachers: 20, teachers10Messages: 5, teachers1Call: 1, registeredTeachersWithoutHeadcount: 4 })],
+  ['municipality:m1', counters({ registeredUsers: 25, registeredTeachers: 16, teachers10Messages: 4 })],
+  ['municipality:m2', counters({ registeredUsers: 5, registeredTeachers: 4, teachers10Messages: 1 })],
+  ['category:general', counters({ registeredUsers: 28, registeredTeachers: 19 })],
+  ['municipality_category:m2/general', counters({ registeredUsers: 1, registeredTeachers: 1 })],
+  ['org:s1', counters({ registeredUsers: 20, registeredTeachers: 12 })],
+  ['org:s2', counters({ registeredUsers: 5, registeredTeachers: 4 })],
+  ['org:s3', counters({ registeredUsers: 1, registeredTeachers: 1 })],
+  ['org:c1', counters({ registeredUsers: 4, registeredTeachers: 3 })],
+]);
+const previous = new Map<string, ActivityCounters>([['region', counters({ registeredTeachers: 20, teachers10Messages: 2 })]]);
+
+const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
+  region: { code: '54', name: 'Новосибирская область' },
+  organizations: ORGS,
+  current,
+  previous,
+  scope: {},
+  teacherDenominator: 'registered',
+  thresholds: FEDERAL_THRESHOLDS_2023,
+  weekMonday: '2023-05-08',
+  previousWeekMonday: '2023-05-01',
+  ...overrides,
+});
+
+describe('buildKpiRows', () => {
+  it('the region row: registry figures (including organizations without users), activity figures, last week', () => {
+    const [row] = buildKpiRows(input());
+    expect(row).toMatchObject({ level: 'region', id: '54', name: 'Новосибирская область' });
+    expect(row?.counters).toEqual({
+      orgs: 4,
+      active_orgs: 3, // s1, s2, c1 have >= 2 users; s3 has 1
+      registered_users: 30,
+      registered_teachers: 20,
+      registered_students: 0,
+      registered_parents: 0,
+      teacher_headcount: 70,
+      teachers_3_messages: 0,
+      teachers_10_messages: 5,
+      teachers_1_call: 1,
+      active_teachers: 0,
+    });
+    expect(row?.kpis.active_schools).toEqual({ numerator: 2, denominator: 3, value: 66.67, band: 'average', previous: 0 });
+    expect(row?.kpis.teachers_10_messages).toEqual({ numerator: 5, denominator: 20, value: 25, band: 'good', previous: 10 });
+    expect(row?.kpis.teachers_1_call).toMatchObject({ numerator: 1, denominator: 20, value: 5, band: 'good' });
+  });
+
+  it('groups by municipality, by category, by organization', () => {
+    expect(buildKpiRows(input({ groupBy: 'municipality' })).map((r) => [r.id, r.name, r.counters.orgs, r.counters.registered_teachers])).toEqual([
+      ['m1', 'Mun m1', 2, 16],
+      ['m2', 'Mun m2', 2, 4],
+    ]);
+    expect(buildKpiRows(input({ groupBy: 'category' })).map((r) => [r.id, r.counters.orgs])).toEqual([
+      ['general', 3],
+      ['spo', 1],
+    ]);
+    const orgs = buildKpiRows(input({ groupBy: 'organization' }));
+    expect(orgs.map((r) => [r.level, r.id, r.counters.active_orgs])).toEqual([
+      ['organization', 'c1', 1],
+      ['organization', 's1', 1],
+      ['organization', 's2', 1],
+      ['organization', 's3', 0],
+    ]);
+  });
+
+  it('filters by municipality and category', () => {
+    const [m2general] = buildKpiRows(input({ scope: { municipality: 'm2', category: 'general' } }));
+    expect(m2general).toMatchObject({ level: 'municipality', id: 'm2' });
+    expect(m2general?.counters).toMatchObject({ orgs: 1, registered_teachers: 1, active_orgs: 0 });
+    expect(buildKpiRows(input({ scope: { municipality: 'm1' }, groupBy: 'organization' })).map((r) => r.id)).toEqual(['s1', 's2']);
+    expect(buildKpiRows(input({ scope: { category: 'spo' }, groupBy: 'municipality' })).map((r) => r.id)).toEqual(['m2']);
+  });
+
+  it('a unit without any activity or registration still has a row, with empty-denominator indicators', () => {
+    const [row] = buildKpiRows(input({ current: new Map(), previous: new Map() }));
+    expect(row?.counters.orgs).toBe(4);
+    expect(row?.kpis.teachers_10_messages).toEqual({ numerator: 0, denominator: 0, value: null, band: null, previous: null });
+    expect(row?.kpis.active_schools).toMatchObject({ numerator: 0, denominator: 3, value: 0, band: 'below_norm' });
+  });
+
+  it('the headcount denominator says how many organizations lacked a headcount', () => {
+    const [row] = buildKpiRows(input({ teacherDenominator: 'headcount' }));
+    expect(row?.kpis.teachers_10_messages).toMatchObject({ numerator: 5, denominator: 74 }); // 70 headcount + 4 registered teachers of s2
+    expect(row?.orgsWithoutHeadcount).toBe(1);
+    expect(buildKpiRows(input())[0]?.orgsWithoutHeadcount).toBeUndefined();
+  });
+});

@@ -1,0 +1,209 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { type INestApplication } from '@nestjs/common';
+import { validateOrganizationCsv } from '@sferum/domain';
+import { createServiceApp } from '@sferum/infra-http';
+import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '@sferum/infra-clickhouse';
+import { KafkaClient } from '@sferum/infra-kafka';
+import { createDataSource, createSource, importOrganizations, regionCodes } from '@sferum/infra-postgres';
+import { createTestDatabase, expectEventually, freePort, REPO_ROOT, stackEnv, uniqueName } from '@sferum/testing';
+import { type DataSource } from 'typeorm';
+import { loadKpiConfig } from './kpi.config';
+import { KpiModule } from './kpi.module';
+
+/**
+ * A region built by hand and pushed through the real pipeline: registry in
+ * PostgreSQL, events through ingest -> Kafka -> aggregator -> ClickHouse,
+ * answered by the KPI service. It is the reference region's week of the
+ * domain brief: 1,004 general schools of which 944 active, 16,010
+ * registered teachers, 52 with >= 10 group messages, 66 with a call.
+ */
+const SCHOOLS = 1004;
+const ACTIVE_SCHOOLS = 944;
+const TEACHERS = 16_010;
+const STUDENTS = 2_000;
+const WRITERS_10 = 52;
+const WRITERS_3 = 9; // 3..9 messages: count for teachers_3_messages only
+const CALLERS = 66;
+const DIRECT_ONLY = 30; // direct messages never count as group messages, but make the teacher active
+
+describe('KPI service: the reference week through the real pipeline', () => {
+  const topic = uniqueName('test.kpi.activity');
+  const chDatabase = uniqueName('test_kpi');
+  let pg: Awaited<ReturnType<typeof createTestDatabase>>;
+  let ds: DataSource;
+  let kpi: INestApplication;
+  let ingest: ChildProcess;
+  let aggregator: ChildProcess;
+  let ingestUrl: string;
+  let kpiUrl: string;
+  let sourceKey: string;
+
+  beforeAll(async () => {
+    pg = await createTestDatabase();
+    ds = createDataSource({ url: pg.url });
+    await ds.initialize();
+    await ds.runMigrations();
+    await runClickHouseMigrations({ url: stackEnv().clickhouseUrl, database: chDatabase }, CLICKHOUSE_MIGRATIONS_DIR);
+
+    // Registry: schools s0000..s1003 in two municipalities, plus one college.
+    const lines = ['org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount'];
+    for (let i = 0; i < SCHOOLS; i++) lines.push(`s${String(i).padStart(4, '0')},Школа ${i},general,${i % 2 === 0 ? 'nsk-city' : 'nsk-rural'},${i % 2 === 0 ? 'Новосибирск' : 'Район'},54,${i < 10 ? '' : 20}`);
+    lines.push('col-1,Колледж,spo,nsk-city,Новосибирск,54,30');
+    const { records, problems } = validateOrganizationCsv(lines.join('\n'), { knownRegions: await regionCodes(ds) });
+    expect(problems).toEqual([]);
+    await importOrganizations(ds, records);
+    sourceKey = await createSource(ds, { name: 'reference-bus', homeRegion: '54', allowedRegions: ['54'] });
+
+    const env = { ...process.env, DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error' };
+    // ingest and aggregator run as the compiled services (a service may not import another).
+    const ingestPort = await freePort();
+    ingest = spawn(process.execPath, [join(REPO_ROOT, 'dist/services/ingest/src/main.js')], {
+      env: { ...env, PORT: String(ingestPort), HOST: '127.0.0.1', PSEUDONYM_KEY: 'kpi-int-spec-key'.padEnd(48, 'k'), REGISTRY_REFRESH_MS: '200',
+        // The reference week is in 2023: a backfill, older than the default 400-day window.
+        EVENT_MAX_AGE_DAYS: '3650' },
+      stdio: 'ignore',
+    });
+    ingestUrl = `http://127.0.0.1:${ingestPort}`;
+    kpi = await createServiceApp(KpiModule.forRoot(loadKpiConfig(env)), { service: 'kpi', host: '127.0.0.1', port: 0, logLevel: 'error' });
+    await kpi.listen(0, '127.0.0.1');
+    kpiUrl = (await kpi.getUrl()).replace('[::1]', '127.0.0.1');
+    const aggregatorPort = await freePort();
+    aggregator = spawn(process.execPath, [join(REPO_ROOT, 'dist/services/aggregator/src/main.js')], {
+      env: { ...env, PORT: String(aggregatorPort), HOST: '127.0.0.1', AGGREGATOR_GROUP_ID: uniqueName('test-kpi'), ACTIVITY_DLQ_TOPIC: `${topic}.dlq`, FLUSH_MAX_DELAY_MS: '200' },
+      stdio: 'ignore',
+    });
+    await expectEventually(async () => expect((await fetch(`${ingestUrl}/health/ready`)).status).toBe(200), { timeoutMs: 30_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    aggregator.kill('SIGTERM');
+    ingest.kill('SIGTERM');
+    await kpi.close();
+    const client = new KafkaClient({ brokers: stackEnv().kafkaBrokers, clientId: 'kpi-int-spec' });
+    await (await client.connectedAdmin()).deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+    await client.close();
+    const ch = new ClickHouse({ url: stackEnv().clickhouseUrl, database: chDatabase });
+    await ch.command(`DROP DATABASE IF EXISTS ${chDatabase}`);
+    await ch.close();
+    await ds.destroy();
+    await pg.drop();
+  });
+
+  let seq = 0;
+  const event = (type: string, time: string, data: Record<string, unknown>) => ({ specversion: '1.0', id: `ref-${++seq}`, source: 'urn:reference', type, time, data });
+
+  const push = async (events: unknown[]) => {
+    for (let i = 0; i < events.length; i += 2_000) {
+      const response = await fetch(`${ingestUrl}/v1/events`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sourceKey}` },
+        body: JSON.stringify(events.slice(i, i + 2_000)),
+      });
+      const body = (await response.json()) as { accepted: number; rejected: number; rejections?: unknown[] };
+      expect({ status: response.status, firstRejection: body.rejections?.[0] }).toEqual({ status: 200, firstRejection: undefined });
+    }
+  };
+
+  it('answers every number of the worked example of the domain brief', async () => {
+    const school = (i: number) => `s${String(i % ACTIVE_SCHOOLS).padStart(4, '0')}`;
+    const events: unknown[] = [];
+    // Registered in week 18 (Monday 2023-05-01), so in force at the ends of weeks 18 and 19.
+    for (let t = 0; t < TEACHERS; t++) events.push(event('ru.sferum.user.registered', '2023-05-01T09:00:00+07:00', { userId: `teacher-${t}`, orgId: school(t), role: 'teacher' }));
+    for (let s = 0; s < STUDENTS; s++) events.push(event('ru.sferum.user.registered', '2023-05-01T09:00:00+07:00', { userId: `student-${s}`, orgId: school(s), role: 'student' }));
+    // Schools s0944..s1003 stay without users; s1000 gets one user only.
+    events.push(event('ru.sferum.user.registered', '2023-05-01T09:00:00+07:00', { userId: 'lonely', orgId: 's1000', role: 'teacher' }));
+    // Week 19 (2023-05-08 .. 2023-05-14, Novosibirsk)
+    for (let w = 0; w < WRITERS_10; w++) {
+      for (let m = 0; m < 10 + (w % 4); m++) events.push(event('ru.sferum.message.sent', `2023-05-1${m % 5}T10:0${m % 10}:00+07:00`, { userId: `teacher-${w}`, chatId: `class-${w}`, chatKind: 'group', orgId: school(w) }));
+    }
+    for (let w = 0; w < WRITERS_3; w++) {
+      for (let m = 0; m < 3 + w % 7; m++) events.push(event('ru.sferum.message.sent', '2023-05-09T12:00:00+07:00', { userId: `teacher-${1000 + w}`, chatId: 'staff', chatKind: 'group', messageKind: m % 2 === 0 ? 'text' : 'file' }));
+    }
+    for (let c = 0; c < CALLERS; c++) events.push(event('ru.sferum.call.joined', '2023-05-11T15:00:00+07:00', { userId: `teacher-${2000 + c}`, callId: `lesson-${c % 20}`, initiator: c % 3 === 0 }));
+    for (let d = 0; d < DIRECT_ONLY; d++) {
+      for (let m = 0; m < 12; m++) events.push(event('ru.sferum.message.sent', '2023-05-12T08:00:00+07:00', { userId: `teacher-${3000 + d}`, chatId: `dm-${d}`, chatKind: 'direct' }));
+    }
+    const duplicates = events.filter((_, i) => i % 5 === 0); // every fifth event delivered twice
+    await push([...events, ...duplicates]);
+
+    const region = async () => {
+      const response = await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { rows: { counters: Record<string, number>; kpis: Record<string, Record<string, unknown>> }[] } & Record<string, unknown>;
+    };
+    const answer = await expectEventually(async () => {
+      const a = await region();
+      expect(a.rows[0]?.counters['registered_teachers']).toBe(TEACHERS + 1);
+      expect(a.rows[0]?.counters['teachers_1_call']).toBe(CALLERS);
+      return a;
+    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+
+    const lonelyTeachers = TEACHERS + 1; // + the one teacher of s1000
+    expect(answer).toMatchObject({
+      region: '54',
+      week: '2023-W19',
+      weekStart: '2023-05-08',
+      timeZone: 'Asia/Novosibirsk',
+      partial: false,
+      settings: { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null },
+      unassigned: { events: 0 },
+    });
+    const [row] = answer.rows;
+    expect(row).toMatchObject({ level: 'region', id: '54', name: 'Новосибирская область' });
+    expect(row?.counters).toEqual({
+      orgs: SCHOOLS + 1,
+      active_orgs: ACTIVE_SCHOOLS,
+      registered_users: lonelyTeachers + STUDENTS,
+      registered_teachers: lonelyTeachers,
+      registered_students: STUDENTS,
+      registered_parents: 0,
+      teacher_headcount: (SCHOOLS - 10) * 20 + 30,
+      teachers_3_messages: WRITERS_10 + WRITERS_3,
+      teachers_10_messages: WRITERS_10,
+      teachers_1_call: CALLERS,
+      active_teachers: WRITERS_10 + WRITERS_3 + CALLERS + DIRECT_ONLY,
+    });
+    expect(row?.kpis['active_schools']).toEqual({ numerator: ACTIVE_SCHOOLS, denominator: SCHOOLS, value: 94.02, band: 'good', previous: 94.02 });
+    // 52 of 16,011 registered teachers: 0.32 %, below norm (the brief's 52 of 16,010, plus one lonely teacher)
+    expect(row?.kpis['teachers_10_messages']).toEqual({ numerator: 52, denominator: lonelyTeachers, value: 0.32, band: 'below_norm', previous: 0 });
+    expect(row?.kpis['teachers_1_call']).toEqual({ numerator: 66, denominator: lonelyTeachers, value: 0.41, band: 'below_norm', previous: 0 });
+    expect(row?.kpis['active_orgs']).toEqual({ numerator: ACTIVE_SCHOOLS, denominator: SCHOOLS + 1, value: 93.93, band: 'good', previous: 93.93 });
+
+    const byMunicipality = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19&groupBy=municipality`)).json()) as { rows: { id: string; counters: Record<string, number> }[] };
+    expect(byMunicipality.rows.map((r) => r.id)).toEqual(['nsk-city', 'nsk-rural']);
+    expect(byMunicipality.rows.reduce((n, r) => n + r.counters['orgs']!, 0)).toBe(SCHOOLS + 1);
+    expect(byMunicipality.rows.reduce((n, r) => n + r.counters['registered_teachers']!, 0)).toBe(lonelyTeachers);
+    expect(byMunicipality.rows.reduce((n, r) => n + r.counters['teachers_10_messages']!, 0)).toBe(WRITERS_10);
+
+    // The headcount denominator: 994 schools and the college have a headcount; 10 schools count their registered teachers.
+    await ds.query(`INSERT INTO region_settings (region_code, teacher_denominator, call_mode) VALUES ('54', 'headcount', 'initiated')`);
+    const headcount = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`)).json()) as { rows: { kpis: Record<string, Record<string, number>>; orgsWithoutHeadcount: number }[]; settings: unknown };
+    const registeredInSchoolsWithoutHeadcount = Array.from({ length: TEACHERS }, (_, t) => t % ACTIVE_SCHOOLS).filter((s) => s < 10).length;
+    expect(headcount.settings).toEqual({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: null });
+    expect(headcount.rows[0]?.kpis['teachers_10_messages']?.['denominator']).toBe((SCHOOLS - 10) * 20 + 30 + registeredInSchoolsWithoutHeadcount);
+    expect(headcount.rows[0]?.orgsWithoutHeadcount).toBe(10);
+    expect(headcount.rows[0]?.kpis['teachers_1_call']?.['numerator']).toBe(Array.from({ length: CALLERS }, (_, c) => c % 3 === 0).filter(Boolean).length);
+  });
+
+  it.each([
+    ['region=99&week=2023-W19', 'region: unknown region code "99"'],
+    ['week=2023-W19', 'region: required'],
+    ['region=54&week=2023-19', 'week: invalid ISO week'],
+    ['region=54&week=2023-W53', 'week must be 01..52'],
+    ['region=54&groupBy=school', 'groupBy: expected one of municipality, category, organization'],
+    ['region=54&municipality=nowhere', 'municipality: no municipality "nowhere"'],
+    ['region=54&category=university', 'category: must be one of'],
+  ])('GET /v1/kpi?%s answers 400 with a reason', async (query, reason) => {
+    const response = await fetch(`${kpiUrl}/v1/kpi?${query}`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain(reason);
+  });
+
+  it('without a week, answers the last complete week in the region zone', async () => {
+    const answer = (await (await fetch(`${kpiUrl}/v1/kpi?region=54`)).json()) as { week: string; partial: boolean };
+    expect(answer.partial).toBe(false);
+    expect(answer.week).toMatch(/^\d{4}-W\d{2}$/);
+  });
+});
