@@ -12,3 +12,4 @@ export * from './limits/token-bucket';
 export * from './activity/activity-row';
 export * from './kpi/kpi-evaluation';
 export * from './kpi/kpi-report';
+export * from './kpi/kpi-table';

@@ -179,12 +179,55 @@ describe('KPI service: the reference week through the real pipeline', () => {
 
     // The headcount denominator: 994 schools and the college have a headcount; 10 schools count their registered teachers.
     await ds.query(`INSERT INTO region_settings (region_code, teacher_denominator, call_mode) VALUES ('54', 'headcount', 'initiated')`);
-    const headcount = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`)).json()) as { rows: { kpis: Record<string, Record<string, number>>; orgsWithoutHeadcount: number }[]; settings: unknown };
-    const registeredInSchoolsWithoutHeadcount = Array.from({ length: TEACHERS }, (_, t) => t % ACTIVE_SCHOOLS).filter((s) => s < 10).length;
-    expect(headcount.settings).toEqual({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: null });
-    expect(headcount.rows[0]?.kpis['teachers_10_messages']?.['denominator']).toBe((SCHOOLS - 10) * 20 + 30 + registeredInSchoolsWithoutHeadcount);
-    expect(headcount.rows[0]?.orgsWithoutHeadcount).toBe(10);
-    expect(headcount.rows[0]?.kpis['teachers_1_call']?.['numerator']).toBe(Array.from({ length: CALLERS }, (_, c) => c % 3 === 0).filter(Boolean).length);
+    try {
+      const headcount = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`)).json()) as { rows: { kpis: Record<string, Record<string, number>>; orgsWithoutHeadcount: number }[]; settings: unknown };
+      const registeredInSchoolsWithoutHeadcount = Array.from({ length: TEACHERS }, (_, t) => t % ACTIVE_SCHOOLS).filter((s) => s < 10).length;
+      expect(headcount.settings).toEqual({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: null });
+      expect(headcount.rows[0]?.kpis['teachers_10_messages']?.['denominator']).toBe((SCHOOLS - 10) * 20 + 30 + registeredInSchoolsWithoutHeadcount);
+      expect(headcount.rows[0]?.orgsWithoutHeadcount).toBe(10);
+      expect(headcount.rows[0]?.kpis['teachers_1_call']?.['numerator']).toBe(Array.from({ length: CALLERS }, (_, c) => c % 3 === 0).filter(Boolean).length);
+    } finally {
+      await ds.query(`DELETE FROM region_settings WHERE region_code = '54'`);
+    }
+  });
+
+  it('history: weekly series of one indicator, per unit', async () => {
+    const response = await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=teachers_10_messages&from=2023-W17&to=2023-W20`);
+    expect(response.status).toBe(200);
+    const history = (await response.json()) as { series: { id: string; points: { week: string; numerator: number; denominator: number; value: number | null }[] }[] };
+    expect(history.series).toHaveLength(1);
+    expect(history.series[0]?.points.map((p) => [p.week, p.numerator, p.denominator])).toEqual([
+      ['2023-W17', 0, 0], // nobody registered yet
+      ['2023-W18', 0, TEACHERS + 1],
+      ['2023-W19', WRITERS_10, TEACHERS + 1],
+      ['2023-W20', 0, TEACHERS + 1],
+    ]);
+    const byMunicipality = (await (await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=active_schools&from=2023-W19&to=2023-W19&groupBy=municipality`)).json()) as { series: { id: string }[] };
+    expect(byMunicipality.series.map((s) => s.id)).toEqual(['nsk-city', 'nsk-rural']);
+  });
+
+  it('exports the same rows as CSV (Russian headers on request) and XLSX', async () => {
+    const csv = await fetch(`${kpiUrl}/v1/kpi/export.csv?region=54&week=2023-W19&groupBy=municipality&lang=ru`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\n')[0]).toContain('Доля педагогов с 10+ сообщениями');
+    expect(text.split('\n')).toHaveLength(4); // header, two municipalities, final newline
+    const xlsx = await fetch(`${kpiUrl}/v1/kpi/export.xlsx?region=54&week=2023-W19`);
+    expect(xlsx.status).toBe(200);
+    const bytes = Buffer.from(await xlsx.arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip container, as XLSX is
+    expect(xlsx.headers.get('content-disposition')).toContain('kpi-54-2023-W19.xlsx');
+  });
+
+  it.each([
+    ['kpi/history?region=54&kpi=happiness&from=2023-W10&to=2023-W19', 'kpi: expected one of'],
+    ['kpi/history?region=54&kpi=active_orgs&from=2023-W19&to=2023-W10', 'from: must not be after to'],
+    ['kpi/history?region=54&kpi=active_orgs&from=2020-W01&to=2023-W10', 'at most 104 weeks'],
+    ['kpi/export.csv?region=54&lang=fr', 'lang: expected en or ru'],
+  ])('GET /v1/%s answers 400 with a reason', async (path, reason) => {
+    const response = await fetch(`${kpiUrl}/v1/${path}`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain(reason);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { createServiceApp, listen, runService } from '@sferum/infra-http';
 import { loadKpiConfig } from './kpi.config';
 import { KpiModule } from './kpi.module';
+import { KPI_OPENAPI } from './openapi';
 
 runService(async () => {
   const config = loadKpiConfig();
@@ -10,6 +11,7 @@ runService(async () => {
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     textBodies: [{ contentType: 'text/csv', limitBytes: config.REGISTRY_IMPORT_MAX_BYTES }],
+    openApi: KPI_OPENAPI,
   };
   const app = await createServiceApp(KpiModule.forRoot(config), settings);
   await listen(app, settings);

@@ -41,6 +41,8 @@ const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
   organizations: ORGS,
   current,
   previous,
+  activeOrgs: new Set(['s1', 's2', 'c1']),
+  previousActiveOrgs: new Set(),
   scope: {},
   teacherDenominator: 'registered',
   thresholds: FEDERAL_THRESHOLDS_2023,
@@ -98,7 +100,7 @@ describe('buildKpiRows', () => {
   });
 
   it('a unit without any activity or registration still has a row, with empty-denominator indicators', () => {
-    const [row] = buildKpiRows(input({ current: new Map(), previous: new Map() }));
+    const [row] = buildKpiRows(input({ current: new Map(), previous: new Map(), activeOrgs: new Set() }));
     expect(row?.counters.orgs).toBe(4);
     expect(row?.kpis.teachers_10_messages).toEqual({ numerator: 0, denominator: 0, value: null, band: null, previous: null });
     expect(row?.kpis.active_schools).toMatchObject({ numerator: 0, denominator: 3, value: 0, band: 'below_norm' });

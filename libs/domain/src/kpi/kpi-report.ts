@@ -73,6 +73,9 @@ export interface ReportInput {
   readonly organizations: readonly ReportOrganization[];
   readonly current: ReadonlyMap<string, ActivityCounters>;
   readonly previous: ReadonlyMap<string, ActivityCounters>;
+  /** Organizations with at least 2 registered users at the end of the week, and of the week before. */
+  readonly activeOrgs: ReadonlySet<string>;
+  readonly previousActiveOrgs: ReadonlySet<string>;
   readonly groupBy?: GroupBy;
   readonly scope: ReportScope;
   readonly teacherDenominator: TeacherDenominator;
@@ -139,9 +142,9 @@ function unitsOf(input: ReportInput): Unit[] {
   }
 }
 
-function countersOf(unit: Unit, activity: ReadonlyMap<string, ActivityCounters>): UnitCounters {
+function countersOf(unit: Unit, activity: ReadonlyMap<string, ActivityCounters>, activeOrgs: ReadonlySet<string>): UnitCounters {
   const a = activity.get(unit.key) ?? NO_ACTIVITY;
-  const active = (o: ReportOrganization) => (activity.get(`org:${o.orgId}`)?.registeredUsers ?? 0) >= 2;
+  const active = (o: ReportOrganization) => activeOrgs.has(o.orgId);
   const general = unit.orgs.filter((o) => o.category === 'general');
   return {
     orgs: unit.orgs.length,
@@ -164,9 +167,9 @@ function countersOf(unit: Unit, activity: ReadonlyMap<string, ActivityCounters>)
 
 export function buildKpiRows(input: ReportInput): KpiRow[] {
   return unitsOf(input).map((unit) => {
-    const counters = countersOf(unit, input.current);
+    const counters = countersOf(unit, input.current, input.activeOrgs);
     const now = evaluateKpis(counters, { teacherDenominator: input.teacherDenominator, thresholds: input.thresholds, weekMonday: input.weekMonday });
-    const before = evaluateKpis(countersOf(unit, input.previous), {
+    const before = evaluateKpis(countersOf(unit, input.previous, input.previousActiveOrgs), {
       teacherDenominator: input.teacherDenominator,
       thresholds: input.thresholds,
       weekMonday: input.previousWeekMonday,

@@ -13,6 +13,7 @@ import {
   parseIsoWeek,
   startOfLocalDay,
   weekBounds,
+  weeksBetween,
   weeksInIsoYear,
   zoneOffsetMs,
 } from './iso-week';
@@ -155,6 +156,12 @@ describe('week arithmetic', () => {
     expect(formatIsoWeek(addWeeks({ year: 2020, week: 53 }, 1))).toBe('2021-W01');
     expect(formatIsoWeek(addWeeks({ year: 2021, week: 1 }, -1))).toBe('2020-W53');
     expect(formatIsoWeek(addWeeks({ year: 2023, week: 19 }, -9))).toBe('2023-W10');
+  });
+
+  it('counts weeks between', () => {
+    expect(weeksBetween({ year: 2023, week: 10 }, { year: 2023, week: 19 })).toBe(9);
+    expect(weeksBetween({ year: 2020, week: 52 }, { year: 2021, week: 2 })).toBe(3); // 2020 has 53 weeks
+    expect(weeksBetween({ year: 2023, week: 19 }, { year: 2023, week: 10 })).toBe(-9);
   });
 
   it('compares', () => {

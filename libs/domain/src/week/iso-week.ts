@@ -212,6 +212,11 @@ export function addWeeks(week: IsoWeek, count: number): IsoWeek {
   return isoWeekOfDate(dateOfDayNumber(dayNumber(monday) + count * 7));
 }
 
+/** Whole weeks from a to b (negative when b is earlier). */
+export function weeksBetween(a: IsoWeek, b: IsoWeek): number {
+  return Math.round((dayNumber(mondayOf(b)) - dayNumber(mondayOf(a))) / 7);
+}
+
 export function compareWeeks(a: IsoWeek, b: IsoWeek): number {
   return a.year !== b.year ? a.year - b.year : a.week - b.week;
 }

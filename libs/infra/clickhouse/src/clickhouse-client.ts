@@ -42,9 +42,9 @@ export class ClickHouse {
     await this.raw.command({ query: sql });
   }
 
-  /** Runs a SELECT and returns its rows. */
-  async query<T>(sql: string): Promise<T[]> {
-    const result = await this.raw.query({ query: sql, format: 'JSONEachRow' });
+  /** Runs a SELECT and returns its rows; `settings` apply to this query only. */
+  async query<T>(sql: string, settings: Record<string, string | number> = {}): Promise<T[]> {
+    const result = await this.raw.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: settings as never });
     return result.json<T>();
   }
 

@@ -4,7 +4,7 @@ import { insertActivity } from './activity-store';
 import { ClickHouse } from './clickhouse-client';
 import { runClickHouseMigrations } from './migration-runner';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './migrations-dir';
-import { unitActivityCounters, type RegistryOrganization, type UnitCounterQuery } from './kpi-counters';
+import { activeOrganizations, unitActivityCounters, type RegistryOrganization, type UnitCounterQuery } from './kpi-counters';
 
 /** Rows built by hand, as the aggregator writes them; expected numbers counted by hand. */
 let seq = 0;
@@ -91,6 +91,7 @@ describe('KPI counters of every unit in one query', () => {
     organizations: ORGS,
     countedActivities: ['group:emoji', 'group:file', 'group:other', 'group:poll', 'group:sticker', 'group:text', 'group:voice'],
     callActivity: 'call',
+    perOrganization: true,
     ...overrides,
   });
 
@@ -128,11 +129,27 @@ describe('KPI counters of every unit in one query', () => {
     expect(units.has('org:ghost')).toBe(false);
   });
 
+  it('counts organizations only when asked to, and finds the active ones (2+ registered users)', async () => {
+    const units = await unitActivityCounters(db, query({ perOrganization: false }));
+    expect([...units.keys()].filter((k) => k.startsWith('org:'))).toEqual([]);
+    expect(units.get('region')?.registeredTeachers).toBe(3);
+    const active = await activeOrganizations(db, { region: '54', atMs: Date.parse('2023-05-14T17:00:00Z'), orgIds: ORGS.map((o) => o.orgId) });
+    expect([...active].sort()).toEqual(['s1']); // s2 has T1 only, c1 has P1 only (T4 left)
+    const before = await activeOrganizations(db, { region: '54', atMs: Date.parse('2023-05-12T00:00:00Z'), orgIds: ORGS.map((o) => o.orgId) });
+    expect([...before].sort()).toEqual(['c1', 's1']); // T4 left at that instant: not counted yet
+  });
+
   it('applies the region settings: counted message kinds and call mode', async () => {
     const onlyText = await unitActivityCounters(db, query({ countedActivities: ['group:text'] }));
     expect(onlyText.get('region')).toMatchObject({ teachers3Messages: 2, teachers10Messages: 1 }); // T1 10, T2 3; T3 polls no longer count
     const started = await unitActivityCounters(db, query({ callActivity: 'call_initiated' }));
     expect(started.get('region')?.teachers1Call).toBe(1); // only T3 started a call
+  });
+
+  it('answers for a region with 60,000 organizations (beyond the default max_query_size and AST limits)', async () => {
+    const many: RegistryOrganization[] = [...ORGS, ...Array.from({ length: 60_000 }, (_, i) => ({ orgId: `bulk-${i}`, municipalityId: `m${i % 40}`, category: 'general' as const, hasHeadcount: i % 2 === 0 }))];
+    const units = await unitActivityCounters(db, query({ organizations: many }));
+    expect(units.get('region')?.registeredTeachers).toBe(3);
   });
 
   it('rejects input that is not what it claims, before any SQL', async () => {

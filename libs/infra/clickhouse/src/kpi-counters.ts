@@ -11,8 +11,10 @@ import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList } from './sql-li
  * region and once in each school.
  *
  * Units follow the registry as it is now (org -> municipality, category,
- * passed in); registrations of organizations not in the registry are left
- * out (they are reported as unassigned elsewhere).
+ * passed in as literal arrays, about 30 bytes an organization; the query's
+ * max_query_size is raised to fit, since 18.16 cannot read PostgreSQL);
+ * registrations of organizations not in the registry are left out (they
+ * are reported as unassigned elsewhere).
  *
  * Unit keys: "region", "municipality:<id>", "category:<cat>",
  * "municipality_category:<id>/<cat>", "org:<id>".
@@ -35,6 +37,8 @@ export interface UnitCounterQuery {
   /** Activity keys that count as group-chat messages ("group:text", ...). */
   readonly countedActivities: readonly string[];
   readonly callActivity: 'call' | 'call_initiated';
+  /** Also count each organization ("org:<id>" units): only for answers grouped by organization. */
+  readonly perOrganization: boolean;
 }
 
 export interface UnitActivityCounters {
@@ -64,10 +68,17 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
   const municipalityOf = `transform(org_id, ${ids}, ${sqlStringArray(orgs.map((o) => o.municipalityId))}, '')`;
   const categoryOf = `transform(org_id, ${ids}, ${sqlStringArray(orgs.map((o) => o.category))}, '')`;
   const withoutHeadcount = orgs.filter((o) => !o.hasHeadcount).map((o) => o.orgId);
-  const withoutHeadcountCondition = withoutHeadcount.length === 0 ? '0' : `org_id IN ${sqlStringList(withoutHeadcount)}`;
+  // x IN (SELECT arrayJoin([...])): the array literal is one node of the query's
+  // AST (an IN list is one per element, limited to 50,000), and the IN set is
+  // hashed (has() would scan the array for every row).
+  const inSet = (values: readonly string[]) => `(SELECT arrayJoin(${sqlStringArray(values)}))`;
+  const withoutHeadcountCondition = withoutHeadcount.length === 0 ? '0' : `org_id IN ${inSet(withoutHeadcount)}`;
   const counted = query.countedActivities.length === 0 ? '0' : `activity IN ${sqlStringList(query.countedActivities)}`;
+  const units = `['region', concat('municipality:', municipality), concat('category:', category),
+                 concat('municipality_category:', municipality, '/', category)${query.perOrganization ? ", concat('org:', org_id)" : ''}]`;
 
-  const rows = await clickhouse.query<Record<string, string>>(`
+  const rows = await clickhouse.query<Record<string, string>>(
+    `
     SELECT unit,
            uniqExact(user_id) AS registered_users,
            uniqExactIf(user_id, role = 'teacher') AS registered_teachers,
@@ -94,7 +105,7 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
                 WHERE region = ${sqlString(query.region)} AND time < ${sqlDateTime(query.weekEndMs)}
                 GROUP BY org_id, user_id, role
             )
-            WHERE registered = 1 AND org_id IN ${sqlStringList(orgs.map((o) => o.orgId))}
+            WHERE registered = 1 AND org_id IN ${inSet(orgs.map((o) => o.orgId))}
         )
         ANY LEFT JOIN
         (
@@ -112,9 +123,11 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
             GROUP BY user_id
         ) USING user_id
     )
-    ARRAY JOIN ['region', concat('municipality:', municipality), concat('category:', category),
-                concat('municipality_category:', municipality, '/', category), concat('org:', org_id)] AS unit
-    GROUP BY unit`);
+    ARRAY JOIN ${units} AS unit
+    GROUP BY unit`,
+    // The default 256 KiB holds about 8,000 organizations; a region may have more.
+    { max_query_size: 64 * 1024 * 1024 },
+  );
 
   return new Map(
     rows.map((r) => [
@@ -136,4 +149,29 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
 
 function sqlStringArray(values: readonly string[]): string {
   return `[${values.map(sqlString).join(', ')}]`;
+}
+
+/**
+ * Organizations (of those given) with at least 2 registered users at an
+ * instant: the "active" ones of the indicators.
+ */
+export async function activeOrganizations(
+  clickhouse: ClickHouse,
+  query: { readonly region: string; readonly atMs: number; readonly orgIds: readonly string[] },
+): Promise<Set<string>> {
+  if (!REGION.test(query.region)) throw new SqlLiteralError(`not a region code: ${JSON.stringify(query.region)}`);
+  if (query.orgIds.length === 0) return new Set();
+  const rows = await clickhouse.query<{ org_id: string }>(
+    `SELECT org_id FROM
+     (
+         SELECT org_id, user_id, role, argMax(registered, tuple(time, registered)) AS registered
+         FROM registration_events
+         WHERE region = ${sqlString(query.region)} AND time < ${sqlDateTime(query.atMs)}
+         GROUP BY org_id, user_id, role
+     )
+     WHERE registered = 1 AND org_id IN (SELECT arrayJoin(${sqlStringArray(query.orgIds)}))
+     GROUP BY org_id HAVING uniqExact(user_id) >= 2`,
+    { max_query_size: 64 * 1024 * 1024 },
+  );
+  return new Set(rows.map((r) => r.org_id));
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type OrgCategory } from '@sferum/contracts';
+import { type KpiId, type OrgCategory } from '@sferum/contracts';
 import {
   addWeeks,
   buildKpiRows,
@@ -12,11 +12,14 @@ import {
   lastCompleteWeek,
   mondayOf,
   weekBounds,
+  type ActivityCounters,
   type GroupBy,
   type IsoWeek,
   type KpiRow,
+  type ReportOrganization,
+  type Threshold,
 } from '@sferum/domain';
-import { ClickHouse, unassignedEvents, unitActivityCounters } from '@sferum/infra-clickhouse';
+import { activeOrganizations, ClickHouse, unassignedEvents, unitActivityCounters } from '@sferum/infra-clickhouse';
 import { exportOrganizations, getKpiSettings, listThresholds, type RegionKpiSettings } from '@sferum/infra-postgres';
 import { DataSource } from 'typeorm';
 
@@ -35,15 +38,45 @@ export interface KpiAnswer {
   readonly weekStart: string;
   readonly timeZone: string;
   readonly partial: boolean;
-  readonly settings: Pick<RegionKpiSettings, 'teacherDenominator' | 'callMode'> & { readonly countedMessageKinds: RegionKpiSettings['countedMessageKinds'] };
+  readonly settings: RegionKpiSettings;
   readonly rows: KpiRow[];
   readonly unassigned: { readonly events: number };
 }
 
+export interface HistoryPoint {
+  readonly week: string;
+  readonly weekStart: string;
+  readonly partial: boolean;
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly value: number | null;
+  readonly band: string | null;
+}
+
+export interface KpiHistory {
+  readonly region: string;
+  readonly kpi: KpiId;
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+  readonly series: { readonly level: string; readonly id: string; readonly name: string; readonly points: HistoryPoint[] }[];
+}
+
+interface WeekFigures {
+  readonly counters: Map<string, ActivityCounters>;
+  readonly activeOrgs: Set<string>;
+}
+
+interface RegionContext {
+  readonly request: KpiRequest;
+  readonly settings: RegionKpiSettings;
+  readonly thresholds: Threshold[];
+  readonly organizations: ReportOrganization[];
+}
+
 /**
- * One KPI answer: the registry and settings from PostgreSQL, the counters
- * of the week and the week before from ClickHouse (two queries over the
- * pre-aggregated tables), the rules from the domain.
+ * KPI answers: the registry and settings from PostgreSQL, one ClickHouse
+ * query per week over the pre-aggregated tables, the rules from the domain.
  */
 @Injectable()
 export class KpiQueryService {
@@ -56,54 +89,112 @@ export class KpiQueryService {
     const { region } = request;
     const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
     const previousWeek = addWeeks(week, -1);
-    const [settings, thresholds, records] = await Promise.all([
-      getKpiSettings(this.dataSource, region.code),
-      listThresholds(this.dataSource),
-      exportOrganizations(this.dataSource, region.code),
-    ]);
-    const organizations = records.map((r) => ({
-      orgId: r.orgId,
-      orgName: r.orgName,
-      municipalityId: r.municipalityId,
-      municipalityName: r.municipalityName,
-      category: r.category,
-      teacherHeadcount: r.teacherHeadcount,
-    }));
-    const query = {
-      region: region.code,
-      organizations: organizations.map((o) => ({ orgId: o.orgId, municipalityId: o.municipalityId, category: o.category, hasHeadcount: o.teacherHeadcount !== null })),
-      countedActivities: countedMessageActivities(settings.countedMessageKinds),
-      callActivity: callActivity(settings.callMode),
-    };
+    const context = await this.context(request);
     const [current, previous, unassigned] = await Promise.all([
-      unitActivityCounters(this.clickhouse, { ...query, week: formatIsoWeek(week), weekEndMs: weekBounds(week, region.timeZone).endMs }),
-      unitActivityCounters(this.clickhouse, { ...query, week: formatIsoWeek(previousWeek), weekEndMs: weekBounds(previousWeek, region.timeZone).endMs }),
+      this.figures(context, week),
+      this.figures(context, previousWeek),
       unassignedEvents(this.clickhouse, region.code, formatIsoWeek(week)),
     ]);
-    const rows = buildKpiRows({
-      region: { code: region.code, name: region.name },
-      organizations,
-      current,
-      previous,
-      ...(request.groupBy === undefined ? {} : { groupBy: request.groupBy }),
-      scope: {
-        ...(request.municipality === undefined ? {} : { municipality: request.municipality }),
-        ...(request.category === undefined ? {} : { category: request.category }),
-      },
-      teacherDenominator: settings.teacherDenominator,
-      thresholds,
-      weekMonday: formatLocalDate(mondayOf(week)),
-      previousWeekMonday: formatLocalDate(mondayOf(previousWeek)),
-    });
     return {
       region: region.code,
       week: formatIsoWeek(week),
       weekStart: formatLocalDate(mondayOf(week)),
       timeZone: region.timeZone,
-      partial: compareWeeks(week, currentWeek(nowMs, region.timeZone)) >= 0,
-      settings: { teacherDenominator: settings.teacherDenominator, callMode: settings.callMode, countedMessageKinds: settings.countedMessageKinds },
-      rows,
+      partial: this.isPartial(week, region.timeZone, nowMs),
+      settings: context.settings,
+      rows: this.rows(context, week, current, previous),
       unassigned: { events: Object.values(unassigned).reduce((n, v) => n + v, 0) },
     };
+  }
+
+  /** Weekly values of one indicator from `from` to `to` (at most 104 weeks), per unit. */
+  async history(request: KpiRequest, kpi: KpiId, from: IsoWeek, to: IsoWeek, nowMs = Date.now()): Promise<KpiHistory> {
+    const context = await this.context(request);
+    const weeks: IsoWeek[] = [];
+    for (let w = from; compareWeeks(w, to) <= 0; w = addWeeks(w, 1)) weeks.push(w);
+    const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
+    const perWeek = await Promise.all(weeks.map(async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week), none) })));
+    const series = new Map<string, KpiHistory['series'][number]>();
+    for (const { week, rows } of perWeek) {
+      for (const row of rows) {
+        const entry = series.get(`${row.level}:${row.id}`) ?? { level: row.level, id: row.id, name: row.name, points: [] };
+        const { numerator, denominator, value, band } = row.kpis[kpi];
+        entry.points.push({
+          week: formatIsoWeek(week),
+          weekStart: formatLocalDate(mondayOf(week)),
+          partial: this.isPartial(week, request.region.timeZone, nowMs),
+          numerator,
+          denominator,
+          value,
+          band,
+        });
+        series.set(`${row.level}:${row.id}`, entry);
+      }
+    }
+    return {
+      region: request.region.code,
+      kpi,
+      from: formatIsoWeek(from),
+      to: formatIsoWeek(to),
+      timeZone: request.region.timeZone,
+      series: [...series.values()],
+    };
+  }
+
+  private async context(request: KpiRequest): Promise<RegionContext> {
+    const [settings, thresholds, records] = await Promise.all([
+      getKpiSettings(this.dataSource, request.region.code),
+      listThresholds(this.dataSource),
+      exportOrganizations(this.dataSource, request.region.code),
+    ]);
+    return { request, settings, thresholds, organizations: records };
+  }
+
+  /** The activity counters of a week and its active organizations: two ClickHouse queries. */
+  private async figures(context: RegionContext, week: IsoWeek): Promise<WeekFigures> {
+    const weekEndMs = weekBounds(week, context.request.region.timeZone).endMs;
+    const [counters, activeOrgs] = await Promise.all([
+      unitActivityCounters(this.clickhouse, {
+        region: context.request.region.code,
+        week: formatIsoWeek(week),
+        weekEndMs,
+        organizations: context.organizations.map((o) => ({
+          orgId: o.orgId,
+          municipalityId: o.municipalityId,
+          category: o.category,
+          hasHeadcount: o.teacherHeadcount !== null,
+        })),
+        countedActivities: countedMessageActivities(context.settings.countedMessageKinds),
+        callActivity: callActivity(context.settings.callMode),
+        perOrganization: context.request.groupBy === 'organization',
+      }),
+      activeOrganizations(this.clickhouse, { region: context.request.region.code, atMs: weekEndMs, orgIds: context.organizations.map((o) => o.orgId) }),
+    ]);
+    return { counters, activeOrgs };
+  }
+
+  private rows(context: RegionContext, week: IsoWeek, current: WeekFigures, previous: WeekFigures): KpiRow[] {
+    const { request } = context;
+    return buildKpiRows({
+      region: { code: request.region.code, name: request.region.name },
+      organizations: context.organizations,
+      current: current.counters,
+      previous: previous.counters,
+      activeOrgs: current.activeOrgs,
+      previousActiveOrgs: previous.activeOrgs,
+      ...(request.groupBy === undefined ? {} : { groupBy: request.groupBy }),
+      scope: {
+        ...(request.municipality === undefined ? {} : { municipality: request.municipality }),
+        ...(request.category === undefined ? {} : { category: request.category }),
+      },
+      teacherDenominator: context.settings.teacherDenominator,
+      thresholds: context.thresholds,
+      weekMonday: formatLocalDate(mondayOf(week)),
+      previousWeekMonday: formatLocalDate(mondayOf(addWeeks(week, -1))),
+    });
+  }
+
+  private isPartial(week: IsoWeek, timeZone: string, nowMs: number): boolean {
+    return compareWeeks(week, currentWeek(nowMs, timeZone)) >= 0;
   }
 }

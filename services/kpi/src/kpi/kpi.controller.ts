@@ -1,16 +1,29 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { GROUP_BYS, InvalidWeekError, parseIsoWeek, type GroupBy, type IsoWeek } from '@sferum/domain';
+import { Controller, Get, Header, Inject, Query, Res, UseGuards } from '@nestjs/common';
+import { isKpiId } from '@sferum/contracts';
+import { compareWeeks, GROUP_BYS, InvalidWeekError, kpiCsv, kpiTableHeader, kpiTableRows, parseIsoWeek, weeksBetween, type GroupBy, type IsoWeek, type TableLanguage } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
 import { listMunicipalities, listRegions } from '@sferum/infra-postgres';
+import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { optionalCategory, optionalIdentifier } from '../registry/registry-query';
-import { KpiQueryService, type KpiAnswer } from './kpi-query.service';
+import { KpiQueryService, type KpiAnswer, type KpiHistory, type KpiRequest } from './kpi-query.service';
+
+const MAX_HISTORY_WEEKS = 104;
+
+interface ReplyLike {
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
 
 /**
- * GET /v1/kpi?region=54&week=2023-W19[&groupBy=municipality|category|organization][&municipality=][&category=]
- * The federal indicators with their bands for the region (or the filtered
- * scope), or one row per unit. Without `week`: the last complete week in
- * the region's zone; the current week is answered with "partial": true.
+ * The KPI API. Every endpoint takes region (required), groupBy
+ * (municipality | category | organization), municipality and category;
+ * invalid input answers 400 with a reason.
+ *   GET /v1/kpi?region=54&week=2023-W19
+ *   GET /v1/kpi/history?region=54&kpi=teachers_10_messages&from=2023-W10&to=2023-W19
+ *   GET /v1/kpi/export.csv?region=54&week=2023-W19[&lang=ru]   (and export.xlsx)
+ * Without `week`: the last complete week in the region's zone; the current
+ * week is answered with "partial": true.
  */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -23,11 +36,52 @@ export class KpiController {
 
   @Get('kpi')
   async get(@Query() query: Record<string, unknown>): Promise<KpiAnswer> {
+    return this.kpi.answer(await this.request(query));
+  }
+
+  @Get('kpi/history')
+  async history(@Query() query: Record<string, unknown>): Promise<KpiHistory> {
+    const kpi = query['kpi'];
+    if (typeof kpi !== 'string' || !isKpiId(kpi)) {
+      throw new ProblemException(400, 'kpi: expected one of active_schools, active_orgs, teachers_10_messages, teachers_1_call', { parameter: 'kpi' });
+    }
+    const from = weekOf('from', query['from']);
+    const to = weekOf('to', query['to']);
+    if (from === undefined || to === undefined) throw new ProblemException(400, 'from and to: required, ISO weeks such as 2023-W10 and 2023-W19');
+    if (compareWeeks(from, to) > 0) throw new ProblemException(400, 'from: must not be after to', { parameter: 'from' });
+    if (weeksBetween(from, to) + 1 > MAX_HISTORY_WEEKS) throw new ProblemException(400, `at most ${MAX_HISTORY_WEEKS} weeks a request`, { parameter: 'to' });
+    return this.kpi.history(await this.request({ ...query, week: undefined }), kpi, from, to);
+  }
+
+  @Get('kpi/export.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async exportCsv(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
+    const answer = await this.kpi.answer(await this.request(query));
+    reply
+      .header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.csv"`)
+      .send(kpiCsv(answer.week, answer.rows, languageOf(query['lang'])));
+  }
+
+  @Get('kpi/export.xlsx')
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async exportXlsx(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
+    const answer = await this.kpi.answer(await this.request(query));
+    const language = languageOf(query['lang']);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet(`${answer.region} ${answer.week}`);
+    sheet.addRow(kpiTableHeader(language)).font = { bold: true };
+    for (const row of kpiTableRows(answer.week, answer.rows, language)) sheet.addRow(row);
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    reply.header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.xlsx"`).send(buffer);
+  }
+
+  private async request(query: Record<string, unknown>): Promise<KpiRequest> {
     const regionCode = query['region'];
     if (typeof regionCode !== 'string' || regionCode === '') throw new ProblemException(400, 'region: required, a two-digit region code, for example 54');
     const region = (await listRegions(this.dataSource)).find((r) => r.code === regionCode);
     if (region === undefined) throw new ProblemException(400, `region: unknown region code "${regionCode}"`, { parameter: 'region' });
-    const week = weekOf(query['week']);
+    const week = weekOf('week', query['week']);
     const groupBy = query['groupBy'];
     if (groupBy !== undefined && !(GROUP_BYS as readonly unknown[]).includes(groupBy)) {
       throw new ProblemException(400, `groupBy: expected one of ${GROUP_BYS.join(', ')}`, { parameter: 'groupBy' });
@@ -37,23 +91,29 @@ export class KpiController {
       throw new ProblemException(400, `municipality: no municipality "${municipality}" in region ${region.code}`, { parameter: 'municipality' });
     }
     const category = optionalCategory(query['category']);
-    return this.kpi.answer({
+    return {
       region: { code: region.code, name: region.name, timeZone: region.timeZone },
       ...(week === undefined ? {} : { week }),
       ...(groupBy === undefined ? {} : { groupBy: groupBy as GroupBy }),
       ...(municipality === undefined ? {} : { municipality }),
       ...(category === undefined ? {} : { category }),
-    });
+    };
   }
 }
 
-function weekOf(value: unknown): IsoWeek | undefined {
+function weekOf(parameter: string, value: unknown): IsoWeek | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new ProblemException(400, 'week: expected one value of the form YYYY-Www, for example 2023-W19', { parameter: 'week' });
+  if (typeof value !== 'string') throw new ProblemException(400, `${parameter}: expected one value of the form YYYY-Www, for example 2023-W19`, { parameter });
   try {
     return parseIsoWeek(value);
   } catch (error) {
-    if (error instanceof InvalidWeekError) throw new ProblemException(400, `week: ${error.message}`, { parameter: 'week' });
+    if (error instanceof InvalidWeekError) throw new ProblemException(400, `${parameter}: ${error.message}`, { parameter });
     throw error;
   }
+}
+
+function languageOf(value: unknown): TableLanguage {
+  if (value === undefined || value === '' || value === 'en') return 'en';
+  if (value === 'ru') return 'ru';
+  throw new ProblemException(400, 'lang: expected en or ru', { parameter: 'lang' });
 }

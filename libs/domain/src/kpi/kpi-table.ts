@@ -1,0 +1,70 @@
+/**
+ * KPI rows as a flat table for ministry reports (CSV, XLSX): one line per
+ * unit, the same numbers as the API. Column headers in English (API field
+ * names) or Russian.
+ */
+import { KPI_IDS } from '@sferum/contracts';
+import { formatCsvLine } from '../registry/csv';
+import { type KpiRow } from './kpi-report';
+
+export type TableLanguage = 'en' | 'ru';
+
+const KPI_TITLES_RU: Record<(typeof KPI_IDS)[number], string> = {
+  active_schools: 'Доля активных школ',
+  active_orgs: 'Доля активных организаций',
+  teachers_10_messages: 'Доля педагогов с 10+ сообщениями',
+  teachers_1_call: 'Доля педагогов с 1+ звонком',
+};
+
+const COUNTER_TITLES_RU: Record<keyof KpiRow['counters'], string> = {
+  orgs: 'Организаций',
+  active_orgs: 'Активных организаций (2+ пользователя)',
+  registered_users: 'Зарегистрировано пользователей',
+  registered_teachers: 'Зарегистрировано педагогов',
+  registered_students: 'Зарегистрировано обучающихся',
+  registered_parents: 'Зарегистрировано родителей',
+  teacher_headcount: 'Численность педагогов (штат)',
+  teachers_3_messages: 'Педагогов с 3+ сообщениями',
+  teachers_10_messages: 'Педагогов с 10+ сообщениями',
+  teachers_1_call: 'Педагогов с 1+ звонком',
+  active_teachers: 'Активных педагогов за неделю',
+};
+
+const BAND_RU: Record<string, string> = { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' };
+
+const COUNTERS = Object.keys(COUNTER_TITLES_RU) as (keyof KpiRow['counters'])[];
+
+export function kpiTableHeader(language: TableLanguage): string[] {
+  if (language === 'ru') {
+    return [
+      'Неделя',
+      'Уровень',
+      'Код',
+      'Наименование',
+      ...KPI_IDS.flatMap((kpi) => [`${KPI_TITLES_RU[kpi]}, %`, `${KPI_TITLES_RU[kpi]}: уровень`, `${KPI_TITLES_RU[kpi]}: числитель`, `${KPI_TITLES_RU[kpi]}: знаменатель`]),
+      ...COUNTERS.map((c) => COUNTER_TITLES_RU[c]),
+    ];
+  }
+  return ['week', 'level', 'id', 'name', ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]), ...COUNTERS];
+}
+
+export function kpiTableRows(week: string, rows: readonly KpiRow[], language: TableLanguage): (string | number | null)[][] {
+  return rows.map((row) => [
+    week,
+    row.level,
+    row.id,
+    row.name,
+    ...KPI_IDS.flatMap((kpi) => {
+      const k = row.kpis[kpi];
+      const band = k.band === null ? null : language === 'ru' ? (BAND_RU[k.band] ?? k.band) : k.band;
+      return [k.value, band, k.numerator, k.denominator];
+    }),
+    ...COUNTERS.map((c) => row.counters[c]),
+  ]);
+}
+
+/** CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic right). */
+export function kpiCsv(week: string, rows: readonly KpiRow[], language: TableLanguage): string {
+  const lines = [kpiTableHeader(language), ...kpiTableRows(week, rows, language).map((r) => r.map((v) => (v === null ? '' : String(v))))];
+  return `\ufeff${lines.map((l) => formatCsvLine(l)).join('')}`;
+}
