@@ -1,4 +1,5 @@
 import { type OrgCategory } from '@sferum/contracts';
+import { type ActivityCounters } from '@sferum/domain';
 import { type ClickHouse } from './clickhouse-client';
 import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList } from './sql-literal';
 
@@ -41,17 +42,8 @@ export interface UnitCounterQuery {
   readonly perOrganization: boolean;
 }
 
-export interface UnitActivityCounters {
-  readonly registeredUsers: number;
-  readonly registeredTeachers: number;
-  readonly registeredStudents: number;
-  readonly registeredParents: number;
-  readonly registeredTeachersWithoutHeadcount: number;
-  readonly teachers3Messages: number;
-  readonly teachers10Messages: number;
-  readonly teachers1Call: number;
-  readonly activeTeachers: number;
-}
+/** The activity counters of one unit: the domain's ActivityCounters. */
+export type UnitActivityCounters = ActivityCounters;
 
 const REGION = /^\d{2}$/;
 const WEEK = /^\d{4}-W\d{2}$/;
