@@ -36,19 +36,23 @@ export interface Registration {
 }
 
 /**
- * Who is registered, with which role, in which organization of a region at
- * an instant (exclusive: events at exactly `atMs` are not yet in force).
- * A registration and a leave at the same second: the registration wins.
+ * SQL of the (org_id, user_id, role) registered in a region at an instant
+ * (exclusive: events at exactly `atMs` are not yet in force), from the
+ * latest registration event of each before it. A registration and a leave
+ * at the same second: the registration wins. Duplicates change nothing.
  */
-export async function registrationsAt(clickhouse: ClickHouse, region: string, atMs: number): Promise<Registration[]> {
-  return clickhouse.query<Registration>(
-    `SELECT org_id, user_id, role FROM (
+export function registrationsInForceSql(region: string, atMs: number): string {
+  return `SELECT org_id, user_id, role FROM (
        SELECT org_id, user_id, role, argMax(registered, tuple(time, registered)) AS registered
        FROM registration_events
        WHERE region = ${sqlString(region)} AND time < ${sqlDateTime(atMs)}
        GROUP BY org_id, user_id, role)
-     WHERE registered = 1 ORDER BY org_id, user_id, role`,
-  );
+     WHERE registered = 1`;
+}
+
+/** Who is registered, with which role, in which organization of a region at an instant. */
+export async function registrationsAt(clickhouse: ClickHouse, region: string, atMs: number): Promise<Registration[]> {
+  return clickhouse.query<Registration>(`${registrationsInForceSql(region, atMs)} ORDER BY org_id, user_id, role`);
 }
 
 /** Events of organizations unknown to the registry, per type, in a region's week. */

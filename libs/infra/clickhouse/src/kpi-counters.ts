@@ -1,7 +1,8 @@
 import { type OrgCategory } from '@sferum/contracts';
 import { type ActivityCounters } from '@sferum/domain';
 import { type ClickHouse } from './clickhouse-client';
-import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList } from './sql-literal';
+import { registrationsInForceSql } from './activity-store';
+import { SqlLiteralError, sqlString, sqlStringArray, sqlStringList } from './sql-literal';
 
 /**
  * Activity counters of every unit of a region for one ISO week, in one
@@ -90,14 +91,8 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
                    ${municipalityOf} AS municipality,
                    ${categoryOf} AS category,
                    toUInt8(${withoutHeadcountCondition}) AS no_headcount
-            FROM
-            (
-                SELECT org_id, user_id, role, argMax(registered, tuple(time, registered)) AS registered
-                FROM registration_events
-                WHERE region = ${sqlString(query.region)} AND time < ${sqlDateTime(query.weekEndMs)}
-                GROUP BY org_id, user_id, role
-            )
-            WHERE registered = 1 AND org_id IN ${inSet(orgs.map((o) => o.orgId))}
+            FROM (${registrationsInForceSql(query.region, query.weekEndMs)})
+            WHERE org_id IN ${inSet(orgs.map((o) => o.orgId))}
         )
         ANY LEFT JOIN
         (
@@ -139,10 +134,6 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
   );
 }
 
-function sqlStringArray(values: readonly string[]): string {
-  return `[${values.map(sqlString).join(', ')}]`;
-}
-
 /**
  * Organizations (of those given) with at least 2 registered users at an
  * instant: the "active" ones of the indicators.
@@ -154,14 +145,8 @@ export async function activeOrganizations(
   if (!REGION.test(query.region)) throw new SqlLiteralError(`not a region code: ${JSON.stringify(query.region)}`);
   if (query.orgIds.length === 0) return new Set();
   const rows = await clickhouse.query<{ org_id: string }>(
-    `SELECT org_id FROM
-     (
-         SELECT org_id, user_id, role, argMax(registered, tuple(time, registered)) AS registered
-         FROM registration_events
-         WHERE region = ${sqlString(query.region)} AND time < ${sqlDateTime(query.atMs)}
-         GROUP BY org_id, user_id, role
-     )
-     WHERE registered = 1 AND org_id IN (SELECT arrayJoin(${sqlStringArray(query.orgIds)}))
+    `SELECT org_id FROM (${registrationsInForceSql(query.region, query.atMs)})
+     WHERE org_id IN (SELECT arrayJoin(${sqlStringArray(query.orgIds)}))
      GROUP BY org_id HAVING uniqExact(user_id) >= 2`,
     { max_query_size: 64 * 1024 * 1024 },
   );

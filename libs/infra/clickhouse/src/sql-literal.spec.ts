@@ -1,4 +1,4 @@
-import { SqlLiteralError, sqlDate, sqlDateTime, sqlIdentifier, sqlString, sqlStringList, sqlUInt } from './sql-literal';
+import { SqlLiteralError, sqlDate, sqlDateTime, sqlIdentifier, sqlString, sqlStringArray, sqlStringList, sqlUInt } from './sql-literal';
 
 describe('sqlString', () => {
   it.each([
@@ -54,5 +54,7 @@ describe('numbers and dates', () => {
   it('string lists', () => {
     expect(sqlStringList(['a', "b'c"])).toBe("('a', 'b\\'c')");
     expect(() => sqlStringList([])).toThrow(SqlLiteralError);
+    expect(sqlStringArray(['a', "b'c"])).toBe("['a', 'b\\'c']");
+    expect(sqlStringArray([])).toBe('[]');
   });
 });

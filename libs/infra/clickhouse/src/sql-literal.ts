@@ -76,3 +76,8 @@ export function sqlStringList(values: readonly string[]): string {
   if (values.length === 0) throw new SqlLiteralError('an empty list cannot be embedded');
   return `(${values.map(sqlString).join(', ')})`;
 }
+
+/** An array literal: ['a', 'b'] (empty allowed: []). */
+export function sqlStringArray(values: readonly string[]): string {
+  return `[${values.map(sqlString).join(', ')}]`;
+}

@@ -2,8 +2,6 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import { Readiness } from '@sferum/infra-observability';
 import { KafkaClient, type KafkaClientOptions } from './kafka-client';
 
-export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
-
 /** Nest lifecycle of the shared KafkaClient: readiness check, close on shutdown. */
 @Injectable()
 export class KafkaLifecycle implements OnApplicationShutdown {
@@ -26,7 +24,6 @@ export class KafkaModule {
       module: KafkaModule,
       global: true,
       providers: [
-        { provide: KAFKA_OPTIONS, useValue: options },
         { provide: KafkaClient, useFactory: () => new KafkaClient(options) },
         KafkaLifecycle,
       ],

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Query, Res, UseGuards } from '@nestjs/
 import { isKpiId } from '@sferum/contracts';
 import { compareWeeks, GROUP_BYS, InvalidWeekError, kpiCsv, kpiTableHeader, kpiTableRows, parseIsoWeek, weeksBetween, type GroupBy, type IsoWeek, type TableLanguage } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import { listMunicipalities, listRegions } from '@sferum/infra-postgres';
+import { findRegion, listMunicipalities } from '@sferum/infra-postgres';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { optionalCategory, optionalIdentifier } from '../registry/registry-query';
@@ -79,7 +79,7 @@ export class KpiController {
   private async request(query: Record<string, unknown>): Promise<KpiRequest> {
     const regionCode = query['region'];
     if (typeof regionCode !== 'string' || regionCode === '') throw new ProblemException(400, 'region: required, a two-digit region code, for example 54');
-    const region = (await listRegions(this.dataSource)).find((r) => r.code === regionCode);
+    const region = /^\d{2}$/.test(regionCode) ? await findRegion(this.dataSource, regionCode) : undefined;
     if (region === undefined) throw new ProblemException(400, `region: unknown region code "${regionCode}"`, { parameter: 'region' });
     const week = weekOf('week', query['week']);
     const groupBy = query['groupBy'];

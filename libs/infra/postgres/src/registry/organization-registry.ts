@@ -183,6 +183,13 @@ export async function listRegions(dataSource: DataSource): Promise<RegionView[]>
   return rows.map((r) => ({ code: r.code, name: r.name, timeZone: r.time_zone, municipalities: r.municipalities, organizations: r.organizations }));
 }
 
+/** One region (code, name, time zone), or undefined; a single-row query for hot paths. */
+export async function findRegion(dataSource: DataSource, code: string): Promise<{ code: string; name: string; timeZone: string } | undefined> {
+  const rows = await dataSource.query<{ code: string; name: string; time_zone: string }[]>('SELECT code, name, time_zone FROM region WHERE code = $1', [code]);
+  const row = rows[0];
+  return row === undefined ? undefined : { code: row.code, name: row.name, timeZone: row.time_zone };
+}
+
 export async function regionCodes(dataSource: DataSource): Promise<Set<string>> {
   const rows: { code: string }[] = await dataSource.query('SELECT code FROM region');
   return new Set(rows.map((r) => r.code));
