@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Readiness } from '@sferum/infra-observability';
+import { MetricsRegistry, Readiness } from '@sferum/infra-observability';
 import { RegistryLookup } from '@sferum/infra-postgres';
+import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { type IngestConfig } from '../ingest.config';
 import { INGEST_CONFIG } from '../ingest.tokens';
@@ -20,10 +21,22 @@ export class RegistryLookupProvider implements OnModuleInit, OnApplicationShutdo
     @Inject(DataSource) dataSource: DataSource,
     @Inject(INGEST_CONFIG) config: IngestConfig,
     @Inject(Readiness) readiness: Readiness,
+    @Inject(MetricsRegistry) metrics: MetricsRegistry,
   ) {
     this.lookup = new RegistryLookup(dataSource, {
       refreshMs: config.REGISTRY_REFRESH_MS,
       onError: (error) => this.logger.warn(`refresh failed, keeping the last copy: ${message(error)}`),
+    });
+    const lookup = this.lookup;
+    // Tells whether the ingest already knows organizations imported a moment ago
+    // (it refreshes every REGISTRY_REFRESH_MS); the simulator waits on it.
+    new Gauge({
+      name: 'ingest_registry_organizations',
+      help: 'Organizations in the in-memory registry the ingest places events with',
+      registers: [metrics],
+      collect() {
+        this.set(lookup.size);
+      },
     });
     readiness.register('registry', () =>
       this.lookup.isLoaded ? Promise.resolve() : Promise.reject(new Error('organization registry not loaded yet')),

@@ -1,0 +1,181 @@
+/**
+ * The events of a simulated region, in the order an upstream system would
+ * push them: week by week, shuffled within the week, with exact duplicates
+ * (the same CloudEvent sent again) and late events (sent a week after they
+ * happened). Registration changes become user.registered / user.left of
+ * every registration of the user; messages and calls come from each user's
+ * weekly draw, or from the script of a scripted user.
+ */
+import { type AnyCloudEventV1, type MessageKind } from '@sferum/contracts';
+import { type Random } from './random';
+import { activityTime } from './profiles/calendar';
+import { type PlannedActivity, type RegionWorld, registeredAt, type SimUser } from './world';
+import { rfc3339InZone, weekEndUtc, weekStartUtc } from './zones';
+
+export interface EventShape {
+  /** Share of events sent twice. */
+  readonly duplicateRate: number;
+  /** Share of events sent a week late. */
+  readonly lateRate: number;
+  /** Share of activity in the first or last minute of the week, local time. */
+  readonly midnightRate: number;
+}
+
+export const DEFAULT_SHAPE: EventShape = { duplicateRate: 0.02, lateRate: 0.01, midnightRate: 0.01 };
+
+const MESSAGE_KINDS_WEIGHTS: Readonly<Record<MessageKind, number>> = { text: 70, file: 8, poll: 2, voice: 5, sticker: 10, emoji: 4, other: 1 };
+
+export interface EventStreamOptions {
+  readonly shape: EventShape;
+  /** The CloudEvent `source` of every event (with the seed and weeks in it, so a new run never reuses an id for another event). */
+  readonly ceSource: string;
+}
+
+/** Chunks of events to push, in order; every event of a chunk may be sent in any order. */
+export function* regionEventChunks(world: RegionWorld, rng: Random, options: EventStreamOptions): Generator<AnyCloudEventV1[]> {
+  const { region, weeks } = world;
+  const zone = region.zone;
+  let counter = 0;
+  const nextId = () => `${region.code}-${(++counter).toString(36)}`;
+  const time = (ms: number, r: Random) => (r.chance(0.2) ? new Date(ms).toISOString() : rfc3339InZone(ms, zone));
+  const membersOf = new Map<string, SimUser[]>();
+  for (const user of world.users) {
+    const org = user.registrations[0]!.orgId;
+    const list = membersOf.get(org) ?? [];
+    list.push(user);
+    membersOf.set(org, list);
+  }
+
+  let calls: { org: string; callId: string; start: number; caller: string }[] = [];
+
+  const registrationEvents = (from: number, to: number, r: Random): AnyCloudEventV1[] => {
+    const out: AnyCloudEventV1[] = [];
+    for (const user of world.users) {
+      for (const change of user.timeline) {
+        if (change.time < from || change.time >= to) continue;
+        for (const reg of user.registrations) {
+          out.push({
+            specversion: '1.0',
+            id: nextId(),
+            source: options.ceSource,
+            type: change.registered ? 'ru.sferum.user.registered' : 'ru.sferum.user.left',
+            time: time(change.time, r),
+            data: { userId: user.id, orgId: reg.orgId, role: reg.role },
+          });
+        }
+      }
+    }
+    return out;
+  };
+
+  const activityEvents = (user: SimUser, week: string, r: Random, weekFactor: number): { events: AnyCloudEventV1[]; twice: AnyCloudEventV1[] } => {
+    const events: AnyCloudEventV1[] = [];
+    const twice: AnyCloudEventV1[] = [];
+    const orgId = user.messageOrg ?? user.registrations[0]!.orgId;
+    const isTeacher = user.registrations.some((reg) => reg.role === 'teacher');
+    const plan: PlannedActivity[] = user.script !== undefined ? [...user.script(week)] : randomActivity(user, week, r, weekFactor, isTeacher);
+    for (const a of plan) {
+      if (a.kind === 'message') {
+        const event: AnyCloudEventV1 = {
+          specversion: '1.0',
+          id: nextId(),
+          source: options.ceSource,
+          type: 'ru.sferum.message.sent',
+          time: time(a.time, r),
+          data: {
+            userId: user.id,
+            chatId: a.chatKind === 'direct' ? `d-${user.id}-${r.int(1, 5)}` : `c-${orgId}-${a.chatKind}-${r.int(1, 4)}`,
+            chatKind: a.chatKind,
+            messageKind: a.messageKind,
+            ...(a.chatKind === 'direct' && r.chance(0.5) ? {} : { orgId }),
+          },
+        };
+        events.push(event);
+        if (a.duplicate === true) twice.push(event);
+      } else {
+        if (a.initiator) calls.push({ org: user.registrations[0]!.orgId, callId: a.callId, start: a.time, caller: user.id });
+        events.push({
+          specversion: '1.0',
+          id: nextId(),
+          source: options.ceSource,
+          type: 'ru.sferum.call.joined',
+          time: time(a.time, r),
+          data: { userId: user.id, callId: a.callId, initiator: a.initiator, orgId },
+        });
+      }
+    }
+    return { events, twice };
+  };
+
+  function randomActivity(user: SimUser, week: string, r: Random, weekFactor: number, isTeacher: boolean): PlannedActivity[] {
+    const plan: PlannedActivity[] = [];
+    const at = () => activityTime(r, week, zone, options.shape.midnightRate);
+    const kind = () => r.weighted(MESSAGE_KINDS_WEIGHTS);
+    for (let n = r.poisson(user.writes * weekFactor); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'group', messageKind: kind() });
+    for (let n = r.poisson(user.writes * 0.3); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'direct', messageKind: kind() });
+    if (isTeacher) for (let n = r.poisson(user.writes * 0.05); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'channel', messageKind: kind() });
+    for (let n = r.poisson(user.calls * weekFactor); n > 0; n--) {
+      const start = at();
+      const callId = `k-${user.id}-${week}-${n}`;
+      plan.push({ kind: 'call', time: start, callId, initiator: true });
+    }
+    return plan;
+  }
+  const participantEvents = (week: string, r: Random): AnyCloudEventV1[] => {
+    const out: AnyCloudEventV1[] = [];
+    for (const call of calls) {
+      const members = (membersOf.get(call.org) ?? []).filter((u) => u.id !== call.caller);
+      for (let k = Math.min(members.length, r.int(1, 4)); k > 0; k--) {
+        const user = r.pick(members);
+        const joins = r.chance(0.1) ? 2 : 1; // a dropped connection: the same call joined again
+        for (let j = 0; j < joins; j++) {
+          out.push({
+            specversion: '1.0',
+            id: nextId(),
+            source: options.ceSource,
+            type: 'ru.sferum.call.joined',
+            time: time(Math.min(call.start + r.int(0, 600_000), weekEndUtc(week, zone) - 1), r),
+            data: { userId: user.id, callId: call.callId, initiator: false, orgId: call.org },
+          });
+        }
+      }
+    }
+    calls = [];
+    return out;
+  };
+
+  let late: AnyCloudEventV1[] = [];
+  let again: AnyCloudEventV1[] = [];
+  const finish = (events: AnyCloudEventV1[], r: Random): AnyCloudEventV1[] => {
+    const now: AnyCloudEventV1[] = [...late, ...again];
+    late = [];
+    again = [];
+    for (const event of events) {
+      if (r.chance(options.shape.lateRate)) late.push(event);
+      else now.push(event);
+      if (r.chance(options.shape.duplicateRate)) (r.chance(0.5) ? now : again).push(event);
+    }
+    return r.shuffle(now);
+  };
+
+  const before = rng.fork('before');
+  yield finish(registrationEvents(-Infinity, weekStartUtc(weeks[0]!, zone), before), before);
+  for (const week of weeks) {
+    const r = rng.fork(`week:${week}`);
+    const start = weekStartUtc(week, zone);
+    const end = weekEndUtc(week, zone);
+    const weekFactor = 0.85 + 0.3 * r.next();
+    const events = registrationEvents(start, end, r);
+    for (const user of world.users) {
+      const present = registeredAt(user, start) || user.timeline.some((c) => c.registered && c.time >= start && c.time < end);
+      if (!present && user.script === undefined) continue;
+      const { events: own, twice } = activityEvents(user, week, r, weekFactor);
+      events.push(...own);
+      again.push(...twice);
+    }
+    events.push(...participantEvents(week, r));
+    yield finish(events, r);
+  }
+  const tail = rng.fork('tail');
+  if (late.length > 0 || again.length > 0) yield finish([], tail);
+}

@@ -1,0 +1,77 @@
+/** What the simulator asks of the KPI service: the registry, settings, thresholds and answers. */
+import { type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
+
+export interface ApiRegion {
+  readonly code: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly organizations: number;
+}
+
+export interface ApiKpiRow {
+  readonly level: string;
+  readonly id: string;
+  readonly name: string;
+  readonly kpis: Record<string, { numerator: number; denominator: number; value: number | null; band: string | null; previous: number | null }>;
+  readonly counters: Record<string, number>;
+  readonly orgsWithoutHeadcount?: number;
+}
+
+export interface ApiKpiAnswer {
+  readonly region: string;
+  readonly week: string;
+  readonly partial: boolean;
+  readonly rows: ApiKpiRow[];
+  readonly unassigned: { readonly events: number };
+}
+
+export class KpiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly key: string | undefined,
+  ) {}
+
+  async regions(): Promise<ApiRegion[]> {
+    return (await this.get<{ items: ApiRegion[] }>('/v1/registry/regions')).items;
+  }
+
+  async settings(region: string): Promise<ReferenceSettings> {
+    return this.get<ReferenceSettings>(`/v1/registry/regions/${encodeURIComponent(region)}/settings`);
+  }
+
+  async thresholds(): Promise<ReferenceThreshold[]> {
+    return (await this.get<{ items: ReferenceThreshold[] }>('/v1/registry/thresholds')).items;
+  }
+
+  async importRegistry(csv: string): Promise<{ inserted?: number; updated?: number; unchanged?: number }> {
+    const response = await fetch(`${this.baseUrl}/v1/registry/organizations/import`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv; charset=utf-8', ...this.auth() },
+      body: csv,
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`registry import: the KPI service answered ${response.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as { inserted?: number; updated?: number; unchanged?: number };
+  }
+
+  async kpi(region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
+    const query = new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) });
+    return this.get<ApiKpiAnswer>(`/v1/kpi?${query.toString()}`);
+  }
+
+  private auth(): Record<string, string> {
+    return this.key === undefined ? {} : { Authorization: `Bearer ${this.key}` };
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { headers: this.auth(), signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new Error(`cannot reach the KPI service at ${this.baseUrl}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
+    }
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET ${path}: the KPI service answered ${response.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * npm run simulate -- --profile tiny|region|national [options]
+ *
+ * Generates a region (or the country) with a seed, imports its registry
+ * into the KPI service, pushes its events through the ingest API and
+ * writes the reference answers (expected.json). See README, "Simulator".
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KpiClient } from './kpi-client';
+import { bandCounts, municipalityTable } from './municipality-table';
+import { PROFILE_NAMES, profileOf, type ProfileName } from './profiles';
+import { compareAnswer, runSimulation, UNIT_KEY, type Expected } from './simulation';
+import { isIsoWeek, lastEndedWeek, shiftWeek } from './zones';
+
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const USAGE = `usage: npm run simulate -- --profile tiny|region|national [options]
+
+  --profile NAME        tiny (tests), region (like Novosibirsk oblast), national (89 regions)
+  --weeks N             complete weeks to simulate, ending with --until-week (tiny: 3; region: 4; national: 1)
+  --seed N              the same seed gives the same registry, events and answers (default 7)
+  --until-week W        last simulated week, e.g. 2026-W47 (default: the last complete week)
+  --out DIR             where registry.csv and expected.json go (default .stack/simulator/PROFILE-SEED)
+  --ingest-url URL      ingest service (default $INGEST_URL or http://127.0.0.1:3001)
+  --kpi-url URL         KPI service (default $KPI_URL or http://127.0.0.1:3003)
+  --no-push             only write the files (no registry import, no events pushed); with --kpi-url,
+                        the reference follows that service's settings and thresholds
+  --rate N              events per second at most (default: as fast as the ingest acknowledges)
+  --batch N             events per request (default 1000)
+  --concurrency N       requests in flight (default 4)
+  --events-file FILE    also write the events as NDJSON
+  --wait                wait until the KPI service answers what expected.json says for every week
+  --wait-timeout S      seconds to wait at most (default 300)
+  --if-empty            do nothing when the last week already has activity in the KPI service
+  --table               print the last week by municipality with coloured bands
+
+Keys: SOURCE_KEY (or DEMO_SOURCE_KEY) pushes events, ADMIN_KEY imports the registry;
+read from the environment, else from .stack/dev.env (written by npm run up).`;
+
+class UsageError extends Error {}
+
+function readDevEnv(): Record<string, string> {
+  const file = join(ROOT, '.stack', 'dev.env');
+  if (!existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m !== null) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) throw new UsageError(`--${name}: expected a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        profile: { type: 'string' },
+        weeks: { type: 'string' },
+        seed: { type: 'string' },
+        'until-week': { type: 'string' },
+        out: { type: 'string' },
+        'ingest-url': { type: 'string' },
+        'kpi-url': { type: 'string' },
+        'no-push': { type: 'boolean' },
+        rate: { type: 'string' },
+        batch: { type: 'string' },
+        concurrency: { type: 'string' },
+        'events-file': { type: 'string' },
+        wait: { type: 'boolean' },
+        'wait-timeout': { type: 'string' },
+        'if-empty': { type: 'boolean' },
+        table: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (args.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
+  const name = args.profile;
+  if (name === undefined || !(PROFILE_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--profile: expected one of ${PROFILE_NAMES.join(', ')}${name === undefined ? '' : `, got "${name}"`}`);
+  }
+  const profile = profileOf(name as ProfileName);
+  const seed = positiveInt('seed', args.seed, 7, true);
+  const weekCount = positiveInt('weeks', args.weeks, profile.defaultWeeks);
+  if (profile.fixedWeeks !== undefined && weekCount !== profile.fixedWeeks) throw new UsageError(`--weeks: the ${name} profile simulates exactly ${profile.fixedWeeks} weeks`);
+  if (weekCount > 40) throw new UsageError('--weeks: at most 40 (the ingest refuses events older than its EVENT_MAX_AGE_DAYS)');
+  // The westernmost zone of the profile decides which week has ended everywhere.
+  const zone = profile.regions.some((r) => r.zone === 'Europe/Kaliningrad') ? 'Europe/Kaliningrad' : profile.regions[0]!.zone;
+  const until = args['until-week'] ?? lastEndedWeek(Date.now(), zone);
+  if (!isIsoWeek(until)) throw new UsageError(`--until-week: expected an ISO week like 2026-W47, got "${until}"`);
+  if (until >= shiftWeek(lastEndedWeek(Date.now(), zone), 1)) throw new UsageError(`--until-week: ${until} has not ended yet`);
+  const weeks = Array.from({ length: weekCount }, (_, i) => shiftWeek(until, i - weekCount + 1));
+
+  const env = { ...readDevEnv(), ...process.env };
+  const push = args['no-push'] !== true;
+  const kpiUrl = (args['kpi-url'] ?? env['KPI_URL'] ?? 'http://127.0.0.1:3003').replace(/\/$/, '');
+  const ingestUrl = (args['ingest-url'] ?? env['INGEST_URL'] ?? 'http://127.0.0.1:3001').replace(/\/$/, '');
+  const adminKey = env['ADMIN_KEY'];
+  const sourceKey = env['SOURCE_KEY'] ?? env['DEMO_SOURCE_KEY'];
+  if (push && (adminKey === undefined || sourceKey === undefined)) {
+    throw new UsageError('pushing needs ADMIN_KEY and SOURCE_KEY (or DEMO_SOURCE_KEY) in the environment or in .stack/dev.env (run npm run up), or --no-push');
+  }
+  // Without pushing, the KPI service is asked only for settings and thresholds, and only when named.
+  const kpi = push || args['kpi-url'] !== undefined ? new KpiClient(kpiUrl, adminKey) : undefined;
+  const outDir = resolve(args.out ?? join(ROOT, '.stack', 'simulator', `${name}-${seed}`));
+  const log = (line: string) => console.error(`[simulate] ${line}`);
+  const tty = process.stderr.isTTY === true;
+  let lastProgress = 0;
+  const progress = (line: string) => {
+    if (tty) process.stderr.write(`\r\x1b[K[simulate] ${line}`);
+    else if (Date.now() - lastProgress > 10_000) {
+      lastProgress = Date.now();
+      log(line);
+    }
+  };
+  const lastWeek = weeks[weeks.length - 1]!;
+
+  if (args['if-empty'] === true && kpi !== undefined) {
+    const home = profile.regions[0]!.code;
+    const answer = await kpi.kpi(home, lastWeek).catch(() => undefined);
+    const active = answer?.rows[0]?.counters['active_teachers'] ?? 0;
+    if (active > 0) {
+      log(`region ${home} already has data for ${lastWeek} (${active} active teachers): nothing loaded`);
+      if (args.table === true) printTable(await kpi.kpi(home, lastWeek, 'municipality'));
+      return 0;
+    }
+  }
+
+  log(`profile ${name}, seed ${seed}, weeks ${weeks[0]}..${lastWeek}${push ? `, pushing to ${ingestUrl}` : ', files only'}`);
+  const result = await runSimulation({
+    profile,
+    seed,
+    weeks,
+    outDir,
+    ...(kpi === undefined ? {} : { kpi }),
+    importRegistry: push,
+    ...(push
+      ? {
+          ingest: {
+            url: ingestUrl,
+            sourceKey: sourceKey!,
+            batchSize: positiveInt('batch', args.batch, 1000),
+            concurrency: positiveInt('concurrency', args.concurrency, 4),
+            ratePerSecond: positiveInt('rate', args.rate, 0, true),
+          },
+        }
+      : {}),
+    ...(args['events-file'] === undefined ? {} : { eventsFile: resolve(args['events-file']) }),
+    log,
+    progress,
+  });
+  if (tty) process.stderr.write('\n');
+  log(
+    `${result.eventsSent.toLocaleString('en')} events ${push ? 'pushed' : 'generated'} in ${result.seconds.toFixed(1)} s` +
+      (result.expected === null ? '' : ` (${result.expected.events.distinct.toLocaleString('en')} distinct, the rest exact duplicates)`) +
+      (result.push !== null && result.push.retries > 0 ? `; ${result.push.retries} retried requests ${JSON.stringify(result.push.retriesBy)}` : ''),
+  );
+
+  if (args.wait === true && kpi !== undefined && result.expected !== null) {
+    const ok = await waitForAnswers(kpi, result.expected, positiveInt('wait-timeout', args['wait-timeout'], 300) * 1000, log, progress, tty);
+    if (!ok) return 1;
+  }
+  if (args.table === true && kpi !== undefined) printTable(await kpi.kpi(profile.regions[0]!.code, lastWeek, 'municipality'));
+  return 0;
+}
+
+/** Polls the region's answer of every simulated week until it equals the reference. */
+async function waitForAnswers(
+  kpi: KpiClient,
+  expected: Expected,
+  timeoutMs: number,
+  log: (line: string) => void,
+  progress: (line: string) => void,
+  tty: boolean,
+): Promise<boolean> {
+  const started = Date.now();
+  let problems: string[] = [];
+  for (;;) {
+    problems = [];
+    for (const [region, weeks] of Object.entries(expected.regions)) {
+      for (const [week, want] of Object.entries(weeks)) {
+        const answer = await kpi.kpi(region, week);
+        problems.push(...compareAnswer(answer, want, UNIT_KEY).map((p) => `${region} ${week} ${p}`));
+      }
+    }
+    if (problems.length === 0) {
+      if (tty) process.stderr.write('\n');
+      log(`the KPI service agrees with the reference for every week (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
+      return true;
+    }
+    if (Date.now() - started > timeoutMs) {
+      if (tty) process.stderr.write('\n');
+      log(`after ${Math.round(timeoutMs / 1000)} s the KPI service still differs from the reference:\n  ${problems.slice(0, 5).join('\n  ')}`);
+      return false;
+    }
+    progress(`waiting for the aggregator: ${problems.length} week(s) differ, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function printTable(answer: Awaited<ReturnType<KpiClient['kpi']>>): void {
+  const colour = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+  console.log(`\n  Region ${answer.region}, week ${answer.week}${answer.partial ? ' (partial)' : ''}, by municipality:\n`);
+  console.log(
+    municipalityTable(answer, colour)
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  );
+  const counts = bandCounts(answer, 'teachers_10_messages');
+  console.log(`\n  teachers 10+ msgs: ${counts['good']} good, ${counts['average']} average, ${counts['below_norm']} below norm (federal bands of 17 March 2023)\n`);
+}
+
+main().then(
+  (code) => process.stdout.write('', () => process.exit(code)),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`simulate: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`simulate: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
+
+
