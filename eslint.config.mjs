@@ -84,6 +84,23 @@ export default tseslint.config(
     },
   },
   {
+    // The simulator's reference answers are an independent implementation of the
+    // KPI rules: they may not call the project's KPI, week or aggregation code.
+    files: ['tools/simulator/src/reference/**/*.ts', 'tools/simulator/src/zones.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@sferum/*', '!@sferum/contracts'], message: 'The reference must not share code with what it checks; only the contract types.' },
+            { group: ['../events', '../profiles/*', '../world', '../simulation'], message: 'The reference sees only the events and the registry.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',

@@ -112,7 +112,7 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
     const at = () => activityTime(r, week, zone, options.shape.midnightRate);
     const kind = () => r.weighted(MESSAGE_KINDS_WEIGHTS);
     for (let n = r.poisson(user.writes * weekFactor); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'group', messageKind: kind() });
-    for (let n = r.poisson(user.writes * 0.3); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'direct', messageKind: kind() });
+    for (let n = r.poisson(user.writes * 0.2); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'direct', messageKind: kind() });
     if (isTeacher) for (let n = r.poisson(user.writes * 0.05); n > 0; n--) plan.push({ kind: 'message', time: at(), chatKind: 'channel', messageKind: kind() });
     for (let n = r.poisson(user.calls * weekFactor); n > 0; n--) {
       const start = at();
@@ -173,7 +173,7 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
       events.push(...own);
       again.push(...twice);
     }
-    events.push(...participantEvents(week, r));
+    for (const e of participantEvents(week, r)) events.push(e);
     yield finish(events, r);
   }
   const tail = rng.fork('tail');

@@ -34,8 +34,8 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall clock of a zone at an instant. */
-export function localTimeOf(utcMs: number, zone: string): LocalTime {
+/** The wall clock of a zone at an instant, read from Intl (slow: see localTimeOf). */
+function intlLocalTime(utcMs: number, zone: string): LocalTime {
   const parts: Record<string, number> = {};
   for (const p of formatter(zone).formatToParts(new Date(utcMs))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -51,11 +51,35 @@ export function localTimeOf(utcMs: number, zone: string): LocalTime {
   };
 }
 
-/** Minutes the zone is ahead of UTC at an instant. */
+const HOUR_MS = 3_600_000;
+const offsets = new Map<string, number>();
+
+/** Minutes the zone is ahead of UTC at an instant (asked of Intl once per zone and hour: offsets change on the hour). */
 export function offsetMinutes(utcMs: number, zone: string): number {
-  const t = localTimeOf(utcMs, zone);
-  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.ms);
-  return Math.round((asUtc - utcMs) / 60_000);
+  const hour = Math.floor(utcMs / HOUR_MS);
+  const key = `${zone}@${hour}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const t = intlLocalTime(hour * HOUR_MS, zone);
+    offset = Math.round((Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - hour * HOUR_MS) / 60_000);
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The wall clock of a zone at an instant. */
+export function localTimeOf(utcMs: number, zone: string): LocalTime {
+  const d = new Date(utcMs + offsetMinutes(utcMs, zone) * 60_000);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
+  };
 }
 
 /** The instant a wall-clock time happens in a zone (Russian zones have no DST gaps). */
@@ -109,8 +133,19 @@ export function isoWeekAt(utcMs: number, zone: string): string {
 
 const WEEK = /^(\d{4})-W(\d{2})$/;
 
+const mondays = new Map<string, number>();
+
 /** Days since 1970-01-01 of the Monday of an ISO week. */
 function mondayDayNumber(week: string): number {
+  let n = mondays.get(week);
+  if (n === undefined) {
+    n = computeMonday(week);
+    mondays.set(week, n);
+  }
+  return n;
+}
+
+function computeMonday(week: string): number {
   const m = WEEK.exec(week);
   if (m === null) throw new Error(`not an ISO week: ${week}`);
   const jan4 = dayNumber(Number(m[1]), 1, 4);

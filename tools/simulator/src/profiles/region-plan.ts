@@ -61,7 +61,7 @@ export function buildRegionWorld(plan: RegionPlan, region: SimRegion, weeks: rea
   const municipalities: SimMunicipality[] = plan.municipalityNames.map((name, i) => ({
     id: `${region.code}-m${String(i + 1).padStart(2, '0')}`,
     name,
-    engagement: Math.min(3, structure.logNormal(1, 0.5)),
+    engagement: Math.min(2, structure.logNormal(1, 0.4)),
   }));
   // Municipality sizes: the first (the regional capital) is large, the rest heavy-tailed.
   const sizes = municipalities.map((_, i) => (i === 0 ? 12 : structure.logNormal(1, 0.6)));
@@ -148,8 +148,8 @@ export function buildRegionWorld(plan: RegionPlan, region: SimRegion, weeks: rea
         });
       }
     };
-    addUsers(org.category === 'preschool' ? 'parent' : 'student', students, 0.08);
-    addUsers('parent', Math.round(students * plan.parentsPerStudent), 0.08);
+    addUsers(org.category === 'preschool' ? 'parent' : 'student', students, 0.05);
+    addUsers('parent', Math.round(students * plan.parentsPerStudent), 0.05);
   }
   // Users of organizations the registry does not know yet: their events are "unassigned".
   for (let u = 1; u <= Math.max(2, Math.round(users.length / 2000)); u++) {

@@ -166,9 +166,18 @@ export class ReferenceKpi {
   /** The answers for a region's weeks (and each week's value a week earlier). */
   answers(region: string, weeks: readonly string[], settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedWeek> {
     const out: Record<string, ExpectedWeek> = {};
+    const computed = new Map<string, Record<string, ExpectedUnit>>();
+    const weekOf = (week: string) => {
+      let units = computed.get(week);
+      if (units === undefined) {
+        units = this.week(region, week, settings, thresholds);
+        computed.set(week, units);
+      }
+      return units;
+    };
     for (const week of weeks) {
-      const now = this.week(region, week, settings, thresholds);
-      const before = this.week(region, shiftWeek(week, -1), settings, thresholds);
+      const now = weekOf(week);
+      const before = weekOf(shiftWeek(week, -1));
       const units: Record<string, ExpectedUnit> = {};
       for (const [key, unit] of Object.entries(now)) {
         const kpis = Object.fromEntries(KPIS.map((k) => [k, { ...unit.kpis[k], previous: before[key]?.kpis[k].value ?? null }])) as Record<Kpi, ExpectedKpi>;
