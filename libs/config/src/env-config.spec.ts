@@ -72,3 +72,16 @@ describe('loadConfig', () => {
     expect(parser.parse(raw).ok).toBe(false);
   });
 });
+
+describe('env.urlList', () => {
+  const parser = env.urlList({ protocols: ['http:', 'https:'], default: [] });
+  it('reads a comma-separated list; empty is none', () => {
+    expect(parser.parse('https://a.example/hook, http://127.0.0.1:9000/x')).toEqual({ ok: true, value: ['https://a.example/hook', 'http://127.0.0.1:9000/x'] });
+    expect(parser.parse(undefined)).toEqual({ ok: true, value: [] });
+    expect(parser.parse('')).toMatchObject({ ok: true, value: [] });
+  });
+  it('rejects anything that is not a URL of the protocols', () => {
+    expect(parser.parse('https://ok.example, ftp://x')).toMatchObject({ ok: false });
+    expect(parser.parse('not a url')).toMatchObject({ ok: false });
+  });
+});

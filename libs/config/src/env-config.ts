@@ -103,6 +103,22 @@ export const env = {
     });
   },
 
+  /** Comma-separated URLs (for example webhooks); empty means none. */
+  urlList(options: Common<string[]> & { protocols: readonly string[] }): VarParser<string[]> {
+    const expected = `a comma-separated list of URLs (${options.protocols.map((p) => `${p}//`).join(' or ')})`;
+    return withDefault(expected, options, (raw) => {
+      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      const bad = items.filter((item) => {
+        try {
+          return !options.protocols.includes(new URL(item).protocol);
+        } catch {
+          return true;
+        }
+      });
+      return bad.length === 0 ? ok(items) : fail(`must be ${expected}`);
+    });
+  },
+
   /** Comma-separated host:port list, for example Kafka brokers. */
   hostPorts(options: Common<string[]> = {}): VarParser<string[]> {
     const expected = 'a comma-separated list of host:port';

@@ -12,3 +12,12 @@ export type Band = (typeof BANDS)[number];
 export function isKpiId(value: string): value is KpiId {
   return (KPI_IDS as readonly string[]).includes(value);
 }
+
+/**
+ * Kinds of alert the KPI service raises: a band worse than the week before,
+ * a fall against the mean of the previous weeks, a region whose events
+ * stopped arriving during school hours. The same words are the `kind` of
+ * GET /v1/alerts, of webhook payloads and of the kpi_alert_active metric.
+ */
+export const ALERT_KINDS = ['band_worse', 'drop', 'silence'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];

@@ -13,3 +13,4 @@ export * from './activity/activity-row';
 export * from './kpi/kpi-evaluation';
 export * from './kpi/kpi-report';
 export * from './kpi/kpi-table';
+export * from './alerts/alert-rules';

@@ -9,6 +9,12 @@ export const KPI_VARS = {
   READ_KEYS_REQUIRED: env.bool({ default: false }),
   /** Largest organization CSV accepted by the import endpoint, bytes. */
   REGISTRY_IMPORT_MAX_BYTES: env.int({ default: 64 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 }),
+  /** How often the KPI gauges are refreshed and drops are looked for, seconds; 0 turns the monitor off. */
+  MONITOR_INTERVAL_SECONDS: env.int({ default: 300, min: 0, max: 86_400 }),
+  /** Webhooks told of every alert fired and resolved (JSON POST), comma-separated. */
+  ALERT_WEBHOOK_URLS: env.urlList({ protocols: ['http:', 'https:'], default: [] }),
+  /** How often due webhook posts are sent and failed ones retried, ms. */
+  WEBHOOK_POLL_MS: env.int({ default: 1_000, min: 50, max: 600_000 }),
 };
 
 export type KpiConfig = ConfigOf<typeof KPI_VARS>;

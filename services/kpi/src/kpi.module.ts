@@ -3,9 +3,14 @@ import { ClickHouseModule } from '@sferum/infra-clickhouse';
 import { AuthModule } from '@sferum/infra-http';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
+import { AlertsController } from './alerts/alerts.controller';
 import { KpiController } from './kpi/kpi.controller';
 import { KpiQueryService } from './kpi/kpi-query.service';
 import { type KpiConfig } from './kpi.config';
+import { KPI_CONFIG } from './kpi.tokens';
+import { KpiMetrics } from './monitor/kpi-metrics';
+import { KpiMonitor } from './monitor/kpi-monitor.service';
+import { WebhookNotifier } from './monitor/webhook-notifier.service';
 import { RegistryController } from './registry/registry.controller';
 import { SettingsController } from './registry/settings.controller';
 
@@ -21,8 +26,8 @@ export class KpiModule {
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
       ],
-      controllers: [KpiController, RegistryController, SettingsController],
-      providers: [KpiQueryService],
+      controllers: [KpiController, RegistryController, SettingsController, AlertsController],
+      providers: [{ provide: KPI_CONFIG, useValue: config }, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }
 }

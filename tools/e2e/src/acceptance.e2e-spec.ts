@@ -1,14 +1,7 @@
-import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '@sferum/infra-clickhouse';
-import { KafkaClient } from '@sferum/infra-kafka';
-import { createDataSource, createKey, createSource } from '@sferum/infra-postgres';
-import { createTestDatabase, expectEventually, freePort, REPO_ROOT, stackEnv, uniqueName } from '@sferum/testing';
-import { type DataSource } from 'typeorm';
-import { exitOf, startService, type ServiceName } from './services';
+import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * The acceptance suite: the simulator's `tiny` profile through the three
@@ -46,72 +39,23 @@ const GROUPINGS = [
 ] as const;
 
 describe('acceptance: the tiny profile through the running pipeline', () => {
-  const topic = uniqueName('test.acceptance.activity');
-  const chDatabase = uniqueName('test_acceptance');
   const outDir = mkdtempSync(join(tmpdir(), 'sferum-acceptance-'));
-  const processes: ChildProcess[] = [];
-  let pg: Awaited<ReturnType<typeof createTestDatabase>>;
-  let ds: DataSource;
-  let urls: Record<ServiceName, string>;
+  let pipeline: IsolatedPipeline;
+  let urls: IsolatedPipeline['urls'];
   let adminKey: string;
-  let sourceKey: string;
 
   beforeAll(async () => {
-    pg = await createTestDatabase();
-    ds = createDataSource({ url: pg.url });
-    await ds.initialize();
-    await ds.runMigrations();
-    await runClickHouseMigrations({ url: stackEnv().clickhouseUrl, database: chDatabase }, CLICKHOUSE_MIGRATIONS_DIR);
-    adminKey = await createKey(ds, 'admin');
-    sourceKey = await createSource(ds, { name: 'primorye-bus', homeRegion: REGION, allowedRegions: [REGION] });
-
-    const ports = { ingest: await freePort(), aggregator: await freePort(), kpi: await freePort() };
-    const common = { DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-    const own: Record<ServiceName, Record<string, string>> = {
-      ingest: { PSEUDONYM_KEY: 'acceptance-pseudonym-key'.padEnd(48, 'k'), REGISTRY_REFRESH_MS: '300' },
-      aggregator: { AGGREGATOR_GROUP_ID: uniqueName('acceptance'), ACTIVITY_DLQ_TOPIC: `${topic}.dlq`, FLUSH_MAX_DELAY_MS: '200' },
-      kpi: {},
-    };
-    urls = { ingest: `http://127.0.0.1:${ports.ingest}`, aggregator: `http://127.0.0.1:${ports.aggregator}`, kpi: `http://127.0.0.1:${ports.kpi}` };
-    for (const name of ['ingest', 'aggregator', 'kpi'] as const) {
-      processes.push(startService(name, { ...common, ...own[name], PORT: String(ports[name]) }));
-    }
-    for (const url of Object.values(urls)) {
-      await expectEventually(async () => expect((await fetch(`${url}/health/ready`)).status).toBe(200), { timeoutMs: 60_000 });
-    }
+    pipeline = await startIsolatedPipeline({ name: 'acceptance', homeRegion: REGION });
+    urls = pipeline.urls;
+    adminKey = pipeline.adminKey;
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGTERM');
-    await Promise.all(
-      processes.map(async (child) => {
-        if (child.exitCode !== null) return;
-        await exitOf(child, 20_000).catch(() => child.kill('SIGKILL'));
-      }),
-    );
-    const kafka = new KafkaClient({ brokers: stackEnv().kafkaBrokers, clientId: 'acceptance-spec' });
-    await (await kafka.connectedAdmin()).deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-    await kafka.close();
-    const ch = new ClickHouse({ url: stackEnv().clickhouseUrl, database: chDatabase });
-    await ch.command(`DROP DATABASE IF EXISTS ${chDatabase}`);
-    await ch.close();
-    await ds?.destroy();
-    await pg?.drop();
+    await pipeline?.stop();
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  /** Runs the simulator CLI; resolves with its exit code and output. */
-  const simulate = (args: string[]) =>
-    new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/simulator/src/main.js'), '--profile', 'tiny', '--seed', '7', ...args], {
-        env: { ...process.env, ADMIN_KEY: adminKey, SOURCE_KEY: sourceKey, INGEST_URL: urls.ingest, KPI_URL: urls.kpi },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      child.on('exit', (code) => resolve({ code, output }));
-    });
+  const simulate = (args: string[]) => pipeline.simulate(['--profile', 'tiny', '--seed', '7', ...args]);
 
   const answer = async (week: string, groupBy?: string): Promise<Answer> => {
     const query = new URLSearchParams({ region: REGION, week, ...(groupBy === undefined ? {} : { groupBy }) });

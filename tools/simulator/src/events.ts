@@ -27,6 +27,8 @@ const MESSAGE_KINDS_WEIGHTS: Readonly<Record<MessageKind, number>> = { text: 70,
 
 export interface EventStreamOptions {
   readonly shape: EventShape;
+  /** A scenario's rise: the user writes as much again in the week (drawn apart, so nothing else changes). */
+  readonly boost?: (user: SimUser, week: string) => boolean;
   /** The CloudEvent `source` of every event (with the seed and weeks in it, so a new run never reuses an id for another event). */
   readonly ceSource: string;
 }
@@ -74,7 +76,16 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
     const orgId = user.messageOrg ?? user.registrations[0]!.orgId;
     const isTeacher = user.registrations.some((reg) => reg.role === 'teacher');
     const plan: PlannedActivity[] = user.script !== undefined ? [...user.script(week)] : randomActivity(user, week, r, weekFactor, isTeacher);
-    for (const a of plan) {
+    emit(plan, r);
+    if (user.script === undefined && options.boost?.(user, week) === true) {
+      // Drawn from a stream of its own, so that everything else stays as it would be.
+      const extra = r.fork(`boost:${user.id}`);
+      emit(randomActivity(user, week, extra, weekFactor, isTeacher).filter((a) => a.kind === 'message'), extra);
+    }
+    return { events, twice };
+
+    function emit(activities: readonly PlannedActivity[], r: Random): void {
+    for (const a of activities) {
       if (a.kind === 'message') {
         const event: AnyCloudEventV1 = {
           specversion: '1.0',
@@ -104,7 +115,7 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
         });
       }
     }
-    return { events, twice };
+    }
   };
 
   function randomActivity(user: SimUser, week: string, r: Random, weekFactor: number, isTeacher: boolean): PlannedActivity[] {

@@ -34,6 +34,9 @@ const USAGE = `usage: npm run simulate -- --profile tiny|region|national [option
   --wait-timeout S      seconds to wait at most (default 300)
   --if-empty            do nothing when the last week already has activity in the KPI service
   --table               print the last week by municipality with coloured bands
+  --hold-back M1,M2     a drop: send only half of these municipalities' messages and calls of the last week
+  --deliver-held        a recovery: send exactly the events a run with the same --hold-back held back
+  --boost M1,M2         a rise: these municipalities write and call twice as much in the last week
 
 Keys: SOURCE_KEY (or DEMO_SOURCE_KEY) pushes events, ADMIN_KEY imports the registry;
 read from the environment, else from .stack/dev.env (written by npm run up).`;
@@ -79,6 +82,9 @@ async function main(): Promise<number> {
         'wait-timeout': { type: 'string' },
         'if-empty': { type: 'boolean' },
         table: { type: 'boolean' },
+        'hold-back': { type: 'string' },
+        boost: { type: 'string' },
+        'deliver-held': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -142,6 +148,10 @@ async function main(): Promise<number> {
     }
   }
 
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  const scenario = { holdBack: list(args['hold-back']), boost: list(args.boost), deliverHeld: args['deliver-held'] === true };
+  if (scenario.deliverHeld && scenario.holdBack.length === 0) throw new UsageError('--deliver-held: name the municipalities with --hold-back, as in the run that held them');
+
   log(`profile ${name}, seed ${seed}, weeks ${weeks[0]}..${lastWeek}${push ? `, pushing to ${ingestUrl}` : ', files only'}`);
   const result = await runSimulation({
     profile,
@@ -150,6 +160,7 @@ async function main(): Promise<number> {
     outDir,
     ...(kpi === undefined ? {} : { kpi }),
     importRegistry: push,
+    scenario,
     ...(push
       ? {
           ingest: {

@@ -3,6 +3,7 @@
  * the KPI service, push its events through the ingest, compute the
  * reference answers, and optionally wait until the KPI service shows them.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { type AnyCloudEventV1 } from '@sferum/contracts';
@@ -13,7 +14,8 @@ import { type Profile } from './profiles';
 import { Random } from './random';
 import { type ExpectedWeek, ReferenceKpi, type ReferenceOrganization, type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
 import { REGISTRY_HEADER, registryCsvRows } from './registry-csv';
-import { type RegionWorld } from './world';
+import { type RegionWorld, type SimUser } from './world';
+import { weekEndUtc, weekStartUtc } from './zones';
 
 export interface SimulationOptions {
   readonly profile: Profile;
@@ -24,6 +26,7 @@ export interface SimulationOptions {
   readonly kpi?: KpiClient;
   readonly importRegistry?: boolean;
   readonly ingest?: { readonly url: string; readonly sourceKey: string; readonly batchSize: number; readonly concurrency: number; readonly ratePerSecond: number };
+  readonly scenario?: Scenario;
   /** Also write every event pushed (duplicates included) as NDJSON. */
   readonly eventsFile?: string;
   readonly log: (line: string) => void;
@@ -38,6 +41,19 @@ export const FEDERAL_THRESHOLDS: ReferenceThreshold[] = [
   { kpi: 'teachers_10_messages', lower: '10', upper: '25', effectiveFrom: '2023-03-17' },
   { kpi: 'teachers_1_call', lower: '0.5', upper: '1', effectiveFrom: '2023-03-17' },
 ];
+
+/**
+ * A change in the last simulated week, by municipality: `holdBack` sends
+ * only half of the municipality's messages and calls (every other event by
+ * a hash of its id: a drop), `deliverHeld` then sends exactly the held ones
+ * (the upstream's backlog arriving: a recovery), `boost` makes the
+ * municipality's users write as much again (a rise).
+ */
+export interface Scenario {
+  readonly holdBack: readonly string[];
+  readonly boost: readonly string[];
+  readonly deliverHeld: boolean;
+}
 
 export interface Expected {
   readonly profile: string;
@@ -133,9 +149,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   try {
     for (const region of profile.regions) {
       const w = world(region);
-      for (const chunk of regionEventChunks(w, rng.fork(`events:${region.code}`), { shape: DEFAULT_SHAPE, ceSource })) {
+      const scenario = scenarioOf(w, options.scenario);
+      for (const all of regionEventChunks(w, rng.fork(`events:${region.code}`), { shape: DEFAULT_SHAPE, ceSource, boost: scenario.boost })) {
         chunkNo++;
-        if (reference !== undefined) for (const event of chunk) reference.observe(event);
+        const visible = options.scenario?.deliverHeld === true ? all : all.filter((e) => !scenario.held(e));
+        const chunk = options.scenario?.deliverHeld === true ? all.filter((e) => scenario.held(e)) : visible;
+        if (reference !== undefined) for (const event of visible) reference.observe(event);
         if (file !== undefined) await writeLines(file, chunk);
         if (client !== undefined) await client.push(chunk);
         sent += chunk.length;
@@ -168,6 +187,29 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     options.log(`reference answers -> ${join(options.outDir, 'expected.json')}`);
   }
   return { expected, push: client?.stats ?? null, seconds: (Date.now() - started) / 1000, eventsSent: sent };
+}
+
+function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): { held: (e: AnyCloudEventV1) => boolean; boost: (u: SimUser, week: string) => boolean } {
+  const lastWeek = world.weeks[world.weeks.length - 1]!;
+  const municipalityOfOrg = new Map(world.organizations.map((o) => [o.id, o.municipalityId]));
+  const municipalityOf = (u: SimUser) => municipalityOfOrg.get(u.registrations[0]!.orgId);
+  const known = new Set(world.municipalities.map((m) => m.id));
+  for (const m of [...(scenario?.holdBack ?? []), ...(scenario?.boost ?? [])]) {
+    if (!known.has(m)) throw new Error(`scenario: no municipality ${m} in region ${world.region.code} (it has ${[...known].join(', ')})`);
+  }
+  const holdUsers = new Set(world.users.filter((u) => scenario?.holdBack.includes(municipalityOf(u) ?? '') === true).map((u) => u.id));
+  const boost = new Set(scenario?.boost ?? []);
+  const start = weekStartUtc(lastWeek, world.region.zone);
+  const end = weekEndUtc(lastWeek, world.region.zone);
+  return {
+    held: (e) => {
+      if (holdUsers.size === 0 || (e.type !== 'ru.sferum.message.sent' && e.type !== 'ru.sferum.call.joined')) return false;
+      if (!holdUsers.has(e.data.userId)) return false;
+      const t = Date.parse(e.time);
+      return t >= start && t < end && createHash('sha256').update(e.id).digest()[0]! % 2 === 0;
+    },
+    boost: (u, week) => week === lastWeek && boost.has(municipalityOf(u) ?? ''),
+  };
 }
 
 function referenceOrganizations(world: RegionWorld): ReferenceOrganization[] {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ALERT_ENTITIES } from './entities/alert.entities';
 import { REGISTRY_ENTITIES } from './entities/registry.entities';
 import { MIGRATIONS } from './migrations';
 
@@ -13,7 +14,7 @@ export function createDataSource(options: PostgresOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: REGISTRY_ENTITIES,
+    entities: [...REGISTRY_ENTITIES, ...ALERT_ENTITIES],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

@@ -1,4 +1,5 @@
 export * from './entities/registry.entities';
+export * from './entities/alert.entities';
 export * from './data-source';
 export * from './postgres.module';
 export { MIGRATIONS } from './migrations';
@@ -6,3 +7,4 @@ export * from './registry/organization-registry';
 export * from './keys/api-keys';
 export * from './registry/registry-lookup';
 export * from './registry/kpi-settings';
+export * from './alerts/alert-store';

@@ -141,6 +141,25 @@ export class KpiQueryService {
     };
   }
 
+  /**
+   * The region row and the municipality rows of several weeks, each week's
+   * figures read once (for the monitor: gauges and drop detection). A row's
+   * `previous` is left null for the first week asked.
+   */
+  async monitorRows(region: KpiRequest['region'], weeks: readonly IsoWeek[]): Promise<Map<string, { region: KpiRow; municipalities: KpiRow[] }>> {
+    const context = await this.context({ region });
+    const figures = await Promise.all(weeks.map((week) => this.figures(context, week)));
+    const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
+    const byMunicipality: RegionContext = { ...context, request: { region, groupBy: 'municipality' } };
+    const out = new Map<string, { region: KpiRow; municipalities: KpiRow[] }>();
+    weeks.forEach((week, i) => {
+      const before = i > 0 && compareWeeks(weeks[i - 1]!, addWeeks(week, -1)) === 0 ? figures[i - 1]! : none;
+      const [regionRow] = this.rows(context, week, figures[i]!, before);
+      out.set(formatIsoWeek(week), { region: regionRow!, municipalities: this.rows(byMunicipality, week, figures[i]!, before) });
+    });
+    return out;
+  }
+
   private async context(request: KpiRequest): Promise<RegionContext> {
     const [settings, thresholds, records] = await Promise.all([
       getKpiSettings(this.dataSource, request.region.code),

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import { isKpiId } from '@sferum/contracts';
-import { edgesOf, InvalidPercentError, InvalidThresholdError, type Threshold } from '@sferum/domain';
+import { edgesOf, InvalidAlertSettingsError, InvalidPercentError, InvalidThresholdError, type Threshold } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import { getKpiSettings, listThresholds, parseKpiSettings, putKpiSettings, putThreshold, regionCodes, RegistryError } from '@sferum/infra-postgres';
+import { getAlertSettings, getKpiSettings, listThresholds, parseKpiSettings, putAlertSettings, putKpiSettings, putThreshold, regionCodes, RegistryError } from '@sferum/infra-postgres';
 import { DataSource } from 'typeorm';
 import { optionalRegion } from './registry-query';
 
@@ -33,6 +33,25 @@ export class SettingsController {
     }
     await putKpiSettings(this.dataSource, region, settings);
     return settings;
+  }
+
+  /** Drop detection of the region: X points, Y% relative, N baseline weeks, H silent school hours, school days and hours. */
+  @Get('regions/:code/alert-settings')
+  async alertSettings(@Param('code') code: string) {
+    return getAlertSettings(this.dataSource, await this.region(code));
+  }
+
+  /** Body: any of {"dropPoints": 5, "dropRelativePercent": 30, "baselineWeeks": 3, "silenceHours": 4, "schoolDays": [1,2,3,4,5,6], "schoolDayStartHour": 8, "schoolDayEndHour": 18}; the rest keep their defaults. */
+  @Put('regions/:code/alert-settings')
+  @RequireKey('admin')
+  async putAlertSettings(@Param('code') code: string, @Body() body: unknown) {
+    const region = await this.region(code);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProblemException(400, 'expected a JSON object of alert settings');
+    try {
+      return await putAlertSettings(this.dataSource, region, body as Record<string, unknown>);
+    } catch (error) {
+      throw asProblem(error);
+    }
   }
 
   @Get('thresholds')
@@ -68,7 +87,7 @@ export class SettingsController {
 }
 
 function asProblem(error: unknown): unknown {
-  if (error instanceof RegistryError || error instanceof InvalidThresholdError || error instanceof InvalidPercentError) {
+  if (error instanceof RegistryError || error instanceof InvalidThresholdError || error instanceof InvalidPercentError || error instanceof InvalidAlertSettingsError) {
     return new ProblemException(400, error.message);
   }
   return error;

@@ -1,6 +1,8 @@
 /**
  * The simulator's profiles:
  *   tiny      one region by hand (see tiny.ts): the acceptance suite's data
+ *   small     one region at random, 3 municipalities, about 1,000 teachers:
+ *             the alert tests' data (drops and rises by scenario)
  *   region    one region like the reference region (Novosibirsk oblast, 54)
  *   national  the 89 regions in their own zones, about 2 million teachers,
  *             generated region by region as a stream (for benchmarks)
@@ -11,7 +13,7 @@ import { type RegionWorld, type SimRegion } from '../world';
 import { buildRegionWorld, type RegionPlan } from './region-plan';
 import { buildTinyWorld, TINY_REGION, TINY_WEEKS } from './tiny';
 
-export const PROFILE_NAMES = ['tiny', 'region', 'national'] as const;
+export const PROFILE_NAMES = ['tiny', 'small', 'region', 'national'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface Profile {
@@ -40,6 +42,7 @@ const NOVOSIBIRSK_MUNICIPALITIES = [
 /** The reference region's organization profiles (domain brief, May 2023). */
 export const REGION_PLAN: RegionPlan = {
   municipalityNames: NOVOSIBIRSK_MUNICIPALITIES,
+  capitalWeight: 12,
   organizations: { general: 1004, spo: 30, additional: 23, additional_adult: 1, preschool: 24, mouo: 35, methodical: 19, pro_dev: 4, higher: 1, ministry: 1 },
   schoolHeadcount: 16.5,
   adoption: 0.74,
@@ -56,12 +59,27 @@ function subject(code: string): SimRegion {
   return { code: s.code, name: s.name, zone: s.timeZone };
 }
 
+/** Kemerovo oblast (UTC+7), three municipalities: small enough for tests, random like the region profile. */
+const SMALL_PLAN: RegionPlan = {
+  municipalityNames: ['Кемерово', 'Новокузнецк', 'Прокопьевск'],
+  capitalWeight: 1.5,
+  organizations: { general: 30, spo: 2, additional: 2, preschool: 2, mouo: 3, ministry: 1 },
+  schoolHeadcount: 15,
+  adoption: 0.8,
+  studentsPerTeacher: 2,
+  parentsPerStudent: 0.3,
+  writerShare: 0.35,
+  writerScale: 3,
+  callerShare: 0.03,
+};
+
 /** A region of the national profile: about 500 organizations and 22,000 teachers, scaled per region. */
 function nationalPlan(region: SimRegion, rng: Random): RegionPlan {
   const scale = Math.min(4, rng.fork(`scale:${region.code}`).logNormal(0.9, 0.5));
   const n = (x: number) => Math.max(1, Math.round(x * scale));
   return {
     municipalityNames: Array.from({ length: n(28) }, (_, i) => `Муниципалитет ${i + 1}`),
+    capitalWeight: 6,
     organizations: { general: n(440), spo: n(20), additional: n(15), preschool: n(20), mouo: n(28), methodical: n(5), pro_dev: 1, ministry: 1 },
     schoolHeadcount: 38,
     adoption: 0.74,
@@ -84,6 +102,15 @@ export function profileOf(name: ProfileName): Profile {
         fixedWeeks: TINY_WEEKS,
         expected: true,
         buildWorld: (_region, weeks, rng) => buildTinyWorld(weeks, rng),
+      };
+    case 'small':
+      return {
+        name,
+        regions: [subject('42')],
+        homeRegion: '42',
+        defaultWeeks: 4,
+        expected: true,
+        buildWorld: (region, weeks, rng) => buildRegionWorld(SMALL_PLAN, region, weeks, rng.fork(region.code)),
       };
     case 'region':
       return {

@@ -15,6 +15,8 @@ import { activityTime } from './calendar';
 
 export interface RegionPlan {
   readonly municipalityNames: readonly string[];
+  /** Size of the first municipality (the capital) against the others' (about 1 each). */
+  readonly capitalWeight: number;
   readonly organizations: Readonly<Partial<Record<OrgCategory, number>>>;
   /** Median teacher headcount of a general school (log-normal). */
   readonly schoolHeadcount: number;
@@ -64,7 +66,7 @@ export function buildRegionWorld(plan: RegionPlan, region: SimRegion, weeks: rea
     engagement: Math.min(2, structure.logNormal(1, 0.4)),
   }));
   // Municipality sizes: the first (the regional capital) is large, the rest heavy-tailed.
-  const sizes = municipalities.map((_, i) => (i === 0 ? 12 : structure.logNormal(1, 0.6)));
+  const sizes = municipalities.map((_, i) => (i === 0 ? plan.capitalWeight : structure.logNormal(1, 0.6)));
   const sizeTotal = sizes.reduce((a, b) => a + b, 0);
   const pickMunicipality = (): SimMunicipality => {
     let x = structure.next() * sizeTotal;
