@@ -38,6 +38,13 @@ apt_install() {
     die "apt-get install $* failed, see $LOG_DIR/apt.log"
 }
 
+# ensure_tools CMD:PKG... : installs the Debian package of each missing command.
+ensure_tools() {
+  local pair missing=()
+  for pair in "$@"; do have "${pair%%:*}" || missing+=("${pair#*:}"); done
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 # wait_until SECONDS DESCRIPTION COMMAND... : polls COMMAND until it succeeds.
 wait_until() {
   local seconds=$1 what=$2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test suite. `npm test` runs every tier:
-#   lint, type check, unit (no server), integration (real Kafka, ClickHouse,
-#   PostgreSQL), end-to-end (the three services running).
+#   lint, type check, unit (no server), alerting rules (promtool), integration
+#   (real Kafka, ClickHouse, PostgreSQL), end-to-end (the three services running).
 # `test.sh int` and `test.sh e2e` run one tier, starting what it needs.
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
@@ -27,6 +27,12 @@ run_static() {
   npm run -s typecheck
   step "unit tests (no servers)"
   npx jest -c jest.unit.config.js --ci
+  step "alerting rules and routes (promtool, amtool)"
+  ensure_tools promtool:prometheus amtool:prometheus-alertmanager
+  promtool check config deploy/prometheus/prometheus.yml
+  promtool check config deploy/prometheus/prometheus.local.yml
+  promtool test rules deploy/prometheus/tests/*.test.yml
+  amtool check-config deploy/alertmanager/alertmanager.yml
 }
 
 prepare_stack() {
