@@ -72,7 +72,13 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contract', 'type:domain', 'type:util', 'type:infra', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:contract', 'type:domain', 'type:util', 'type:infra', 'type:testing', 'type:dashboards'],
+            },
+            {
+              // Grafana dashboards as code: only the Grafana SDK, nothing of the services.
+              sourceTag: 'type:dashboards',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: FRAMEWORKS_AND_CLIENTS,
             },
             {
               sourceTag: 'type:service',

@@ -9,6 +9,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string | number>;
   ports?: string[];
+  volumes?: string[];
 }
 
 /** A service of docker-compose.yml, with anchors and merge keys resolved. */

@@ -24,4 +24,20 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(entrypoint).toContain('ingest|aggregator|kpi)');
     expect(entrypoint).toContain('dist/tools/cli/src/migrate.js');
   });
+
+  it('wires Prometheus, Alertmanager and Grafana to the files in deploy/', () => {
+    const prometheus = composeService('prometheus');
+    expect(prometheus.volumes).toEqual(
+      expect.arrayContaining(['./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro', './deploy/prometheus/rules:/etc/prometheus/rules:ro']),
+    );
+    const config = readFileSync(join(REPO_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8');
+    expect(config).toContain("targets: ['alertmanager:9093']");
+    expect(config).toContain("targets: ['ingest:3001', 'aggregator:3002', 'kpi:3003']");
+    expect(composeService('alertmanager').volumes).toEqual(['./deploy/alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro']);
+    const grafana = composeService('grafana');
+    expect(grafana.volumes).toEqual(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/grafana/dashboards:/var/lib/grafana/dashboards/sferum:ro']);
+    expect(grafana.environment?.['GF_INSTALL_PLUGINS']).toBe('yesoreyeram-infinity-datasource');
+    const provider = readFileSync(join(REPO_ROOT, 'deploy/grafana/provisioning/dashboards/dashboards.yml'), 'utf8');
+    expect(provider).toContain('path: /var/lib/grafana/dashboards/sferum');
+  });
 });
