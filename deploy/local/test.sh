@@ -59,7 +59,8 @@ run_e2e() {
   local s
   for s in "${SERVICES[@]}"; do running "$s" || STARTED_SERVICES+=("$s"); done
   start_services
-  step "end-to-end tests (services over HTTP)"
+  step "end-to-end tests (services over HTTP; the report page in headless Chromium)"
+  ensure_tools chromium:chromium
   npx jest -c jest.e2e.config.js --ci
 }
 

@@ -12,6 +12,7 @@ import { KpiMetrics } from './monitor/kpi-metrics';
 import { KpiMonitor } from './monitor/kpi-monitor.service';
 import { WebhookNotifier } from './monitor/webhook-notifier.service';
 import { RegistryController } from './registry/registry.controller';
+import { ReportController } from './report/report.controller';
 import { SettingsController } from './registry/settings.controller';
 
 @Module({})
@@ -26,7 +27,7 @@ export class KpiModule {
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
       ],
-      controllers: [KpiController, RegistryController, SettingsController, AlertsController],
+      controllers: [KpiController, RegistryController, SettingsController, AlertsController, ReportController],
       providers: [{ provide: KPI_CONFIG, useValue: config }, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }

@@ -1,12 +1,11 @@
 import { Controller, Get, Header, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import { isKpiId } from '@sferum/contracts';
-import { compareWeeks, GROUP_BYS, InvalidWeekError, kpiCsv, kpiTableHeader, kpiTableRows, parseIsoWeek, weeksBetween, type GroupBy, type IsoWeek, type TableLanguage } from '@sferum/domain';
+import { compareWeeks, kpiCsv, kpiTableHeader, kpiTableRows, weeksBetween, type TableLanguage } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import { findRegion, listMunicipalities } from '@sferum/infra-postgres';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
-import { optionalCategory, optionalIdentifier } from '../registry/registry-query';
-import { KpiQueryService, type KpiAnswer, type KpiHistory, type KpiRequest } from './kpi-query.service';
+import { KpiQueryService, type KpiAnswer, type KpiHistory } from './kpi-query.service';
+import { parseKpiRequest, weekParameter } from './kpi-request';
 
 const MAX_HISTORY_WEEKS = 104;
 
@@ -36,7 +35,7 @@ export class KpiController {
 
   @Get('kpi')
   async get(@Query() query: Record<string, unknown>): Promise<KpiAnswer> {
-    return this.kpi.answer(await this.request(query));
+    return this.kpi.answer(await parseKpiRequest(this.dataSource, query));
   }
 
   @Get('kpi/history')
@@ -45,18 +44,18 @@ export class KpiController {
     if (typeof kpi !== 'string' || !isKpiId(kpi)) {
       throw new ProblemException(400, 'kpi: expected one of active_schools, active_orgs, teachers_10_messages, teachers_1_call', { parameter: 'kpi' });
     }
-    const from = weekOf('from', query['from']);
-    const to = weekOf('to', query['to']);
+    const from = weekParameter('from', query['from']);
+    const to = weekParameter('to', query['to']);
     if (from === undefined || to === undefined) throw new ProblemException(400, 'from and to: required, ISO weeks such as 2023-W10 and 2023-W19');
     if (compareWeeks(from, to) > 0) throw new ProblemException(400, 'from: must not be after to', { parameter: 'from' });
     if (weeksBetween(from, to) + 1 > MAX_HISTORY_WEEKS) throw new ProblemException(400, `at most ${MAX_HISTORY_WEEKS} weeks a request`, { parameter: 'to' });
-    return this.kpi.history(await this.request({ ...query, week: undefined }), kpi, from, to);
+    return this.kpi.history(await parseKpiRequest(this.dataSource, { ...query, week: undefined }), kpi, from, to);
   }
 
   @Get('kpi/export.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   async exportCsv(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.kpi.answer(await this.request(query));
+    const answer = await this.kpi.answer(await parseKpiRequest(this.dataSource, query));
     reply
       .header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.csv"`)
       .send(kpiCsv(answer.week, answer.rows, languageOf(query['lang'])));
@@ -65,7 +64,7 @@ export class KpiController {
   @Get('kpi/export.xlsx')
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async exportXlsx(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.kpi.answer(await this.request(query));
+    const answer = await this.kpi.answer(await parseKpiRequest(this.dataSource, query));
     const language = languageOf(query['lang']);
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet(`${answer.region} ${answer.week}`);
@@ -74,41 +73,6 @@ export class KpiController {
     sheet.views = [{ state: 'frozen', ySplit: 1 }];
     const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
     reply.header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.xlsx"`).send(buffer);
-  }
-
-  private async request(query: Record<string, unknown>): Promise<KpiRequest> {
-    const regionCode = query['region'];
-    if (typeof regionCode !== 'string' || regionCode === '') throw new ProblemException(400, 'region: required, a two-digit region code, for example 54');
-    const region = /^\d{2}$/.test(regionCode) ? await findRegion(this.dataSource, regionCode) : undefined;
-    if (region === undefined) throw new ProblemException(400, `region: unknown region code "${regionCode}"`, { parameter: 'region' });
-    const week = weekOf('week', query['week']);
-    const groupBy = query['groupBy'];
-    if (groupBy !== undefined && !(GROUP_BYS as readonly unknown[]).includes(groupBy)) {
-      throw new ProblemException(400, `groupBy: expected one of ${GROUP_BYS.join(', ')}`, { parameter: 'groupBy' });
-    }
-    const municipality = optionalIdentifier('municipality', query['municipality']);
-    if (municipality !== undefined && !(await listMunicipalities(this.dataSource, region.code)).some((m) => m.id === municipality)) {
-      throw new ProblemException(400, `municipality: no municipality "${municipality}" in region ${region.code}`, { parameter: 'municipality' });
-    }
-    const category = optionalCategory(query['category']);
-    return {
-      region: { code: region.code, name: region.name, timeZone: region.timeZone },
-      ...(week === undefined ? {} : { week }),
-      ...(groupBy === undefined ? {} : { groupBy: groupBy as GroupBy }),
-      ...(municipality === undefined ? {} : { municipality }),
-      ...(category === undefined ? {} : { category }),
-    };
-  }
-}
-
-function weekOf(parameter: string, value: unknown): IsoWeek | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new ProblemException(400, `${parameter}: expected one value of the form YYYY-Www, for example 2023-W19`, { parameter });
-  try {
-    return parseIsoWeek(value);
-  } catch (error) {
-    if (error instanceof InvalidWeekError) throw new ProblemException(400, `${parameter}: ${error.message}`, { parameter });
-    throw error;
   }
 }
 

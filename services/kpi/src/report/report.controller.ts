@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { addWeeks, compareWeeks, currentWeek, formatIsoWeek, formatLocalDate, lastCompleteWeek, mondayOf } from '@sferum/domain';
+import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
+import { DataSource } from 'typeorm';
+import { KpiQueryService } from '../kpi/kpi-query.service';
+import { parseKpiRequest } from '../kpi/kpi-request';
+import { renderReport, REPORT_INDICATORS } from './report-page';
+
+interface ReplyLike {
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+const TREND_WEEKS = 12;
+
+/** The chart library's files, read once: the page loads them from here, never from a CDN. */
+const UPLOT_DIR = dirname(require.resolve('uplot')); // uplot/dist, next to its CommonJS build
+const ASSETS: Record<string, { type: string; body: Buffer }> = {
+  'uPlot.iife.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(UPLOT_DIR, 'uPlot.iife.min.js')) },
+  'uPlot.min.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(UPLOT_DIR, 'uPlot.min.css')) },
+};
+
+/**
+ * GET /report?region=54&week=2026-W47: a region's week as a printable HTML
+ * page (the municipality traffic-light table, the region's indicators, 12
+ * weeks of trend), for people without Grafana. Without `week`: the last
+ * complete week.
+ */
+@Controller('report')
+@UseGuards(ApiKeyGuard)
+@RequireKey('reader')
+export class ReportController {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async page(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
+    const unknown = Object.keys(query).filter((k) => k !== 'region' && k !== 'week');
+    if (unknown.length > 0) throw new ProblemException(400, `unknown parameter(s): ${unknown.join(', ')}; the report takes region and week`);
+    const request = await parseKpiRequest(this.dataSource, query);
+    const nowMs = Date.now();
+    const { region } = request;
+    const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
+    const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(week, i - TREND_WEEKS + 1));
+    const rows = await this.kpi.monitorRows(region, weeks);
+    const last = rows.get(formatIsoWeek(week))!;
+    const current = currentWeek(nowMs, region.timeZone);
+    reply.send(
+      renderReport({
+        region,
+        week: formatIsoWeek(week),
+        weekStart: formatLocalDate(mondayOf(week)),
+        partial: compareWeeks(week, current) >= 0,
+        previousWeek: formatIsoWeek(addWeeks(week, -1)),
+        nextWeek: compareWeeks(addWeeks(week, 1), current) <= 0 ? formatIsoWeek(addWeeks(week, 1)) : null,
+        regionRow: last.region,
+        municipalities: last.municipalities,
+        trend: weeks.map((w) => {
+          const r = rows.get(formatIsoWeek(w))!.region;
+          return {
+            week: formatIsoWeek(w),
+            weekStart: formatLocalDate(mondayOf(w)),
+            values: Object.fromEntries(REPORT_INDICATORS.map(({ kpi }) => [kpi, r.kpis[kpi].value])),
+          };
+        }),
+        generatedAt: new Date(nowMs).toISOString(),
+        assets: '/report/assets',
+      }),
+    );
+  }
+
+  @Get('assets/:file')
+  @Header('Cache-Control', 'public, max-age=86400')
+  asset(@Param('file') file: string, @Res() reply: ReplyLike): void {
+    const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (asset === undefined) throw new ProblemException(404, `no report asset ${JSON.stringify(file)}`);
+    reply.header('Content-Type', asset.type).send(asset.body);
+  }
+}
