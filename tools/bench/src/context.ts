@@ -1,0 +1,41 @@
+/** Where the running system is (after `npm run up`) and how to reach it. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+function workspaceRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
+  throw new Error('cannot find the workspace root (nx.json)');
+}
+
+export const ROOT = workspaceRoot();
+
+export interface BenchContext {
+  readonly root: string;
+  readonly env: Record<string, string>;
+  readonly urls: { readonly ingest: string; readonly aggregator: string; readonly kpi: string };
+  readonly kafkaBrokers: string[];
+  readonly clickhouseUrl: string;
+  readonly databaseUrl: string;
+  readonly kafkaLibs: string;
+  readonly pids: { readonly ingest?: number; readonly aggregator?: number; readonly kpi?: number };
+  readonly quick: boolean;
+  log(line: string): void;
+}
+
+export function readDevEnv(): Record<string, string> {
+  const file = join(ROOT, '.stack', 'dev.env');
+  if (!existsSync(file)) throw new Error('.stack/dev.env is missing: run npm run up first');
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m !== null) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+export function pidOf(service: string): number | undefined {
+  const file = join(ROOT, '.stack', 'run', `${service}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return existsSync(`/proc/${pid}`) ? pid : undefined;
+}
