@@ -19,6 +19,8 @@ export interface BenchContext {
   readonly kafkaLibs: string;
   readonly pids: { readonly ingest?: number; readonly aggregator?: number; readonly kpi?: number };
   readonly quick: boolean;
+  /** With --profile: node flags that write a CPU profile of each service process the benchmark starts. */
+  readonly nodeProfileArgs: readonly string[];
   log(line: string): void;
 }
 

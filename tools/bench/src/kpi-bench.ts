@@ -110,7 +110,7 @@ export async function benchKpi(ctx: BenchContext, freePort: () => Promise<number
 
   // A KPI service on these databases.
   const port = await freePort();
-  const kpi = spawn(process.execPath, [join(ctx.root, 'dist/services/kpi/src/main.js')], {
+  const kpi = spawn(process.execPath, [...ctx.nodeProfileArgs, join(ctx.root, 'dist/services/kpi/src/main.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: pgUrl, CLICKHOUSE_URL: ctx.clickhouseUrl, CLICKHOUSE_DATABASE: chDatabase, MONITOR_INTERVAL_SECONDS: '0', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });

@@ -1,9 +1,11 @@
 /**
- * npm run bench [-- --only ingest,aggregation,freshness,kpi] [--quick]
+ * npm run bench [-- --only ingest,aggregation,freshness,kpi] [--quick] [--profile]
  *
  * Benchmarks of the running system (start it with `npm run up`), each part
  * with its baseline measured in the same run. Writes
- * bench/results/<timestamp>.json and .md, and docs/benchmarks.md.
+ * bench/results/<timestamp>.json and .md, and docs/benchmarks.md. With
+ * --profile, the service processes it starts write CPU profiles to
+ * bench/profiles/ (open them in Chrome DevTools).
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -41,7 +43,8 @@ function version(command: string, args: string[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, profile: { type: 'boolean' } }, strict: true });
+  const profileDir = join(ROOT, 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
   const parts = (values.only ?? PARTS.join(',')).split(',').map((p) => p.trim()) as Part[];
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; expected ${PARTS.join(', ')}`);
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     kafkaLibs: join(ROOT, '.stack', 'kafka', 'libs'),
     pids: { ingest: pidOf('ingest'), aggregator: pidOf('aggregator'), kpi: pidOf('kpi') },
     quick: values.quick === true,
+    nodeProfileArgs: values.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     log: (line) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`),
   };
   for (const [name, url] of Object.entries(ctx.urls)) {

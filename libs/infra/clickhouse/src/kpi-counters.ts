@@ -105,6 +105,10 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
                 SELECT user_id, activity, uniqExactMerge(events) AS n
                 FROM weekly_user_activity
                 WHERE week = ${sqlString(query.week)}
+                  -- only people ever registered in the region: a national week has
+                  -- millions of users, a region tens of thousands (merging every
+                  -- user's states was most of the query's time)
+                  AND user_id IN (SELECT user_id FROM registration_events WHERE region = ${sqlString(query.region)})
                 GROUP BY user_id, activity
             )
             GROUP BY user_id
