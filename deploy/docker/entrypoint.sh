@@ -2,7 +2,9 @@
 # Runs one part of the system: ingest, aggregator, kpi or migrate.
 set -e
 case "$1" in
-  ingest|aggregator|kpi) exec node --enable-source-maps "dist/services/$1/src/main.js" ;;
+  # The aggregator's heap is capped as in deploy/local/services.sh (RSS while draining a backlog).
+  aggregator) exec node --enable-source-maps --max-old-space-size=192 dist/services/aggregator/src/main.js ;;
+  ingest|kpi) exec node --enable-source-maps "dist/services/$1/src/main.js" ;;
   migrate) exec node --enable-source-maps dist/tools/cli/src/migrate.js ;;
   *) echo "usage: sferum ingest|aggregator|kpi|migrate" >&2; exit 64 ;;
 esac

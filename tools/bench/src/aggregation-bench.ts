@@ -38,6 +38,8 @@ export interface AggregationResult {
 }
 
 const WEEK = '2026-W47';
+/** The aggregator runs as deployed (deploy/local/services.sh, deploy/docker/entrypoint.sh). */
+export const AGGREGATOR_NODE_FLAGS = ['--max-old-space-size=192'];
 const hex = (text: string) => createHash('md5').update(text).digest('hex');
 
 /** Record i of the benchmark topic; every tenth record repeats an earlier one exactly. */
@@ -117,7 +119,7 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
   ctx.log('  ours: an aggregator process drains the topic');
   const port = await freePort();
   const started = Date.now();
-  const aggregator = spawn(process.execPath, [...ctx.nodeProfileArgs, join(ctx.root, 'dist/services/aggregator/src/main.js')], {
+  const aggregator = spawn(process.execPath, [...ctx.nodeProfileArgs, ...AGGREGATOR_NODE_FLAGS, join(ctx.root, 'dist/services/aggregator/src/main.js')], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -21,7 +21,8 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(composeService('migrate').command).toEqual(['migrate']);
     for (const name of ['ingest', 'aggregator', 'kpi']) expect(composeService(name).command).toEqual([name]);
     const entrypoint = readFileSync(join(REPO_ROOT, 'deploy/docker/entrypoint.sh'), 'utf8');
-    expect(entrypoint).toContain('ingest|aggregator|kpi)');
+    expect(entrypoint).toContain('ingest|kpi)');
+    expect(entrypoint).toContain('aggregator) exec node');
     expect(entrypoint).toContain('dist/tools/cli/src/migrate.js');
   });
 
@@ -39,5 +40,12 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(grafana.environment?.['GF_INSTALL_PLUGINS']).toBe('yesoreyeram-infinity-datasource');
     const provider = readFileSync(join(REPO_ROOT, 'deploy/grafana/provisioning/dashboards/dashboards.yml'), 'utf8');
     expect(provider).toContain('path: /var/lib/grafana/dashboards/sferum');
+  });
+
+  it('runs the aggregator with the same heap cap natively, in Docker and in the benchmark', () => {
+    const flag = '--max-old-space-size=192';
+    expect(readFileSync(join(REPO_ROOT, 'deploy/local/services.sh'), 'utf8')).toContain(`[aggregator]="${flag}"`);
+    expect(readFileSync(join(REPO_ROOT, 'deploy/docker/entrypoint.sh'), 'utf8')).toContain(`aggregator) exec node --enable-source-maps ${flag} `);
+    expect(readFileSync(join(REPO_ROOT, 'tools/bench/src/aggregation-bench.ts'), 'utf8')).toContain(`AGGREGATOR_NODE_FLAGS = ['${flag}']`);
   });
 });
