@@ -19,6 +19,7 @@ import { KpiQueryService } from '../kpi/kpi-query.service';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
 import { type KpiGaugeValue, KpiMetrics } from './kpi-metrics';
+import { PeriodicTask } from './periodic-task';
 
 export interface MonitorReport {
   readonly regions: number;
@@ -42,8 +43,13 @@ const ALERT_LOCK = 'sferum-kpi-alert-evaluation';
 @Injectable()
 export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('monitor');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask(
+    () => this.run(),
+    (error) => {
+      this.metrics.runs.inc({ outcome: 'error' });
+      this.logger.error(`monitor run failed: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
 
   constructor(
     @Inject(KPI_CONFIG) private readonly config: KpiConfig,
@@ -54,23 +60,11 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.MONITOR_INTERVAL_SECONDS === 0) return;
-    const tick = () => {
-      if (this.running !== undefined) return; // the previous run is still going: skip this beat
-      this.running = this.run()
-        .catch((error: unknown) => {
-          this.metrics.runs.inc({ outcome: 'error' });
-          this.logger.error(`monitor run failed: ${error instanceof Error ? error.message : String(error)}`);
-        })
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.config.MONITOR_INTERVAL_SECONDS * 1000);
-    tick();
+    if (this.config.MONITOR_INTERVAL_SECONDS > 0) this.task.start(this.config.MONITOR_INTERVAL_SECONDS * 1000, { runNow: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   async run(nowMs = Date.now()): Promise<MonitorReport> {

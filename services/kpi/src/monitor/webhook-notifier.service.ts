@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
 import { KpiMetrics } from './kpi-metrics';
+import { PeriodicTask } from './periodic-task';
 
 /**
  * Posts alert notifications from the outbox: JSON {event, alert} to each
@@ -14,8 +15,10 @@ import { KpiMetrics } from './kpi-metrics';
 @Injectable()
 export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('webhooks');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask(
+    () => this.deliver(),
+    (error) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   constructor(
     @Inject(KPI_CONFIG) private readonly config: KpiConfig,
@@ -24,18 +27,11 @@ export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.ALERT_WEBHOOK_URLS.length === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running !== undefined) return;
-      this.running = this.deliver()
-        .catch((error: unknown) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.WEBHOOK_POLL_MS);
+    if (this.config.ALERT_WEBHOOK_URLS.length > 0) this.task.start(this.config.WEBHOOK_POLL_MS, { runNow: false });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   async deliver(nowMs = Date.now()): Promise<{ delivered: number; failed: number }> {
