@@ -1,2 +1,3 @@
 export * from './env-config';
 export * from './common-vars';
+export * from './env-file';

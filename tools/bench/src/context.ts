@@ -1,6 +1,7 @@
 /** Where the running system is (after `npm run up`) and how to reach it. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readEnvFile } from '@sferum/config';
 
 function workspaceRoot(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
@@ -25,14 +26,9 @@ export interface BenchContext {
 }
 
 export function readDevEnv(): Record<string, string> {
-  const file = join(ROOT, '.stack', 'dev.env');
-  if (!existsSync(file)) throw new Error('.stack/dev.env is missing: run npm run up first');
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m !== null) out[m[1]!] = m[2]!;
-  }
-  return out;
+  const env = readEnvFile(join(ROOT, '.stack', 'dev.env'));
+  if (Object.keys(env).length === 0) throw new Error('.stack/dev.env is missing: run npm run up first');
+  return env;
 }
 
 export function pidOf(service: string): number | undefined {

@@ -55,7 +55,8 @@ export const ACTIVITY_RECORD_BYTES = Buffer.byteLength(
   }),
 );
 
-function loadGenerator(ctx: BenchContext, batch: number, concurrency: number, seconds: number, rate = 0): Promise<Record<string, unknown>> {
+/** Runs the load generator as a process of its own; resolves with its JSON result. */
+export function loadGenerator(ctx: BenchContext, batch: number, concurrency: number, seconds: number, rate = 0): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const orgs = Array.from({ length: 200 }, (_, i) => `54-general-${String(i + 1).padStart(4, '0')}`).join(',');
     const child = spawn(process.execPath, [join(__dirname, 'ingest-load.js'), ctx.urls.ingest, ctx.env['DEMO_SOURCE_KEY']!, String(batch), String(concurrency), String(seconds), String(rate), orgs], {
@@ -67,7 +68,6 @@ function loadGenerator(ctx: BenchContext, batch: number, concurrency: number, se
   });
 }
 
-export { loadGenerator };
 
 export async function benchIngest(ctx: BenchContext): Promise<IngestResult> {
   const seconds = ctx.quick ? 5 : 15;

@@ -5,9 +5,9 @@
  * into the KPI service, pushes its events through the ingest API and
  * writes the reference answers (expected.json). See README, "Simulator".
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readEnvFile } from '@sferum/config';
 import { KpiClient } from './kpi-client';
 import { bandCounts, municipalityTable } from './municipality-table';
 import { PROFILE_NAMES, profileOf, type ProfileName } from './profiles';
@@ -43,16 +43,6 @@ read from the environment, else from .stack/dev.env (written by npm run up).`;
 
 class UsageError extends Error {}
 
-function readDevEnv(): Record<string, string> {
-  const file = join(ROOT, '.stack', 'dev.env');
-  if (!existsSync(file)) return {};
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m !== null) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
-  }
-  return out;
-}
 
 function positiveInt(name: string, value: string | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
@@ -113,7 +103,7 @@ async function main(): Promise<number> {
   if (until >= shiftWeek(lastEndedWeek(Date.now(), zone), 1)) throw new UsageError(`--until-week: ${until} has not ended yet`);
   const weeks = Array.from({ length: weekCount }, (_, i) => shiftWeek(until, i - weekCount + 1));
 
-  const env = { ...readDevEnv(), ...process.env };
+  const env = { ...readEnvFile(join(ROOT, '.stack', 'dev.env')), ...process.env };
   const push = args['no-push'] !== true;
   const kpiUrl = (args['kpi-url'] ?? env['KPI_URL'] ?? 'http://127.0.0.1:3003').replace(/\/$/, '');
   const ingestUrl = (args['ingest-url'] ?? env['INGEST_URL'] ?? 'http://127.0.0.1:3001').replace(/\/$/, '');

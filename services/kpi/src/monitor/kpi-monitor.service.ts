@@ -3,6 +3,7 @@ import { BANDS, KPI_IDS } from '@sferum/contracts';
 import {
   addWeeks,
   type AlertCandidate,
+  type AlertSettings,
   currentWeek,
   formatIsoWeek,
   kpiAlerts,
@@ -69,9 +70,19 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
 
   async run(nowMs = Date.now()): Promise<MonitorReport> {
     const started = Date.now();
-    const regions = (await listRegions(this.dataSource)).filter((r) => r.organizations > 0);
+    const allRegions = await listRegions(this.dataSource);
+    const regions = allRegions.filter((r) => r.organizations > 0);
     const lastEvents = new Map((await lastEventPerRegion(this.clickhouse)).map((r) => [r.region, r.lastIngestedAt * 1000]));
-    const zones = new Map((await listRegions(this.dataSource)).map((r) => [r.code, r.timeZone]));
+    const zones = new Map(allRegions.map((r) => [r.code, r.timeZone]));
+    const settingsOf = new Map<string, AlertSettings>();
+    const alertSettings = async (code: string) => {
+      let settings = settingsOf.get(code);
+      if (settings === undefined) {
+        settings = await getAlertSettings(this.dataSource, code);
+        settingsOf.set(code, settings);
+      }
+      return settings;
+    };
     const gauges: KpiGaugeValue[] = [];
     const candidates: AlertCandidate[] = [];
     const failedRegions: string[] = [];
@@ -80,7 +91,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
 
     for (const region of regions) {
       try {
-        const settings = await getAlertSettings(this.dataSource, region.code);
+        const settings = await alertSettings(region.code);
         if (!settings.enabled) frozen.add(region.code);
         const last = lastCompleteWeek(nowMs, region.timeZone);
         const weeks = Array.from({ length: settings.baselineWeeks + 1 }, (_, i) => addWeeks(last, i - settings.baselineWeeks));
@@ -119,7 +130,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     for (const [code, lastMs] of lastEvents) {
       const zone = zones.get(code);
       if (zone === undefined || frozen.has(code)) continue;
-      const settings = await getAlertSettings(this.dataSource, code);
+      const settings = await alertSettings(code);
       if (!settings.enabled) {
         frozen.add(code);
         continue;
