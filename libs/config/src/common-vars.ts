@@ -4,6 +4,12 @@ import { env } from './env-config';
 export const HTTP_VARS = {
   HOST: env.string({ default: '0.0.0.0', pattern: /^[A-Za-z0-9.:-]+$/, expected: 'a host name or address' }),
   LOG_LEVEL: env.oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
+  /**
+   * Starts the service's calendar at this instant instead of the machine's
+   * date (it then runs forward at real speed): tests and demos that must give
+   * the same answers on any day. Empty: the machine's clock.
+   */
+  CLOCK_START: env.instant({ default: null }),
 };
 
 export const KAFKA_VARS = {

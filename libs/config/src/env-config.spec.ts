@@ -85,3 +85,17 @@ describe('env.urlList', () => {
     expect(parser.parse('not a url')).toMatchObject({ ok: false });
   });
 });
+
+describe('env.instant', () => {
+  const parser = env.instant({ default: null });
+  it('reads an RFC 3339 instant with an offset as epoch ms; empty means none', () => {
+    expect(parser.parse('2026-11-25T12:00:00Z')).toEqual({ ok: true, value: Date.parse('2026-11-25T12:00:00Z') });
+    expect(parser.parse('2027-01-04T07:00:00+07:00')).toEqual({ ok: true, value: Date.parse('2027-01-04T00:00:00Z') });
+    expect(parser.parse(undefined)).toEqual({ ok: true, value: null });
+  });
+  it('refuses days that do not exist and times without an offset', () => {
+    expect(parser.parse('2023-02-30T10:00:00Z').ok).toBe(false);
+    expect(parser.parse('2026-11-25T12:00:00').ok).toBe(false);
+    expect(parser.parse('tomorrow').ok).toBe(false);
+  });
+});

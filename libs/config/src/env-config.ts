@@ -119,6 +119,22 @@ export const env = {
     });
   },
 
+  /**
+   * An instant in RFC 3339 with an offset (2026-11-25T12:00:00Z), as epoch ms;
+   * a day that does not exist (2023-02-30) is refused.
+   */
+  instant(options: Common<number | null> = {}): VarParser<number | null> {
+    const expected = 'an RFC 3339 instant with an offset, for example 2026-11-25T12:00:00Z';
+    return withDefault(expected, options, (raw) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.exec(raw);
+      const ms = Date.parse(raw);
+      if (m === null || Number.isNaN(ms)) return fail(`must be ${expected}`);
+      const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+      const real = day.getUTCFullYear() === Number(m[1]) && day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3]);
+      return real ? ok(ms) : fail(`must be ${expected} (${m[1]}-${m[2]}-${m[3]} is not a day)`);
+    });
+  },
+
   /** Comma-separated host:port list, for example Kafka brokers. */
   hostPorts(options: Common<string[]> = {}): VarParser<string[]> {
     const expected = 'a comma-separated list of host:port';

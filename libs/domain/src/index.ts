@@ -14,3 +14,4 @@ export * from './kpi/kpi-evaluation';
 export * from './kpi/kpi-report';
 export * from './kpi/kpi-table';
 export * from './alerts/alert-rules';
+export * from './time/clock';

@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './compose-file';
 export * from './stack-control';
 export * from './free-port';
+export * from './test-clock';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from '@sferum/infra-http';
+import { AuthModule, ClockModule } from '@sferum/infra-http';
 import { activityTopicSpecs, KafkaModule, TOPIC_SPECS, TopicsInitializer } from '@sferum/infra-kafka';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
@@ -16,6 +16,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [
+        ClockModule.forRoot(config.CLOCK_START),
         MetricsModule.forRoot('ingest'),
         HealthModule.forRoot(),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'sferum-ingest' }),

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClickHouseModule } from '@sferum/infra-clickhouse';
-import { AuthModule } from '@sferum/infra-http';
+import { AuthModule, ClockModule } from '@sferum/infra-http';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
 import { AlertsController } from './alerts/alerts.controller';
@@ -21,6 +21,7 @@ export class KpiModule {
     return {
       module: KpiModule,
       imports: [
+        ClockModule.forRoot(config.CLOCK_START),
         MetricsModule.forRoot('kpi'),
         HealthModule.forRoot(),
         ClickHouseModule.forRoot({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '@sferum/infra-clickhouse';
 import { KafkaClient } from '@sferum/infra-kafka';
 import { createDataSource, createKey, createSource } from '@sferum/infra-postgres';
-import { createTestDatabase, freePort, REPO_ROOT, stackEnv, uniqueName } from '@sferum/testing';
+import { createTestDatabase, freePort, REPO_ROOT, stackEnv, TEST_NOW, uniqueName } from '@sferum/testing';
 import { exitOf, httpStatus, startService, type ServiceName } from './services';
 
 /**
@@ -18,7 +18,7 @@ export interface IsolatedPipeline {
   readonly urls: Record<ServiceName, string>;
   readonly adminKey: string;
   readonly sourceKey: string;
-  /** Runs the simulator CLI against these services; resolves with its exit code and output. */
+  /** Runs the simulator CLI against these services, with the services' clock (TEST_NOW); resolves with its exit code and output. */
   simulate(args: readonly string[]): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function startIsolatedPipeline(options: { readonly name: string; re
   await ds.destroy();
 
   const ports = { ingest: await freePort(), aggregator: await freePort(), kpi: await freePort() };
-  const common = { DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const common = { DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLOCK_START: TEST_NOW };
   const own: Record<ServiceName, Record<string, string>> = {
     ingest: { PSEUDONYM_KEY: `${options.name}-pseudonym-key`.padEnd(48, 'k'), REGISTRY_REFRESH_MS: '300' },
     aggregator: { AGGREGATOR_GROUP_ID: uniqueName(options.name), ACTIVITY_DLQ_TOPIC: `${topic}.dlq`, FLUSH_MAX_DELAY_MS: '200' },
@@ -67,7 +67,7 @@ export async function startIsolatedPipeline(options: { readonly name: string; re
     sourceKey,
     simulate: (args) =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/simulator/src/main.js'), ...args], {
+        const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/simulator/src/main.js'), '--now', TEST_NOW, ...args], {
           env: { ...process.env, ADMIN_KEY: adminKey, SOURCE_KEY: sourceKey, INGEST_URL: urls.ingest, KPI_URL: urls.kpi },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

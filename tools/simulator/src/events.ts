@@ -27,7 +27,12 @@ const MESSAGE_KINDS_WEIGHTS: Readonly<Record<MessageKind, number>> = { text: 70,
 
 export interface EventStreamOptions {
   readonly shape: EventShape;
-  /** A scenario's rise: the user writes as much again in the week (drawn apart, so nothing else changes). */
+  /**
+   * A scenario's rise: in the week a teacher of it also writes 10 group-chat
+   * text messages and starts a call (drawn apart, so nothing else changes):
+   * every such teacher then counts for both activity indicators, whatever
+   * the random draw gave, so the unit's shares are 100% by construction.
+   */
   readonly boost?: (user: SimUser, week: string) => boolean;
   /** The CloudEvent `source` of every event (with the seed and weeks in it, so a new run never reuses an id for another event). */
   readonly ceSource: string;
@@ -77,10 +82,10 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
     const isTeacher = user.registrations.some((reg) => reg.role === 'teacher');
     const plan: PlannedActivity[] = user.script !== undefined ? [...user.script(week)] : randomActivity(user, week, r, weekFactor, isTeacher);
     emit(plan, r);
-    if (user.script === undefined && options.boost?.(user, week) === true) {
+    if (isTeacher && options.boost?.(user, week) === true) {
       // Drawn from a stream of its own, so that everything else stays as it would be.
       const extra = r.fork(`boost:${user.id}`);
-      emit(randomActivity(user, week, extra, weekFactor, isTeacher).filter((a) => a.kind === 'message'), extra);
+      emit(boostActivity(user, week, extra), extra);
     }
     return { events, twice };
 
@@ -130,6 +135,12 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
       const callId = `k-${user.id}-${week}-${n}`;
       plan.push({ kind: 'call', time: start, callId, initiator: true });
     }
+    return plan;
+  }
+  function boostActivity(user: SimUser, week: string, r: Random): PlannedActivity[] {
+    const at = () => activityTime(r, week, zone, 0);
+    const plan: PlannedActivity[] = Array.from({ length: 10 }, () => ({ kind: 'message' as const, time: at(), chatKind: 'group' as const, messageKind: 'text' as const }));
+    plan.push({ kind: 'call', time: at(), callId: `k-${user.id}-${week}-boost`, initiator: true });
     return plan;
   }
   const participantEvents = (week: string, r: Random): AnyCloudEventV1[] => {

@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEnvFile } from '@sferum/config';
+import { parseRfc3339 } from '@sferum/domain';
 import { KpiClient } from './kpi-client';
 import { bandCounts, municipalityTable } from './municipality-table';
 import { PROFILE_NAMES, profileOf, type ProfileName } from './profiles';
@@ -20,7 +21,9 @@ const USAGE = `usage: npm run simulate -- --profile tiny|region|national [option
   --profile NAME        tiny (tests), region (like Novosibirsk oblast), national (89 regions)
   --weeks N             complete weeks to simulate, ending with --until-week (tiny: 3; region: 4; national: 1)
   --seed N              the same seed gives the same registry, events and answers (default 7)
-  --until-week W        last simulated week, e.g. 2026-W47 (default: the last complete week)
+  --until-week W        last simulated week, e.g. 2026-W47 (default: the last complete week before --now)
+  --now INSTANT         the simulator's "now", RFC 3339 (default $CLOCK_START, else the machine's clock):
+                        with a fixed --now the same seed gives the same weeks on any day
   --out DIR             where registry.csv and expected.json go (default .stack/simulator/PROFILE-SEED)
   --ingest-url URL      ingest service (default $INGEST_URL or http://127.0.0.1:3001)
   --kpi-url URL         KPI service (default $KPI_URL or http://127.0.0.1:3003)
@@ -34,15 +37,19 @@ const USAGE = `usage: npm run simulate -- --profile tiny|region|national [option
   --wait-timeout S      seconds to wait at most (default 300)
   --if-empty            do nothing when the last week already has activity in the KPI service
   --table               print the last week by municipality with coloured bands
-  --hold-back M1,M2     a drop: send only half of these municipalities' messages and calls of the last week
+  --hold-back M1,M2     a drop: send none of the messages and calls of these municipalities' users in the last week
   --deliver-held        a recovery: send exactly the events a run with the same --hold-back held back
-  --boost M1,M2         a rise: these municipalities write and call twice as much in the last week
+  --boost M1,M2         a rise: every teacher of these municipalities writes 10 group messages and starts a call in the last week
 
 Keys: SOURCE_KEY (or DEMO_SOURCE_KEY) pushes events, ADMIN_KEY imports the registry;
 read from the environment, else from .stack/dev.env (written by npm run up).`;
 
 class UsageError extends Error {}
 
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
 
 function positiveInt(name: string, value: string | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
@@ -60,6 +67,7 @@ async function main(): Promise<number> {
         weeks: { type: 'string' },
         seed: { type: 'string' },
         'until-week': { type: 'string' },
+        now: { type: 'string' },
         out: { type: 'string' },
         'ingest-url': { type: 'string' },
         'kpi-url': { type: 'string' },
@@ -98,9 +106,12 @@ async function main(): Promise<number> {
   if (weekCount > 40) throw new UsageError('--weeks: at most 40 (the ingest refuses events older than its EVENT_MAX_AGE_DAYS)');
   // The westernmost zone of the profile decides which week has ended everywhere.
   const zone = profile.regions.some((r) => r.zone === 'Europe/Kaliningrad') ? 'Europe/Kaliningrad' : profile.regions[0]!.zone;
-  const until = args['until-week'] ?? lastEndedWeek(Date.now(), zone);
+  const nowText = args.now ?? nonEmpty(process.env['CLOCK_START']);
+  const nowMs = nowText === undefined ? Date.now() : parseRfc3339(nowText);
+  if (nowMs === undefined) throw new UsageError(`--now: expected an RFC 3339 instant with an offset, for example 2026-11-25T12:00:00Z, got "${nowText}"`);
+  const until = args['until-week'] ?? lastEndedWeek(nowMs, zone);
   if (!isIsoWeek(until)) throw new UsageError(`--until-week: expected an ISO week like 2026-W47, got "${until}"`);
-  if (until >= shiftWeek(lastEndedWeek(Date.now(), zone), 1)) throw new UsageError(`--until-week: ${until} has not ended yet`);
+  if (until >= shiftWeek(lastEndedWeek(nowMs, zone), 1)) throw new UsageError(`--until-week: ${until} has not ended yet`);
   const weeks = Array.from({ length: weekCount }, (_, i) => shiftWeek(until, i - weekCount + 1));
 
   const env = { ...readEnvFile(join(ROOT, '.stack', 'dev.env')), ...process.env };

@@ -7,6 +7,8 @@ import { type ApiKpiAnswer } from './kpi-client';
 
 const COLOURS: Record<string, string> = { good: '\x1b[32m', average: '\x1b[33m', below_norm: '\x1b[31m' };
 const SHORT: Record<string, string> = { good: 'good', average: 'avg', below_norm: 'LOW' };
+/** The band words padded to one width, so the figures stand in one column whatever the band. */
+const SHORT_WIDTH = Math.max(...Object.values(SHORT).map((w) => w.length));
 const COLUMNS = [
   ['active_schools', 'active schools'],
   ['teachers_10_messages', 'teachers 10+ msgs'],
@@ -15,11 +17,14 @@ const COLUMNS = [
 
 export function municipalityTable(answer: ApiKpiAnswer, colour: boolean): string {
   const cell = (kpi: { value: number | null; band: string | null } | undefined, width: number): string => {
-    if (kpi === undefined || kpi.value === null) return '—'.padStart(width);
-    const text = `${kpi.value.toFixed(2)}%`;
-    if (kpi.band === null) return text.padStart(width);
-    if (colour) return `${COLOURS[kpi.band] ?? ''}${text.padStart(width)}\x1b[0m`;
-    return `${text} ${SHORT[kpi.band] ?? kpi.band}`.padStart(width);
+    // Without colour the band word follows the figure: the figure is right-aligned before it.
+    const figureWidth = colour ? width : width - SHORT_WIDTH - 1;
+    const word = (band: string | null) => (colour ? '' : ` ${(band === null ? '' : (SHORT[band] ?? band)).padEnd(SHORT_WIDTH)}`);
+    if (kpi === undefined || kpi.value === null) return `${'—'.padStart(figureWidth)}${word(null)}`;
+    const text = `${kpi.value.toFixed(2)}%`.padStart(figureWidth);
+    if (kpi.band === null) return `${text}${word(null)}`;
+    if (colour) return `${COLOURS[kpi.band] ?? ''}${text}\x1b[0m`;
+    return `${text}${word(kpi.band)}`;
   };
   const nameWidth = Math.min(36, Math.max(12, ...answer.rows.map((r) => r.name.length)));
   const widths = COLUMNS.map(([, title]) => Math.max(title.length, colour ? 8 : 13));

@@ -3,7 +3,6 @@
  * the KPI service, push its events through the ingest, compute the
  * reference answers, and optionally wait until the KPI service shows them.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { type AnyCloudEventV1 } from '@sferum/contracts';
@@ -43,11 +42,15 @@ export const FEDERAL_THRESHOLDS: ReferenceThreshold[] = [
 ];
 
 /**
- * A change in the last simulated week, by municipality: `holdBack` sends
- * only half of the municipality's messages and calls (every other event by
- * a hash of its id: a drop), `deliverHeld` then sends exactly the held ones
- * (the upstream's backlog arriving: a recovery), `boost` makes the
- * municipality's users write as much again (a rise).
+ * A change in the last simulated week, by municipality; each is what it
+ * says by construction, whatever the seed and the weeks:
+ * - `holdBack` sends none of the messages and calls of the users registered
+ *   there (its upstream falls silent: the activity shares fall to 0);
+ * - `deliverHeld` then sends exactly the held ones (the backlog arriving: a
+ *   recovery to what the week really was);
+ * - `boost` makes every teacher registered there write 10 group-chat
+ *   messages and start a call besides the usual (the activity shares rise
+ *   to 100%).
  */
 export interface Scenario {
   readonly holdBack: readonly string[];
@@ -192,13 +195,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): { held: (e: AnyCloudEventV1) => boolean; boost: (u: SimUser, week: string) => boolean } {
   const lastWeek = world.weeks[world.weeks.length - 1]!;
   const municipalityOfOrg = new Map(world.organizations.map((o) => [o.id, o.municipalityId]));
-  const municipalityOf = (u: SimUser) => municipalityOfOrg.get(u.registrations[0]!.orgId);
+  const registeredIn = (u: SimUser, municipalities: readonly string[]) => u.registrations.some((reg) => municipalities.includes(municipalityOfOrg.get(reg.orgId) ?? ''));
   const known = new Set(world.municipalities.map((m) => m.id));
   for (const m of [...(scenario?.holdBack ?? []), ...(scenario?.boost ?? [])]) {
     if (!known.has(m)) throw new Error(`scenario: no municipality ${m} in region ${world.region.code} (it has ${[...known].join(', ')})`);
   }
-  const holdUsers = new Set(world.users.filter((u) => scenario?.holdBack.includes(municipalityOf(u) ?? '') === true).map((u) => u.id));
-  const boost = new Set(scenario?.boost ?? []);
+  const holdUsers = new Set(world.users.filter((u) => registeredIn(u, scenario?.holdBack ?? [])).map((u) => u.id));
+  const boostUsers = new Set(world.users.filter((u) => registeredIn(u, scenario?.boost ?? [])).map((u) => u.id));
   const start = weekStartUtc(lastWeek, world.region.zone);
   const end = weekEndUtc(lastWeek, world.region.zone);
   return {
@@ -206,9 +209,9 @@ function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): { held:
       if (holdUsers.size === 0 || (e.type !== 'ru.sferum.message.sent' && e.type !== 'ru.sferum.call.joined')) return false;
       if (!holdUsers.has(e.data.userId)) return false;
       const t = Date.parse(e.time);
-      return t >= start && t < end && createHash('sha256').update(e.id).digest()[0]! % 2 === 0;
+      return t >= start && t < end;
     },
-    boost: (u, week) => week === lastWeek && boost.has(municipalityOf(u) ?? ''),
+    boost: (u, week) => week === lastWeek && boostUsers.has(u.id),
   };
 }
 

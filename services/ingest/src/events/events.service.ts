@@ -5,11 +5,12 @@ import {
   EventValidator,
   normalizeEvent,
   TokenBuckets,
+  type Clock,
   type NormalizationContext,
   type Pseudonymizer,
   type SourceIdentity,
 } from '@sferum/domain';
-import { ProblemException } from '@sferum/infra-http';
+import { CLOCK, ProblemException } from '@sferum/infra-http';
 import { DurableProducer, KafkaClient, KafkaUnavailableError } from '@sferum/infra-kafka';
 import { type IngestConfig } from '../ingest.config';
 import { INGEST_CONFIG } from '../ingest.tokens';
@@ -36,6 +37,7 @@ export class EventsService implements OnApplicationShutdown {
     @Inject(KafkaClient) kafka: KafkaClient,
     @Inject(RegistryLookupProvider) private readonly registry: RegistryLookupProvider,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.pseudonymize = createPseudonymizer(config.PSEUDONYM_KEY);
     this.buckets = new TokenBuckets({ ratePerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND, burst: config.RATE_LIMIT_BURST });
@@ -65,7 +67,7 @@ export class EventsService implements OnApplicationShutdown {
 
     const context: NormalizationContext = {
       source,
-      nowMs: Date.now(),
+      nowMs: this.clock.now(),
       maxAgeDays: this.config.EVENT_MAX_AGE_DAYS,
       maxAheadDays: this.config.EVENT_MAX_AHEAD_DAYS,
       placeOrganization: (orgId) => this.registry.lookup.organization(orgId),

@@ -13,6 +13,7 @@ import {
   mondayOf,
   weekBounds,
   type ActivityCounters,
+  type Clock,
   type GroupBy,
   type IsoWeek,
   type KpiRow,
@@ -21,6 +22,7 @@ import {
 } from '@sferum/domain';
 import { activeOrganizations, ClickHouse, unassignedEvents, unitActivityCounters } from '@sferum/infra-clickhouse';
 import { exportOrganizations, getKpiSettings, listThresholds, type RegionKpiSettings } from '@sferum/infra-postgres';
+import { CLOCK } from '@sferum/infra-http';
 import { DataSource } from 'typeorm';
 
 export interface KpiRequest {
@@ -83,9 +85,10 @@ export class KpiQueryService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async answer(request: KpiRequest, nowMs = Date.now()): Promise<KpiAnswer> {
+  async answer(request: KpiRequest, nowMs = this.clock.now()): Promise<KpiAnswer> {
     const { region } = request;
     const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
     const previousWeek = addWeeks(week, -1);
@@ -108,7 +111,7 @@ export class KpiQueryService {
   }
 
   /** Weekly values of one indicator from `from` to `to` (at most 104 weeks), per unit. */
-  async history(request: KpiRequest, kpi: KpiId, from: IsoWeek, to: IsoWeek, nowMs = Date.now()): Promise<KpiHistory> {
+  async history(request: KpiRequest, kpi: KpiId, from: IsoWeek, to: IsoWeek, nowMs = this.clock.now()): Promise<KpiHistory> {
     const context = await this.context(request);
     const weeks: IsoWeek[] = [];
     for (let w = from; compareWeeks(w, to) <= 0; w = addWeeks(w, 1)) weeks.push(w);

@@ -4,6 +4,7 @@ import {
   addWeeks,
   type AlertCandidate,
   type AlertSettings,
+  type Clock,
   currentWeek,
   formatIsoWeek,
   kpiAlerts,
@@ -15,6 +16,7 @@ import {
 } from '@sferum/domain';
 import { ClickHouse, lastEventPerRegion } from '@sferum/infra-clickhouse';
 import { applyAlertChanges, getAlertSettings, listAlerts, listRegions, withTryLock } from '@sferum/infra-postgres';
+import { CLOCK } from '@sferum/infra-http';
 import { DataSource } from 'typeorm';
 import { KpiQueryService } from '../kpi/kpi-query.service';
 import { type KpiConfig } from '../kpi.config';
@@ -58,6 +60,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
     @Inject(KpiMetrics) private readonly metrics: KpiMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -68,7 +71,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     await this.task.stop();
   }
 
-  async run(nowMs = Date.now()): Promise<MonitorReport> {
+  async run(nowMs = this.clock.now()): Promise<MonitorReport> {
     const started = Date.now();
     const allRegions = await listRegions(this.dataSource);
     const regions = allRegions.filter((r) => r.organizations > 0);

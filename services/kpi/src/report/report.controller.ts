@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { addWeeks, compareWeeks, currentWeek, formatIsoWeek, formatLocalDate, lastCompleteWeek, mondayOf } from '@sferum/domain';
-import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
+import { addWeeks, type Clock, compareWeeks, currentWeek, formatIsoWeek, formatLocalDate, lastCompleteWeek, mondayOf } from '@sferum/domain';
+import { ApiKeyGuard, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
 import { DataSource } from 'typeorm';
 import { KpiQueryService } from '../kpi/kpi-query.service';
 import { parseKpiRequest } from '../kpi/kpi-request';
@@ -35,6 +35,7 @@ export class ReportController {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -44,7 +45,7 @@ export class ReportController {
     const unknown = Object.keys(query).filter((k) => k !== 'region' && k !== 'week');
     if (unknown.length > 0) throw new ProblemException(400, `unknown parameter(s): ${unknown.join(', ')}; the report takes region and week`);
     const request = await parseKpiRequest(this.dataSource, query);
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     const { region } = request;
     const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
     const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(week, i - TREND_WEEKS + 1));
