@@ -3,3 +3,4 @@ export * from './registry';
 export * from './events/event-types';
 export * from './events/event-schemas';
 export * from './events/activity-row';
+export * from './patterns';

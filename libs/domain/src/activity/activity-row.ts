@@ -3,14 +3,14 @@
  * is either a valid sferum.activity.v1 record, turned into a ClickHouse
  * row, or a poison message with the reason it goes to the dead-letter topic.
  */
-import { ACTIVITY_SCHEMA, CHAT_KINDS, EVENT_TYPES, MESSAGE_KINDS, ORG_CATEGORIES, ROLES, type ActivityIngestRow } from '@sferum/contracts';
+import { ACTIVITY_SCHEMA, CHAT_KINDS, EVENT_TYPES, IDENTIFIER_PATTERN, ISO_WEEK_PATTERN, MESSAGE_KINDS, ORG_CATEGORIES, REGION_CODE_PATTERN, ROLES, type ActivityIngestRow } from '@sferum/contracts';
 
 export type DecodedRecord = { ok: true; row: ActivityIngestRow; ingestedAtMs: number } | { ok: false; reason: string };
 
 const HEX32 = /^[0-9a-f]{32}$/;
-const WEEK = /^\d{4}-W\d{2}$/;
-const REGION = /^\d{2}$/;
-const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
+const WEEK = ISO_WEEK_PATTERN;
+const REGION = REGION_CODE_PATTERN;
+const IDENTIFIER = IDENTIFIER_PATTERN;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 export function decodeActivityRecord(value: Buffer | string | null): DecodedRecord {

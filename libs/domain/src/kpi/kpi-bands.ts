@@ -7,7 +7,7 @@
  * fraction, never on a rounded percentage. Thresholds are data with an
  * effective date: a week takes those in force on its Monday.
  */
-import { type Band, type KpiId } from '@sferum/contracts';
+import { type Band, ISO_DATE_PATTERN, type KpiId } from '@sferum/contracts';
 import { assertCount, compareFractionToPpm, parsePercentPpm } from './percent';
 
 export interface Threshold {
@@ -32,7 +32,7 @@ export class InvalidThresholdError extends Error {
   }
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE = ISO_DATE_PATTERN;
 
 export function edgesOf(threshold: Threshold): BandEdges {
   const lowerPpm = parsePercentPpm(threshold.lower);

@@ -8,7 +8,7 @@
  * empty (unknown). Export followed by import changes nothing, and export
  * after import gives the same bytes.
  */
-import { ORG_CATEGORIES, type OrgCategory } from '@sferum/contracts';
+import { IDENTIFIER_PATTERN, ORG_CATEGORIES, REGION_CODE_PATTERN, type OrgCategory } from '@sferum/contracts';
 import { CsvSyntaxError, formatCsvLine, parseCsv } from './csv';
 
 export const ORGANIZATION_CSV_COLUMNS = [
@@ -46,7 +46,7 @@ export interface ValidatedOrganizations {
 }
 
 /** Identifiers shared with the event contract: 1..128 of [A-Za-z0-9._:-]. */
-export const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
+const IDENTIFIER = IDENTIFIER_PATTERN;
 const HEADCOUNT = /^\d{1,8}$/;
 const MAX_NAME = 500;
 
@@ -115,8 +115,8 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
     if (!IDENTIFIER.test(municipalityId)) problem('municipality_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
     if (municipalityName.length === 0) problem('municipality_name', 'must not be empty');
     else if (municipalityName.length > MAX_NAME) problem('municipality_name', `must be at most ${MAX_NAME} characters`);
-    const regionKnown = /^\d{2}$/.test(regionCode) && context.knownRegions.has(regionCode);
-    if (!/^\d{2}$/.test(regionCode)) problem('region_code', `must be two digits, for example 54 (got "${regionCode}")`);
+    const regionKnown = REGION_CODE_PATTERN.test(regionCode) && context.knownRegions.has(regionCode);
+    if (!REGION_CODE_PATTERN.test(regionCode)) problem('region_code', `must be two digits, for example 54 (got "${regionCode}")`);
     else if (!regionKnown) problem('region_code', `unknown region code "${regionCode}"`);
     let teacherHeadcount: number | null = null;
     if (headcount !== '') {

@@ -5,6 +5,7 @@
  * IANA zone; a week's bounds are local Monday 00:00 to the next local Monday
  * 00:00, converted to UTC. Uses only `Intl` (full ICU ships with Node).
  */
+import { ISO_WEEK_PATTERN } from '@sferum/contracts';
 
 export interface IsoWeek {
   readonly year: number;
@@ -18,7 +19,7 @@ export interface LocalDate {
 }
 
 const MS_PER_DAY = 86_400_000;
-const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
+const WEEK_PATTERN = ISO_WEEK_PATTERN;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,4 +1,4 @@
-import { type OrgCategory } from '@sferum/contracts';
+import { ISO_WEEK_PATTERN, type OrgCategory, REGION_CODE_PATTERN } from '@sferum/contracts';
 import { type ActivityCounters } from '@sferum/domain';
 import { type ClickHouse } from './clickhouse-client';
 import { registrationsInForceSql } from './activity-store';
@@ -46,8 +46,8 @@ export interface UnitCounterQuery {
 /** The activity counters of one unit: the domain's ActivityCounters. */
 export type UnitActivityCounters = ActivityCounters;
 
-const REGION = /^\d{2}$/;
-const WEEK = /^\d{4}-W\d{2}$/;
+const REGION = REGION_CODE_PATTERN;
+const WEEK = ISO_WEEK_PATTERN;
 const ACTIVITY = /^[a-z_]+(:[a-z_]+)?$/;
 
 export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCounterQuery): Promise<Map<string, UnitActivityCounters>> {

@@ -1,3 +1,4 @@
+import { ISO_DATE_PATTERN } from '@sferum/contracts';
 /**
  * Literals embedded in ClickHouse SQL. ClickHouse 18.16 has no query
  * parameters, so every value that comes from input passes through one of
@@ -48,7 +49,7 @@ export function sqlUInt(value: number | bigint): string {
   return String(value);
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE = ISO_DATE_PATTERN;
 
 /** A Date literal from "YYYY-MM-DD" (validated as a real calendar date). */
 export function sqlDate(value: string): string {

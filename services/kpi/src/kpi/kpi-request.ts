@@ -1,3 +1,4 @@
+import { REGION_CODE_PATTERN } from '@sferum/contracts';
 import { GROUP_BYS, InvalidWeekError, parseIsoWeek, type GroupBy, type IsoWeek } from '@sferum/domain';
 import { ProblemException } from '@sferum/infra-http';
 import { findRegion, listMunicipalities } from '@sferum/infra-postgres';
@@ -9,7 +10,7 @@ import { type KpiRequest } from './kpi-query.service';
 export async function parseKpiRequest(dataSource: DataSource, query: Record<string, unknown>): Promise<KpiRequest> {
   const regionCode = query['region'];
   if (typeof regionCode !== 'string' || regionCode === '') throw new ProblemException(400, 'region: required, a two-digit region code, for example 54');
-  const region = /^\d{2}$/.test(regionCode) ? await findRegion(dataSource, regionCode) : undefined;
+  const region = REGION_CODE_PATTERN.test(regionCode) ? await findRegion(dataSource, regionCode) : undefined;
   if (region === undefined) throw new ProblemException(400, `region: unknown region code "${regionCode}"`, { parameter: 'region' });
   const week = weekParameter('week', query['week']);
   const groupBy = query['groupBy'];

@@ -1,12 +1,12 @@
 import { ORG_CATEGORIES, type OrgCategory } from '@sferum/contracts';
-import { IDENTIFIER } from '@sferum/domain';
+import { IDENTIFIER_PATTERN, REGION_CODE_PATTERN } from '@sferum/contracts';
 import { ProblemException } from '@sferum/infra-http';
 
 /** Query parameters of the registry endpoints, validated with reasons a person can act on. */
 
 export function optionalRegion(value: unknown, known: ReadonlySet<string>): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^\d{2}$/.test(value)) throw badParameter('region', 'must be a two-digit region code, for example 54');
+  if (typeof value !== 'string' || !REGION_CODE_PATTERN.test(value)) throw badParameter('region', 'must be a two-digit region code, for example 54');
   if (!known.has(value)) throw badParameter('region', `unknown region code "${value}"`);
   return value;
 }
@@ -21,7 +21,7 @@ export function optionalCategory(value: unknown): OrgCategory | undefined {
 
 export function optionalIdentifier(name: string, value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !IDENTIFIER.test(value)) throw badParameter(name, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
+  if (typeof value !== 'string' || !IDENTIFIER_PATTERN.test(value)) throw badParameter(name, 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
   return value;
 }
 

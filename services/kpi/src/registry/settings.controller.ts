@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
-import { isKpiId } from '@sferum/contracts';
+import { ISO_DATE_PATTERN, isKpiId } from '@sferum/contracts';
 import { edgesOf, InvalidAlertSettingsError, InvalidPercentError, InvalidThresholdError, type Threshold } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
 import { getAlertSettings, getKpiSettings, listThresholds, parseKpiSettings, putAlertSettings, putKpiSettings, putThreshold, regionCodes, RegistryError } from '@sferum/infra-postgres';
 import { DataSource } from 'typeorm';
 import { optionalRegion } from './registry-query';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Per-region KPI settings and the effective-dated KPI thresholds. */
 @Controller('v1/registry')
@@ -68,7 +67,7 @@ export class SettingsController {
     const { lower, upper, effectiveFrom } = input;
     if (typeof lower !== 'string' && typeof lower !== 'number') throw new ProblemException(400, 'lower: expected a percentage, for example "0.5"');
     if (typeof upper !== 'string' && typeof upper !== 'number') throw new ProblemException(400, 'upper: expected a percentage, for example "1"');
-    if (typeof effectiveFrom !== 'string' || !ISO_DATE.test(effectiveFrom) || Number.isNaN(Date.parse(`${effectiveFrom}T00:00:00Z`))) {
+    if (typeof effectiveFrom !== 'string' || !ISO_DATE_PATTERN.test(effectiveFrom) || Number.isNaN(Date.parse(`${effectiveFrom}T00:00:00Z`))) {
       throw new ProblemException(400, 'effectiveFrom: expected a date YYYY-MM-DD');
     }
     const threshold: Threshold = { kpi, lower: String(lower), upper: String(upper), effectiveFrom };
