@@ -2,7 +2,7 @@
 // Nx tags of each project.json:
 //   type:contract  event and API types, JSON Schemas; imports nothing else
 //   type:domain    KPI rules, week math, normalization; contracts only
-//   type:util      framework-free helpers (config parsing)
+//   type:util      framework-free helpers (config parsing; errors, timers, retries)
 //   type:infra     Kafka, ClickHouse, PostgreSQL, metrics clients
 //   type:testing   test helpers (only specs and tools use them)
 //   type:tool      command-line tools (migrate, registry, simulator)

@@ -22,7 +22,7 @@ import { KpiQueryService } from '../kpi/kpi-query.service';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
 import { type KpiGaugeValue, KpiMetrics } from './kpi-metrics';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@sferum/util';
 
 export interface MonitorReport {
   readonly regions: number;

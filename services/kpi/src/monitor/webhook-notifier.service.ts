@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
 import { KpiMetrics } from './kpi-metrics';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@sferum/util';
 
 /**
  * Posts alert notifications from the outbox: JSON {event, alert} to each

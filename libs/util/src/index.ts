@@ -1,0 +1,3 @@
+export * from './error-message';
+export * from './periodic-task';
+export * from './retry-until-done';
