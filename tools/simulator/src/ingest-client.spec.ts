@@ -53,6 +53,17 @@ describe('ingest client of the simulator', () => {
     expect(stats).toMatchObject({ events: 100, requests: 4, retries: 3, retriesBy: { '503': 1, '429': 1, connection: 1 } });
   });
 
+  it('sends a batch whose connection closed under it again at once, then falls back to the backoff', async () => {
+    const reset = () => new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const s = scripted([reset(), { status: 200 }, reset(), reset(), { status: 200 }]);
+    const c = client(s, { concurrency: 1 });
+    await c.push(events(200));
+    const stats = await c.flush();
+    expect(s.batches).toEqual([100, 100, 100, 100, 100]);
+    expect(s.slept).toEqual([250]);
+    expect(stats).toMatchObject({ events: 200, requests: 5, retries: 3, retriesBy: { reset: 2, connection: 1 } });
+  });
+
   it('stops with the reason on another status or on rejected events, and sends nothing after', async () => {
     const bad = scripted([{ status: 400, body: { detail: 'body is not JSON' } }]);
     const c1 = client(bad, { concurrency: 1 });

@@ -2,10 +2,13 @@
  * Pushes events through `POST /v1/events` as an upstream system should:
  * batches, a few requests in flight, an optional rate, and retries where
  * the contract allows them (503 and 429 after their Retry-After, a refused
- * connection with backoff). A batch counts as delivered only on a 200
+ * connection with backoff, a request whose pooled connection closed under
+ * it once more at once). Sending a batch again is safe: downstream
+ * deduplicates events by id. A batch counts as delivered only on a 200
  * that accepted every event; anything else stops the run with the reason.
  */
 import { type AnyCloudEventV1 } from '@sferum/contracts';
+import { retryOnceOnReset } from './connection-reset';
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
   status: number;
@@ -32,7 +35,7 @@ export interface PushStats {
   events: number;
   requests: number;
   retries: number;
-  /** Retries by cause: "503", "429", "connection". */
+  /** Retries by cause: "503", "429", "connection", "reset" (a pooled connection the server had closed). */
   retriesBy: Record<string, number>;
 }
 
@@ -123,13 +126,20 @@ export class IngestClient {
       let retryIn: number;
       let cause: string;
       try {
-        this.stats.requests++;
-        const response = await this.fetch(`${this.options.ingestUrl}/v1/events`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/cloudevents-batch+json', Authorization: `Bearer ${this.options.sourceKey}` },
-          body,
-          signal: AbortSignal.timeout(60_000),
-        });
+        // A stale keep-alive connection is not an outage: sent again at once,
+        // not after the backoff below (which takes over if that fails too).
+        const response = await retryOnceOnReset(
+          () => {
+            this.stats.requests++;
+            return this.fetch(`${this.options.ingestUrl}/v1/events`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/cloudevents-batch+json', Authorization: `Bearer ${this.options.sourceKey}` },
+              body,
+              signal: AbortSignal.timeout(60_000),
+            });
+          },
+          () => this.countRetry('reset'),
+        );
         const text = await response.text();
         if (response.status === 200) {
           const result = JSON.parse(text) as { accepted: number; rejected: number; rejections: { index: number; reason: string }[] };
@@ -157,11 +167,15 @@ export class IngestClient {
       if (this.now() + retryIn > deadline) {
         throw new PushError(`the ingest kept answering ${cause} for ${Math.round(this.options.retryForMs / 1000)} s; giving up`);
       }
-      this.stats.retries++;
-      this.stats.retriesBy[cause] = (this.stats.retriesBy[cause] ?? 0) + 1;
+      this.countRetry(cause);
       await this.sleep(retryIn);
       backoff = Math.min(backoff * 2, 10_000);
     }
+  }
+
+  private countRetry(cause: string): void {
+    this.stats.retries++;
+    this.stats.retriesBy[cause] = (this.stats.retriesBy[cause] ?? 0) + 1;
   }
 }
 

@@ -1,4 +1,5 @@
 /** What the simulator asks of the KPI service: the registry, settings, thresholds and answers. */
+import { retryOnceOnReset } from './connection-reset';
 import { type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
 
 export interface ApiRegion {
@@ -44,7 +45,11 @@ export class KpiClient {
   }
 
   async importRegistry(csv: string): Promise<{ inserted?: number; updated?: number; unchanged?: number }> {
-    const response = await fetch(`${this.baseUrl}/v1/registry/organizations/import`, {
+    // Safe to send again after a reset connection, like the GETs: the import
+    // is one transaction (never half done) of upserts, so the same CSV twice
+    // leaves the same registry; at worst the second answer counts as
+    // unchanged what a lost first answer counted as inserted (only logged).
+    const response = await this.send('/v1/registry/organizations/import', {
       method: 'POST',
       headers: { 'Content-Type': 'text/csv; charset=utf-8', ...this.auth() },
       body: csv,
@@ -64,14 +69,19 @@ export class KpiClient {
   }
 
   private async get<T>(path: string): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, { headers: this.auth(), signal: AbortSignal.timeout(60_000) });
-    } catch (error) {
-      throw new Error(`cannot reach the KPI service at ${this.baseUrl}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
-    }
+    const response = await this.send(path, { headers: this.auth() }, 60_000);
     const text = await response.text();
     if (response.status !== 200) throw new Error(`GET ${path}: the KPI service answered ${response.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as T;
+  }
+
+  /** One request, sent once more if the connection closed under it (every request of this client is safe to repeat). */
+  private async send(path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
+    try {
+      // A new timeout signal for each attempt.
+      return await retryOnceOnReset(() => fetch(`${this.baseUrl}${path}`, timeoutMs === undefined ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) }));
+    } catch (error) {
+      throw new Error(`cannot reach the KPI service at ${this.baseUrl}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
+    }
   }
 }

@@ -1,6 +1,13 @@
 import { WriteBatcher, WriterStoppedError } from './write-batcher';
 
 describe('WriteBatcher', () => {
+  /** A fake clock for the tests about time: what is written before and after it moves, never how long a test took. */
+  const useFakeClock = () => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('writes when maxRows are waiting, in one write across callers', async () => {
     const writes: number[][] = [];
     const batcher = new WriteBatcher<number>({ maxRows: 5, maxDelayMs: 60_000, write: (rows) => { writes.push(rows); return Promise.resolve(); } });
@@ -11,12 +18,17 @@ describe('WriteBatcher', () => {
   });
 
   it('writes after maxDelayMs when fewer rows wait', async () => {
+    useFakeClock();
     const writes: number[][] = [];
     const batcher = new WriteBatcher<number>({ maxRows: 1_000, maxDelayMs: 30, write: (rows) => { writes.push(rows); return Promise.resolve(); } });
-    const started = Date.now();
-    await batcher.add([1]);
+    let resolved = false;
+    const added = batcher.add([1]).then(() => { resolved = true; });
+    await jest.advanceTimersByTimeAsync(29);
+    expect(writes).toEqual([]);
+    expect(resolved).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await added;
     expect(writes).toEqual([[1]]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 
   it('writes early when every caller in flight waits and enough rows are gathered', async () => {
@@ -44,6 +56,7 @@ describe('WriteBatcher', () => {
   });
 
   it('after a write, rows that arrived meanwhile go at once when their callers are all that is left in flight', async () => {
+    useFakeClock();
     const writes: number[][] = [];
     let inFlight = 0;
     let releaseFirst!: () => void;
@@ -65,13 +78,14 @@ describe('WriteBatcher', () => {
       }
     };
     const first = caller([1, 2, 3]); // alone in flight with 3 rows: written at once
-    await new Promise((r) => setTimeout(r, 5));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(writes).toEqual([[1, 2, 3]]);
     const second = caller([4, 5, 6]); // arrives during the first write
     releaseFirst();
-    const started = Date.now();
-    await Promise.all([first, second]);
+    // The clock does not move: the second write cannot come from the 60 s timer.
+    await jest.advanceTimersByTimeAsync(0);
     expect(writes).toEqual([[1, 2, 3], [4, 5, 6]]);
-    expect(Date.now() - started).toBeLessThan(1_000); // not the 60 s timer
+    await Promise.all([first, second]);
   });
 
   it('retries a failed write until it succeeds, sending heartbeats, and only then resolves', async () => {
