@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The project's test suite. `npm test` runs every tier:
 #   lint, type check, unit (no server), alerting rules (promtool), integration
-#   (real Kafka, ClickHouse, PostgreSQL), end-to-end (the three services running).
-# `test.sh int` and `test.sh e2e` run one tier, starting what it needs.
+#   (real Kafka, ClickHouse, PostgreSQL), end-to-end (each suite starts the
+#   compiled services it drives, on databases and a topic of its own; the
+#   health suite also on a Kafka broker and a ClickHouse server of its own),
+#   ClickHouse versions (every statement on 18.16 and on a current ClickHouse).
+# `test.sh int`, `test.sh chdb` and `test.sh e2e` run one tier, starting what it needs.
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,13 +15,6 @@ cd "$ROOT"
 ensure_node
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
-
-STARTED_SERVICES=()
-cleanup() {
-  local s
-  for s in "${STARTED_SERVICES[@]}"; do stop_process "$s" 20; done
-}
-trap cleanup EXIT
 
 run_static() {
   step "lint (eslint, module boundaries)"
@@ -50,24 +46,39 @@ run_int() {
   npx jest -c jest.int.config.js --ci
 }
 
+# The same fixtures and ClickHouse statements on the 18.16 server and on a
+# current ClickHouse embedded in the test process by chDB (the devDependency
+# `chdb`; its engine is the optional dependency @chdb/lib-linux-x64-gnu, from
+# the npm registry with the other packages); the answers must be identical.
+run_chdb() {
+  step "ClickHouse 18.16 server and a current ClickHouse (chDB)"
+  bash "$ROOT/deploy/local/stack.sh" up clickhouse
+  node -e "require('chdb')" ||
+    die "chdb's engine does not load: it is the optional dependency @chdb/lib-<platform> (run npm ci without --omit=optional, on Linux x64 glibc)"
+  step "ClickHouse versions: every statement on both, answers compared"
+  npx jest -c jest.chdb.config.js --ci
+}
+
 run_e2e() {
-  prepare_stack
-  step "build and migrate"
+  # Each suite starts the services it drives from this build (never those
+  # `npm run up` may have left running), on a PostgreSQL database, a
+  # ClickHouse database and a topic it creates and migrates itself: nothing
+  # needs the shared `sferum` databases migrated.
+  step "local stack, and what the health suite's own servers need (Java, Kafka jars, ClickHouse)"
+  bash "$ROOT/deploy/local/stack.sh" up
+  bash "$ROOT/deploy/local/stack.sh" install kafka clickhouse
+  step "build (the suites run the compiled services and simulator as processes)"
   npm run -s build
-  node dist/tools/cli/src/migrate.js
-  step "services"
-  local s
-  for s in "${SERVICES[@]}"; do running "$s" || STARTED_SERVICES+=("$s"); done
-  start_services
   step "end-to-end tests (services over HTTP; the report page in headless Chromium)"
   ensure_tools chromium:chromium
   npx jest -c jest.e2e.config.js --ci
 }
 
 case "${1:-all}" in
-  all) run_static; run_int; run_e2e ;;
+  all) run_static; run_int; run_chdb; run_e2e ;;
   static) run_static ;;
   int) run_int ;;
+  chdb) run_chdb ;;
   e2e) run_e2e ;;
-  *) die "usage: test.sh [all|static|int|e2e]" ;;
+  *) die "usage: test.sh [all|static|int|chdb|e2e]" ;;
 esac

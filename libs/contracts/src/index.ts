@@ -4,3 +4,5 @@ export * from './events/event-types';
 export * from './events/event-schemas';
 export * from './events/activity-row';
 export * from './patterns';
+export * from './json-schema';
+export * from './api-schemas';

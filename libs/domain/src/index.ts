@@ -8,6 +8,8 @@ export * from './auth/api-key';
 export * from './events/pseudonymize';
 export * from './events/event-validation';
 export * from './events/normalize-event';
+export * from './events/cloudevents-http';
+export * from './events/cloudevents-kafka';
 export * from './limits/token-bucket';
 export * from './activity/activity-row';
 export * from './kpi/kpi-evaluation';

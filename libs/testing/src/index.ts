@@ -5,3 +5,7 @@ export * from './compose-file';
 export * from './stack-control';
 export * from './free-port';
 export * from './test-clock';
+export * from './private-server';
+export * from './handler-statuses';
+export * from './aggregator-fixtures';
+export * from './reference-week';

@@ -1,82 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { type ActivityRecord, type OrgPlacement } from '@sferum/contracts';
-import { createPseudonymizer, EventValidator, normalizeEvent, parseIsoWeek, weekBounds, type NormalizationContext } from '@sferum/domain';
-import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, registrationsAt, runClickHouseMigrations, unassignedEvents, weeklyUserActivity } from '@sferum/infra-clickhouse';
+import { type ActivityRecord } from '@sferum/contracts';
+import { parseIsoWeek, weekBounds } from '@sferum/domain';
+import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, registrationsAt, runClickHouseMigrations, unknownOrganizations, userActivityCounts } from '@sferum/infra-clickhouse';
 import { DurableProducer, KafkaClient } from '@sferum/infra-kafka';
-import { expectEventually, freePort, REPO_ROOT, stack, stackEnv, uniqueName } from '@sferum/testing';
+import {
+  expectedActivityCounts as expectedCounts,
+  expectEventually,
+  freePort,
+  generateActivity as generate,
+  lateAndUnknownRecords,
+  pseudonymizeFixture as pseudonymize,
+  reRegistrationRecords,
+  REPO_ROOT,
+  stack,
+  stackEnv,
+  uniqueName,
+  utcWeekBounds,
+  utcWeekOf,
+  weekEdgeRecords,
+} from '@sferum/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
 /**
  * The aggregator as real processes (dist/) against the real Kafka and
  * ClickHouse; each scenario with its own topic, consumer group and
- * ClickHouse database. Expected counters are computed here by plain
- * counting over the generated events.
+ * ClickHouse database. The records are the aggregator's fixtures
+ * (libs/testing/src/aggregator-fixtures.ts, also written into a current
+ * ClickHouse by the cross-version tier); expected counters are computed by
+ * plain counting over them.
  */
-const pseudonymize = createPseudonymizer('aggregator-int-spec-key'.padEnd(48, 'k'));
-const validator = new EventValidator();
-const ORGS: Record<string, OrgPlacement> = {
-  'nsk-1': { regionCode: '54', municipalityId: 'nsk-city', category: 'general', timeZone: 'Asia/Novosibirsk' },
-  'nsk-2': { regionCode: '54', municipalityId: 'nsk-berdsk', category: 'general', timeZone: 'Asia/Novosibirsk' },
-  'msk-1': { regionCode: '77', municipalityId: 'msk', category: 'general', timeZone: 'Europe/Moscow' },
-};
-const ZONES: Record<string, string> = { '54': 'Asia/Novosibirsk', '77': 'Europe/Moscow' };
-const NOW = Date.parse('2023-06-01T00:00:00Z');
 const PARTITIONS = 3;
-
-const context: NormalizationContext = {
-  source: { name: 'test-bus', homeRegion: '54', allowedRegions: null },
-  nowMs: NOW,
-  maxAgeDays: 4000,
-  maxAheadDays: 1,
-  placeOrganization: (id) => ORGS[id],
-  regionTimeZone: (code) => ZONES[code],
-  pseudonymize,
-};
-
-let seq = 0;
-function record(type: string, time: string, data: Record<string, unknown>): ActivityRecord {
-  const valid = validator.validate({ specversion: '1.0', id: `e-${++seq}`, source: 'urn:test', type, time, data });
-  if (!valid.ok) throw new Error(valid.rejection.reason);
-  const normalized = normalizeEvent(valid.event, context);
-  if (!normalized.ok) throw new Error(normalized.rejection.reason);
-  return normalized.record;
-}
-
-/** A realistic mix: teachers writing in group, direct and channel chats, stickers, calls, over two weeks. */
-function generate(teachers: number, perTeacher: number): ActivityRecord[] {
-  const out: ActivityRecord[] = [];
-  for (let t = 0; t < teachers; t++) {
-    const org = t % 3 === 0 ? 'nsk-2' : 'nsk-1';
-    for (let i = 0; i < perTeacher; i++) {
-      const day = 8 + ((t + i) % 14); // 2023-05-08 .. 2023-05-21: weeks 19 and 20
-      const time = `2023-05-${String(day).padStart(2, '0')}T10:${String(i % 60).padStart(2, '0')}:00+07:00`;
-      const chatKind = i % 7 === 0 ? 'direct' : i % 11 === 0 ? 'channel' : 'group';
-      const messageKind = i % 5 === 0 ? 'sticker' : i % 13 === 0 ? 'poll' : 'text';
-      out.push(record('ru.sferum.message.sent', time, { userId: `t${t}`, chatId: `c${t % 9}`, chatKind, messageKind, orgId: org }));
-      if (i % 4 === 0) out.push(record('ru.sferum.call.joined', time, { userId: `t${t}`, callId: `call-${t % 5}-${i % 3}`, initiator: i % 8 === 0, orgId: org }));
-    }
-  }
-  return out;
-}
-
-/** Independent expectation: distinct event ids (call ids for calls) per (week, user, activity). */
-function expectedCounts(records: readonly ActivityRecord[]): Map<string, number> {
-  const sets = new Map<string, Set<string>>();
-  const add = (key: string, id: string) => {
-    const set = sets.get(key) ?? new Set<string>();
-    set.add(id);
-    sets.set(key, set);
-  };
-  for (const r of records) {
-    if (r.type === 'ru.sferum.message.sent') add(`${r.week}|${r.userId}|${r.chatKind}:${r.messageKind}`, r.eventId);
-    if (r.type === 'ru.sferum.call.joined') {
-      add(`${r.week}|${r.userId}|call`, r.callId!);
-      if (r.initiator === true) add(`${r.week}|${r.userId}|call_initiated`, r.callId!);
-    }
-  }
-  return new Map([...sets].map(([k, s]) => [k, s.size]));
-}
 
 interface Scenario {
   readonly topic: string;
@@ -162,13 +116,13 @@ async function send(s: Scenario, records: readonly ActivityRecord[]): Promise<vo
 
 async function actualCounts(s: Scenario, weeks: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const week of weeks) for (const r of await weeklyUserActivity(s.clickhouse, week)) counts.set(`${week}|${r.user_id}|${r.activity}`, r.events);
+  for (const week of weeks) for (const r of await userActivityCounts(s.clickhouse, utcWeekBounds(week))) counts.set(`${week}|${r.user_id}|${r.activity}`, r.events);
   return counts;
 }
 
 async function expectExact(s: Scenario, records: readonly ActivityRecord[], timeoutMs = 90_000, ...running: Aggregator[]): Promise<void> {
   const expected = expectedCounts(records);
-  const weeks = [...new Set(records.map((r) => r.week))];
+  const weeks = [...new Set(records.map(utcWeekOf))];
   try {
     await expectEventually(async () => expect(await actualCounts(s, weeks)).toEqual(expected), { timeoutMs, intervalMs: 500 });
   } catch (error) {
@@ -332,76 +286,54 @@ describe('aggregator: exact weekly counters', () => {
     await Promise.all([stop(a), stop(b)]);
   });
 
-  it('7. Sunday 23:59:59 and Monday 00:00:00 local land in different weeks, in Novosibirsk and in Moscow', async () => {
+  it('7. Sunday 23:59:59 and Monday 00:00:00 local land in different weeks, in Novosibirsk and in Moscow, each cut in its zone', async () => {
     const s = await scenario();
-    const records = [
-      record('ru.sferum.message.sent', '2023-05-14T23:59:59+07:00', { userId: 'edge-nsk', chatId: 'c', chatKind: 'group', orgId: 'nsk-1' }),
-      record('ru.sferum.message.sent', '2023-05-15T00:00:00+07:00', { userId: 'edge-nsk', chatId: 'c', chatKind: 'group', orgId: 'nsk-1' }),
-      record('ru.sferum.message.sent', '2023-05-14T23:59:59+03:00', { userId: 'edge-msk', chatId: 'c', chatKind: 'group', orgId: 'msk-1' }),
-      record('ru.sferum.message.sent', '2023-05-15T00:00:00+03:00', { userId: 'edge-msk', chatId: 'c', chatKind: 'group', orgId: 'msk-1' }),
-      // The same instant as Novosibirsk's Monday 00:00 is still Sunday in Moscow.
-      record('ru.sferum.message.sent', '2023-05-14T20:00:00+03:00', { userId: 'edge-msk', chatId: 'c', chatKind: 'group', orgId: 'msk-1' }),
-    ];
+    const records = weekEdgeRecords();
     const aggregator = await startAggregator(s);
     await send(s, records);
     const nsk = pseudonymize('user', 'edge-nsk');
     const msk = pseudonymize('user', 'edge-msk');
     await expectEventually(async () => {
-      const w19 = await weeklyUserActivity(s.clickhouse, '2023-W19');
-      const w20 = await weeklyUserActivity(s.clickhouse, '2023-W20');
-      expect(w19).toEqual([
-        { user_id: msk, activity: 'group:text', events: 2 },
-        { user_id: nsk, activity: 'group:text', events: 1 },
-      ].sort((x, y) => x.user_id.localeCompare(y.user_id)));
-      expect(w20.sort((x, y) => x.user_id.localeCompare(y.user_id))).toEqual([
-        { user_id: msk, activity: 'group:text', events: 1 },
-        { user_id: nsk, activity: 'group:text', events: 1 },
-      ].sort((x, y) => x.user_id.localeCompare(y.user_id)));
+      // The stored facts keep the instant; the week is cut when read, in the zone of the organization's region.
+      const local = (week: string, zone: string, orgId: string) => userActivityCounts(s.clickhouse, { ...weekBounds(parseIsoWeek(week), zone), orgIds: [orgId] });
+      expect(await local('2023-W19', 'Asia/Novosibirsk', 'nsk-1')).toEqual([{ user_id: nsk, activity: 'group:text', events: 1 }]);
+      expect(await local('2023-W20', 'Asia/Novosibirsk', 'nsk-1')).toEqual([{ user_id: nsk, activity: 'group:text', events: 1 }]);
+      expect(await local('2023-W19', 'Europe/Moscow', 'msk-1')).toEqual([{ user_id: msk, activity: 'group:text', events: 2 }]);
+      expect(await local('2023-W20', 'Europe/Moscow', 'msk-1')).toEqual([{ user_id: msk, activity: 'group:text', events: 1 }]);
     }, { timeoutMs: 60_000 });
     await stop(aggregator);
   });
 
   it('8. a user who registers, leaves and registers again is counted as the registry of each week end says', async () => {
     const s = await scenario();
-    const reg = (time: string, type: 'ru.sferum.user.registered' | 'ru.sferum.user.left', user = 'returning', role = 'teacher') =>
-      record(type, time, { userId: user, orgId: 'nsk-1', role });
-    const records = [
-      reg('2023-05-02T09:00:00+07:00', 'ru.sferum.user.registered'), // W18
-      reg('2023-05-10T09:00:00+07:00', 'ru.sferum.user.left'), // W19
-      reg('2023-05-18T09:00:00+07:00', 'ru.sferum.user.registered'), // W20
-      reg('2023-05-03T09:00:00+07:00', 'ru.sferum.user.registered', 'parent-and-teacher', 'parent'),
-      reg('2023-05-03T09:00:00+07:00', 'ru.sferum.user.registered', 'parent-and-teacher', 'teacher'),
-      reg('2023-05-16T09:00:00+07:00', 'ru.sferum.user.left', 'parent-and-teacher', 'parent'),
-    ];
+    const records = reRegistrationRecords();
     const aggregator = await startAggregator(s);
     await send(s, [...records, ...records]);
     const returning = pseudonymize('user', 'returning');
     const both = pseudonymize('user', 'parent-and-teacher');
     const endOf = (week: string) => weekBounds(parseIsoWeek(week), 'Asia/Novosibirsk').endMs;
-    const at = async (week: string) => (await registrationsAt(s.clickhouse, '54', endOf(week))).map((r) => `${r.user_id === returning ? 'returning' : 'both'}:${r.role}`).sort();
+    const at = async (week: string) => (await registrationsAt(s.clickhouse, endOf(week))).map((r) => `${r.user_id === returning ? 'returning' : 'both'}:${r.role}`).sort();
     await expectEventually(async () => expect(await at('2023-W20')).toEqual(['both:teacher', 'returning:teacher']), { timeoutMs: 60_000 });
     expect(await at('2023-W18')).toEqual(['both:parent', 'both:teacher', 'returning:teacher']);
     expect(await at('2023-W19')).toEqual(['both:parent', 'both:teacher']);
     expect(await at('2023-W17')).toEqual([]);
-    expect((await registrationsAt(s.clickhouse, '54', endOf('2023-W20'))).find((r) => r.user_id === both && r.role === 'teacher')?.org_id).toBe('nsk-1');
+    expect((await registrationsAt(s.clickhouse, endOf('2023-W20'))).find((r) => r.user_id === both && r.role === 'teacher')?.org_id).toBe('nsk-1');
     await stop(aggregator);
   });
 
-  it('keeps events of unknown organizations as unassigned, and counts late events in their own week', async () => {
+  it('keeps the events of organizations the registry does not know, and counts late events in their own week', async () => {
     const s = await scenario();
     const aggregator = await startAggregator(s);
     const onTime = generate(5, 5);
     await send(s, onTime);
     await expectExact(s, onTime);
-    const late = record('ru.sferum.message.sent', '2023-03-01T12:00:00+07:00', { userId: 'late-writer', chatId: 'c', chatKind: 'group', orgId: 'nsk-1' });
-    const unknown = [
-      record('ru.sferum.message.sent', '2023-05-10T12:00:00+07:00', { userId: 'u-x', chatId: 'c', chatKind: 'group', orgId: 'not-in-registry' }),
-      record('ru.sferum.user.registered', '2023-05-10T12:00:00+07:00', { userId: 'u-x', orgId: 'not-in-registry', role: 'teacher' }),
-    ];
+    const { late, unknown } = lateAndUnknownRecords();
     await send(s, [late, ...unknown, ...unknown]);
     await expectEventually(async () => {
-      expect(await weeklyUserActivity(s.clickhouse, '2023-W09')).toEqual([{ user_id: pseudonymize('user', 'late-writer'), activity: 'group:text', events: 1 }]);
-      expect(await unassignedEvents(s.clickhouse, '54', '2023-W19')).toEqual({ 'ru.sferum.message.sent': 1, 'ru.sferum.user.registered': 1 });
+      expect(await userActivityCounts(s.clickhouse, utcWeekBounds('2023-W09'))).toEqual([{ user_id: pseudonymize('user', 'late-writer'), activity: 'group:text', events: 1 }]);
+      // No registry is mirrored here (version 0): every organization id is unknown; not-in-registry sent one of each.
+      const unknownOrgs = await unknownOrganizations(s.clickhouse, { registryVersion: 0, limit: 10, offset: 0 });
+      expect(unknownOrgs.items.find((o) => o.orgId === 'not-in-registry')?.events).toEqual({ 'ru.sferum.message.sent': 1, 'ru.sferum.user.registered': 1 });
     }, { timeoutMs: 60_000 });
     await expectExact(s, [...onTime, late, ...unknown]);
     await stop(aggregator);

@@ -1,7 +1,7 @@
 import { createServiceApp, listen, runService } from '@sferum/infra-http';
 import { loadIngestConfig } from './ingest.config';
 import { IngestModule } from './ingest.module';
-import { INGEST_OPENAPI } from './openapi';
+import { ingestApi } from './openapi';
 
 runService(async () => {
   const config = loadIngestConfig();
@@ -12,7 +12,7 @@ runService(async () => {
     logLevel: config.LOG_LEVEL,
     bodyLimitBytes: config.MAX_BODY_BYTES,
     jsonContentTypes: ['application/cloudevents+json', 'application/cloudevents-batch+json'],
-    openApi: INGEST_OPENAPI,
+    openApi: ingestApi(config),
   };
   const app = await createServiceApp(IngestModule.forRoot(config), settings);
   await listen(app, settings);

@@ -13,6 +13,8 @@ export const KPI_VARS = {
   MONITOR_INTERVAL_SECONDS: env.int({ default: 300, min: 0, max: 86_400 }),
   /** Webhooks told of every alert fired and resolved (JSON POST), comma-separated. */
   ALERT_WEBHOOK_URLS: env.urlList({ protocols: ['http:', 'https:'], default: [] }),
+  /** How often the registry's version is checked (a change reloads the cached copy and mirrors it into ClickHouse), ms. */
+  REGISTRY_REFRESH_MS: env.int({ default: 2_000, min: 100, max: 600_000 }),
   /** How often due webhook posts are sent and failed ones retried, ms. */
   WEBHOOK_POLL_MS: env.int({ default: 1_000, min: 50, max: 600_000 }),
 };

@@ -6,8 +6,19 @@ import { validateOrganizationCsv } from '@sferum/domain';
 import { createServiceApp } from '@sferum/infra-http';
 import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '@sferum/infra-clickhouse';
 import { KafkaClient } from '@sferum/infra-kafka';
-import { createDataSource, createSource, importOrganizations, regionCodes } from '@sferum/infra-postgres';
-import { createTestDatabase, expectEventually, freePort, REPO_ROOT, stackEnv, uniqueName } from '@sferum/testing';
+import { createDataSource, createKey, createSource, importOrganizations, regionCodes } from '@sferum/infra-postgres';
+import {
+  createTestDatabase,
+  expectEventually,
+  freePort,
+  REFERENCE_PSEUDONYM_KEY,
+  REFERENCE_WEEK,
+  referenceRegistryCsv,
+  referenceWeekEvents,
+  REPO_ROOT,
+  stackEnv,
+  uniqueName,
+} from '@sferum/testing';
 import { type DataSource } from 'typeorm';
 import { loadKpiConfig } from './kpi.config';
 import { KpiModule } from './kpi.module';
@@ -16,17 +27,12 @@ import { KpiModule } from './kpi.module';
  * A region built by hand and pushed through the real pipeline: registry in
  * PostgreSQL, events through ingest -> Kafka -> aggregator -> ClickHouse,
  * answered by the KPI service. It is the reference region's week of the
- * domain brief: 1,004 general schools of which 944 active, 16,010
- * registered teachers, 52 with >= 10 group messages, 66 with a call.
+ * domain brief (libs/testing/src/reference-week.ts, whose KPI queries the
+ * cross-version tier also runs on a current ClickHouse): 1,004 general
+ * schools of which 944 active, 16,010 registered teachers, 52 with >= 10
+ * group messages, 66 with a call.
  */
-const SCHOOLS = 1004;
-const ACTIVE_SCHOOLS = 944;
-const TEACHERS = 16_010;
-const STUDENTS = 2_000;
-const WRITERS_10 = 52;
-const WRITERS_3 = 9; // 3..9 messages: count for teachers_3_messages only
-const CALLERS = 66;
-const DIRECT_ONLY = 30; // direct messages never count as group messages, but make the teacher active
+const { SCHOOLS, ACTIVE_SCHOOLS, TEACHERS, STUDENTS, WRITERS_10, CALLERS, DIRECT_ONLY, WRITERS_3 } = REFERENCE_WEEK;
 
 describe('KPI service: the reference week through the real pipeline', () => {
   const topic = uniqueName('test.kpi.activity');
@@ -39,6 +45,7 @@ describe('KPI service: the reference week through the real pipeline', () => {
   let ingestUrl: string;
   let kpiUrl: string;
   let sourceKey: string;
+  let adminKey: string;
 
   beforeAll(async () => {
     pg = await createTestDatabase();
@@ -48,25 +55,29 @@ describe('KPI service: the reference week through the real pipeline', () => {
     await runClickHouseMigrations({ url: stackEnv().clickhouseUrl, database: chDatabase }, CLICKHOUSE_MIGRATIONS_DIR);
 
     // Registry: schools s0000..s1003 in two municipalities, plus one college.
-    const lines = ['org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount'];
-    for (let i = 0; i < SCHOOLS; i++) lines.push(`s${String(i).padStart(4, '0')},Школа ${i},general,${i % 2 === 0 ? 'nsk-city' : 'nsk-rural'},${i % 2 === 0 ? 'Новосибирск' : 'Район'},54,${i < 10 ? '' : 20}`);
-    lines.push('col-1,Колледж,spo,nsk-city,Новосибирск,54,30');
-    const { records, problems } = validateOrganizationCsv(lines.join('\n'), { knownRegions: await regionCodes(ds) });
+    const { records, problems } = validateOrganizationCsv(referenceRegistryCsv(), { knownRegions: await regionCodes(ds) });
     expect(problems).toEqual([]);
     await importOrganizations(ds, records);
     sourceKey = await createSource(ds, { name: 'reference-bus', homeRegion: '54', allowedRegions: ['54'] });
+    adminKey = await createKey(ds, 'admin');
 
     const env = { ...process.env, DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error' };
     // ingest and aggregator run as the compiled services (a service may not import another).
     const ingestPort = await freePort();
     ingest = spawn(process.execPath, [join(REPO_ROOT, 'dist/services/ingest/src/main.js')], {
-      env: { ...env, PORT: String(ingestPort), HOST: '127.0.0.1', PSEUDONYM_KEY: 'kpi-int-spec-key'.padEnd(48, 'k'), REGISTRY_REFRESH_MS: '200',
+      env: { ...env, PORT: String(ingestPort), HOST: '127.0.0.1', PSEUDONYM_KEY: REFERENCE_PSEUDONYM_KEY, REGISTRY_REFRESH_MS: '200',
         // The reference week is in 2023: a backfill, older than the default 400-day window.
         EVENT_MAX_AGE_DAYS: '3650' },
       stdio: 'ignore',
     });
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
-    kpi = await createServiceApp(KpiModule.forRoot(loadKpiConfig(env)), { service: 'kpi', host: '127.0.0.1', port: 0, logLevel: 'error' });
+    kpi = await createServiceApp(KpiModule.forRoot(loadKpiConfig(env)), {
+      service: 'kpi',
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'error',
+      textBodies: [{ contentType: 'text/csv', limitBytes: 1024 * 1024 }],
+    });
     await kpi.listen(0, '127.0.0.1');
     kpiUrl = (await kpi.getUrl()).replace('[::1]', '127.0.0.1');
     const aggregatorPort = await freePort();
@@ -91,9 +102,6 @@ describe('KPI service: the reference week through the real pipeline', () => {
     await pg.drop();
   });
 
-  let seq = 0;
-  const event = (type: string, time: string, data: Record<string, unknown>) => ({ specversion: '1.0', id: `ref-${++seq}`, source: 'urn:reference', type, time, data });
-
   const push = async (events: unknown[]) => {
     for (let i = 0; i < events.length; i += 2_000) {
       const response = await fetch(`${ingestUrl}/v1/events`, {
@@ -107,25 +115,7 @@ describe('KPI service: the reference week through the real pipeline', () => {
   };
 
   it('answers every number of the worked example of the domain brief', async () => {
-    const school = (i: number) => `s${String(i % ACTIVE_SCHOOLS).padStart(4, '0')}`;
-    const events: unknown[] = [];
-    // Registered in week 18 (Monday 2023-05-01), so in force at the ends of weeks 18 and 19.
-    for (let t = 0; t < TEACHERS; t++) events.push(event('ru.sferum.user.registered', '2023-05-01T09:00:00+07:00', { userId: `teacher-${t}`, orgId: school(t), role: 'teacher' }));
-    for (let s = 0; s < STUDENTS; s++) events.push(event('ru.sferum.user.registered', '2023-05-01T09:00:00+07:00', { userId: `student-${s}`, orgId: school(s), role: 'student' }));
-    // Schools s0944..s1003 stay without users; s1000 gets one user only.
-    events.push(event('ru.sferum.user.registered', '2023-05-01T09:00:00+07:00', { userId: 'lonely', orgId: 's1000', role: 'teacher' }));
-    // Week 19 (2023-05-08 .. 2023-05-14, Novosibirsk)
-    for (let w = 0; w < WRITERS_10; w++) {
-      for (let m = 0; m < 10 + (w % 4); m++) events.push(event('ru.sferum.message.sent', `2023-05-1${m % 5}T10:0${m % 10}:00+07:00`, { userId: `teacher-${w}`, chatId: `class-${w}`, chatKind: 'group', orgId: school(w) }));
-    }
-    for (let w = 0; w < WRITERS_3; w++) {
-      for (let m = 0; m < 3 + w % 7; m++) events.push(event('ru.sferum.message.sent', '2023-05-09T12:00:00+07:00', { userId: `teacher-${1000 + w}`, chatId: 'staff', chatKind: 'group', messageKind: m % 2 === 0 ? 'text' : 'file' }));
-    }
-    for (let c = 0; c < CALLERS; c++) events.push(event('ru.sferum.call.joined', '2023-05-11T15:00:00+07:00', { userId: `teacher-${2000 + c}`, callId: `lesson-${c % 20}`, initiator: c % 3 === 0 }));
-    for (let d = 0; d < DIRECT_ONLY; d++) {
-      for (let m = 0; m < 12; m++) events.push(event('ru.sferum.message.sent', '2023-05-12T08:00:00+07:00', { userId: `teacher-${3000 + d}`, chatId: `dm-${d}`, chatKind: 'direct' }));
-    }
-    const duplicates = events.filter((_, i) => i % 5 === 0); // every fifth event delivered twice
+    const { events, duplicates } = referenceWeekEvents(); // every fifth event delivered twice
     await push([...events, ...duplicates]);
 
     const region = async () => {
@@ -148,7 +138,6 @@ describe('KPI service: the reference week through the real pipeline', () => {
       timeZone: 'Asia/Novosibirsk',
       partial: false,
       settings: { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null },
-      unassigned: { events: 0 },
     });
     const [row] = answer.rows;
     expect(row).toMatchObject({ level: 'region', id: '54', name: 'Новосибирская область' });
@@ -178,7 +167,10 @@ describe('KPI service: the reference week through the real pipeline', () => {
     expect(byMunicipality.rows.reduce((n, r) => n + r.counters['teachers_10_messages']!, 0)).toBe(WRITERS_10);
 
     // The headcount denominator: 994 schools and the college have a headcount; 10 schools count their registered teachers.
-    await ds.query(`INSERT INTO region_settings (region_code, teacher_denominator, call_mode) VALUES ('54', 'headcount', 'initiated')`);
+    // Through the API: the answer that follows already uses them (the cached registry is reloaded before the PUT answers).
+    const putSettings = (body: Record<string, unknown>) =>
+      fetch(`${kpiUrl}/v1/registry/regions/54/settings`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` }, body: JSON.stringify(body) });
+    expect((await putSettings({ teacherDenominator: 'headcount', callMode: 'initiated' })).status).toBe(200);
     try {
       const headcount = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`)).json()) as { rows: { kpis: Record<string, Record<string, number>>; orgsWithoutHeadcount: number }[]; settings: unknown };
       const registeredInSchoolsWithoutHeadcount = Array.from({ length: TEACHERS }, (_, t) => t % ACTIVE_SCHOOLS).filter((s) => s < 10).length;
@@ -187,7 +179,7 @@ describe('KPI service: the reference week through the real pipeline', () => {
       expect(headcount.rows[0]?.orgsWithoutHeadcount).toBe(10);
       expect(headcount.rows[0]?.kpis['teachers_1_call']?.['numerator']).toBe(Array.from({ length: CALLERS }, (_, c) => c % 3 === 0).filter(Boolean).length);
     } finally {
-      await ds.query(`DELETE FROM region_settings WHERE region_code = '54'`);
+      expect((await putSettings({})).status).toBe(200); // the defaults again
     }
   });
 
@@ -248,5 +240,32 @@ describe('KPI service: the reference week through the real pipeline', () => {
     const answer = (await (await fetch(`${kpiUrl}/v1/kpi?region=54`)).json()) as { week: string; partial: boolean };
     expect(answer.partial).toBe(false);
     expect(answer.week).toMatch(/^\d{4}-W\d{2}$/);
+  });
+
+  it('an organization the registry learns of after its events: listed as unknown, then counted where it is placed as soon as the import answers', async () => {
+    const week = async () => ((await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`)).json()) as { rows: { counters: Record<string, number> }[] }).rows[0]!.counters;
+    const before = await week();
+    const event = (id: string, type: string, time: string, data: Record<string, unknown>) => ({ specversion: '1.0', id, source: 'urn:late-school', type, time, data });
+    await push([
+      event('late-1', 'ru.sferum.user.registered', '2023-05-02T09:00:00+07:00', { userId: 'late-teacher', orgId: 'late-school', role: 'teacher' }),
+      ...Array.from({ length: 10 }, (_, i) => event(`late-m${i}`, 'ru.sferum.message.sent', `2023-05-10T1${i}:00:00+07:00`, { userId: 'late-teacher', chatId: 'c', chatKind: 'group', orgId: 'late-school' })),
+    ]);
+    const unknown = async () => ((await (await fetch(`${kpiUrl}/v1/registry/unknown-organizations`)).json()) as { items: { orgId: string; source: string; events: Record<string, number> }[] }).items;
+    await expectEventually(async () =>
+      expect((await unknown()).find((o) => o.orgId === 'late-school')).toEqual(
+        expect.objectContaining({ source: 'reference-bus', events: { 'ru.sferum.message.sent': 10, 'ru.sferum.user.registered': 1 } }),
+      ), { timeoutMs: 60_000 });
+    expect(await week()).toEqual(before); // counted nowhere while unknown
+
+    const csv = 'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount\nlate-school,Поздняя школа,general,nsk-city,Новосибирск,54,\n';
+    const imported = await fetch(`${kpiUrl}/v1/registry/organizations/import`, { method: 'POST', headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${adminKey}` }, body: csv });
+    expect(imported.status).toBe(200);
+    // No wait: the import answers once the cached registry and its ClickHouse mirror follow it.
+    const after = await week();
+    expect({ teachers: after['registered_teachers'], writers: after['teachers_10_messages'] }).toEqual({
+      teachers: before['registered_teachers']! + 1,
+      writers: before['teachers_10_messages']! + 1,
+    });
+    expect((await unknown()).some((o) => o.orgId === 'late-school')).toBe(false);
   });
 });

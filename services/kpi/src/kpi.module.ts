@@ -14,6 +14,8 @@ import { WebhookNotifier } from './monitor/webhook-notifier.service';
 import { RegistryController } from './registry/registry.controller';
 import { ReportController } from './report/report.controller';
 import { SettingsController } from './registry/settings.controller';
+import { RegistryCache } from './registry/registry-cache';
+import { RegistryService } from './registry/registry.service';
 
 @Module({})
 export class KpiModule {
@@ -29,7 +31,7 @@ export class KpiModule {
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
       ],
       controllers: [KpiController, RegistryController, SettingsController, AlertsController, ReportController],
-      providers: [{ provide: KPI_CONFIG, useValue: config }, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
+      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }
 }

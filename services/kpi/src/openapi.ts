@@ -1,108 +1,400 @@
-import { BANDS, KPI_IDS, ORG_CATEGORIES } from '@sferum/contracts';
-import { GROUP_BYS } from '@sferum/domain';
+import {
+  ALERT_KINDS,
+  API_KEY_ROLES,
+  BANDS,
+  CALL_MODES,
+  IDENTIFIER_PATTERN,
+  ISO_DATE_PATTERN,
+  ISO_WEEK_PATTERN,
+  KPI_IDS,
+  MESSAGE_KINDS,
+  objectSchema,
+  ORG_CATEGORIES,
+  REGION_CODE_PATTERN,
+  TEACHER_DENOMINATORS,
+  type JsonSchema,
+  type KpiId,
+} from '@sferum/contracts';
+import {
+  GROUP_BYS,
+  ORGANIZATION_CSV_COLUMNS,
+  type AlertSettings,
+  type CsvProblem,
+  type KpiRow,
+  type KpiRowValue,
+  type Threshold,
+} from '@sferum/domain';
+import {
+  jsonResponse,
+  OBSERVABILITY_OPERATIONS,
+  problemResponse,
+  schemaRef,
+  type ParameterDescription,
+  type ServiceApi,
+} from '@sferum/infra-http';
+import {
+  ALERT_STATES,
+  type AlertView,
+  type ImportCounts,
+  type ImportReport,
+  type listMunicipalities,
+  type OrganizationView,
+  type RegionKpiSettings,
+  type RegionView,
+} from '@sferum/infra-postgres';
+import { type HistoryPoint, type KpiAnswer, type KpiHistory } from './kpi/kpi-query.service';
 
-const problem = { description: 'RFC 9457 problem details (application/problem+json)' };
-const unitParameters = [
-  { name: 'region', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{2}$' }, example: '54' },
-  { name: 'groupBy', in: 'query', schema: { enum: GROUP_BYS }, description: 'one row per unit of this level' },
-  { name: 'municipality', in: 'query', schema: { type: 'string' }, description: 'only this municipality' },
-  { name: 'category', in: 'query', schema: { enum: ORG_CATEGORIES }, description: 'only organizations of this category' },
-];
-const week = { name: 'week', in: 'query', schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, example: '2023-W19', description: 'ISO week in the region zone; default: the last complete week' };
+// Schemas of the answers, each checked against its TypeScript type by objectSchema.
+const string = { type: 'string' };
+const count = { type: 'integer', minimum: 0 };
+const week = { type: 'string', pattern: ISO_WEEK_PATTERN.source, examples: ['2023-W19'] };
+const date = { type: 'string', format: 'date' };
+const dateTime = { type: 'string', format: 'date-time' };
+const percent = { type: ['number', 'null'], description: 'percent, rounded half-up to 2 decimals; null for an empty denominator' };
+const band = { enum: [...BANDS, null], description: 'decided on the exact fraction with the thresholds in force on the week Monday' };
+const level = { enum: ['region', ...GROUP_BYS] };
+const ofKpis = (schema: JsonSchema) => Object.fromEntries(KPI_IDS.map((id) => [id, schema])) as Record<KpiId, JsonSchema>;
 
-const kpiValue = {
-  type: 'object',
-  properties: {
-    numerator: { type: 'integer' },
-    denominator: { type: 'integer' },
-    value: { type: ['number', 'null'], description: 'percent, rounded half-up to 2 decimals; null for an empty denominator' },
-    band: { enum: [...BANDS, null], description: 'decided on the exact fraction with the thresholds in force on the week Monday' },
-    previous: { type: ['number', 'null'], description: 'the value a week earlier' },
-  },
+const SCHEMAS: Record<string, JsonSchema> = {
+  KpiValue: objectSchema<KpiRowValue>({
+    numerator: count,
+    denominator: count,
+    value: percent,
+    band,
+    previous: { ...percent, description: 'the value a week earlier' },
+  }),
+  KpiRow: objectSchema<KpiRow>(
+    {
+      level,
+      id: string,
+      name: string,
+      kpis: objectSchema<KpiRow['kpis']>(ofKpis(schemaRef('KpiValue'))),
+      counters: objectSchema<KpiRow['counters']>({
+        orgs: count,
+        active_orgs: count,
+        registered_users: count,
+        registered_teachers: count,
+        registered_students: count,
+        registered_parents: count,
+        teacher_headcount: count,
+        teachers_3_messages: count,
+        teachers_10_messages: count,
+        teachers_1_call: count,
+        active_teachers: count,
+      }),
+      orgsWithoutHeadcount: { ...count, description: 'with the headcount denominator: organizations counted by their registered teachers' },
+    },
+    { optional: { orgsWithoutHeadcount: true } },
+  ),
+  KpiSettings: objectSchema<RegionKpiSettings>({
+    teacherDenominator: { enum: TEACHER_DENOMINATORS },
+    callMode: { enum: CALL_MODES },
+    countedMessageKinds: { oneOf: [{ type: 'null', description: 'every kind counts' }, { type: 'array', items: { enum: MESSAGE_KINDS }, uniqueItems: true }] },
+  }),
+  KpiAnswer: objectSchema<KpiAnswer>({
+    region: string,
+    week,
+    weekStart: date,
+    timeZone: string,
+    partial: { type: 'boolean', description: 'the week is not over yet' },
+    settings: schemaRef('KpiSettings'),
+    rows: { type: 'array', items: schemaRef('KpiRow'), description: 'the region, or one row per unit of groupBy' },
+  }),
+  HistoryPoint: objectSchema<HistoryPoint>({
+    week,
+    weekStart: date,
+    partial: { type: 'boolean' },
+    numerator: count,
+    denominator: count,
+    value: percent,
+    band: { type: ['string', 'null'], enum: [...BANDS, null] },
+  }),
+  KpiHistory: objectSchema<KpiHistory>({
+    region: string,
+    kpi: { enum: KPI_IDS },
+    from: week,
+    to: week,
+    timeZone: string,
+    series: {
+      type: 'array',
+      items: objectSchema<KpiHistory['series'][number]>({ level, id: string, name: string, points: { type: 'array', items: schemaRef('HistoryPoint') } }),
+    },
+  }),
+  Region: objectSchema<RegionView>({ code: { type: 'string', pattern: REGION_CODE_PATTERN.source }, name: string, timeZone: string, municipalities: count, organizations: count }),
+  Municipality: objectSchema<Awaited<ReturnType<typeof listMunicipalities>>[number]>({ id: string, name: string, organizations: count }),
+  Organization: objectSchema<OrganizationView>({
+    orgId: string,
+    orgName: string,
+    category: { enum: ORG_CATEGORIES },
+    municipalityId: string,
+    municipalityName: string,
+    regionCode: string,
+    teacherHeadcount: { type: ['integer', 'null'], minimum: 0 },
+    connected: { type: 'boolean' },
+    onboardingStage: { type: ['integer', 'null'], minimum: 1, maximum: 8 },
+  }),
+  ImportReport: objectSchema<ImportReport & { readonly dryRun: false }>({
+    dryRun: { const: false },
+    rows: count,
+    municipalities: objectSchema<ImportCounts>({ inserted: count, updated: count, unchanged: count }),
+    organizations: objectSchema<ImportCounts>({ inserted: count, updated: count, unchanged: count }),
+  }),
+  CsvProblem: objectSchema<CsvProblem>({ line: { type: 'integer', minimum: 1 }, column: { enum: [...ORGANIZATION_CSV_COLUMNS, null] }, reason: string }),
+  AlertSettings: objectSchema<AlertSettings>({
+    enabled: { type: 'boolean', description: 'false mutes the region: no alert fires or resolves' },
+    dropPoints: { type: 'number', description: 'fall in percentage points that alerts (X)' },
+    dropRelativePercent: { type: 'number', description: 'fall relative to the baseline mean that alerts, percent (Y)' },
+    baselineWeeks: { type: 'integer', description: 'weeks before the last one whose mean is the baseline (N)' },
+    silenceHours: { type: 'integer', description: 'school hours without any event that make a region silent (H)' },
+    schoolDays: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, description: 'ISO weekdays with school hours, 1 = Monday' },
+    schoolDayStartHour: { type: 'integer', minimum: 0, maximum: 23 },
+    schoolDayEndHour: { type: 'integer', minimum: 1, maximum: 24 },
+  }),
+  Threshold: objectSchema<Threshold>({
+    kpi: { enum: KPI_IDS },
+    lower: { type: 'string', description: 'percentage as a decimal string', examples: ['0.5'] },
+    upper: { type: 'string', description: 'percentage as a decimal string', examples: ['1'] },
+    effectiveFrom: { type: 'string', pattern: ISO_DATE_PATTERN.source, description: 'first day in force' },
+  }),
+  Alert: objectSchema<AlertView>({
+    id: string,
+    key: string,
+    kind: { enum: ALERT_KINDS },
+    region: string,
+    municipality: { type: ['string', 'null'] },
+    kpi: { type: ['string', 'null'] },
+    week: { type: ['string', 'null'] },
+    summary: string,
+    details: { type: 'object' },
+    state: { enum: ALERT_STATES },
+    firstSeenAt: dateTime,
+    lastSeenAt: dateTime,
+    resolvedAt: { ...dateTime, type: ['string', 'null'] },
+  }),
 };
 
-/** The KPI service's API, served at /docs and /docs/json. */
-export const KPI_OPENAPI: Record<string, unknown> = {
-  openapi: '3.1.0',
+const items = (name: string, more: Record<string, JsonSchema> = {}): JsonSchema => ({
+  type: 'object',
+  required: [...Object.keys(more), 'items'],
+  properties: { ...more, items: { type: 'array', items: schemaRef(name) } },
+});
+
+const query = (name: string, schema: JsonSchema, description?: string, required = false): ParameterDescription => ({
+  name,
+  in: 'query',
+  schema,
+  ...(required ? { required } : {}),
+  ...(description === undefined ? {} : { description }),
+});
+const regionCode = { type: 'string', pattern: REGION_CODE_PATTERN.source, examples: ['54'] };
+const identifier = { type: 'string', pattern: IDENTIFIER_PATTERN.source };
+const UNIT = [
+  query('region', regionCode, 'the region', true),
+  query('groupBy', { enum: GROUP_BYS }, 'one row per unit of this level'),
+  query('municipality', identifier, 'only this municipality'),
+  query('category', { enum: ORG_CATEGORIES }, 'only organizations of this category'),
+];
+const WEEK = query('week', week, 'ISO week in the region zone; default: the last complete week');
+const LANG = query('lang', { enum: ['en', 'ru'] }, 'the language of the headers (default en)');
+const CODE = { name: 'code', in: 'path', schema: regionCode, description: 'region code' } as const;
+const BAD_QUERY = problemResponse('a parameter is missing or malformed, or names an unknown region, municipality or category; `parameter` says which');
+const CSV = { 'text/csv': { schema: { type: 'string' } } };
+
+/**
+ * The KPI service's API, without what its routes say themselves (the paths,
+ * the key each needs, the success status): the OpenAPI 3.1 document is
+ * generated from this and the routes, served at /docs and /docs/json.
+ */
+export const KPI_API: ServiceApi = {
   info: {
     title: 'Sferum KPI',
     version: '1',
     description:
-      'Federal adoption indicators of the Sferum platform by region, municipality, category and organization, per ISO week in the region time zone. Nothing in any answer identifies a person. Read endpoints need a reader or admin key when the service runs with READ_KEYS_REQUIRED=true.',
+      'Federal adoption indicators of the Sferum platform by region, municipality, category and organization, per ISO week in the region time zone, the registry of organizations, KPI settings, thresholds and alerts. Nothing in any answer identifies a person. ' +
+      `Keys are of the roles ${API_KEY_ROLES.join(', ')}; read operations need a reader or admin key when the service runs with READ_KEYS_REQUIRED=true, writes always need an admin key.`,
   },
-  components: { securitySchemes: { key: { type: 'http', scheme: 'bearer' } }, schemas: { KpiValue: kpiValue } },
-  security: [{ key: [] }],
-  paths: {
-    '/v1/kpi': {
-      get: {
-        summary: 'Indicators and counters of the region, or one row per unit',
-        parameters: [...unitParameters, week],
-        responses: {
-          '200': {
-            description: 'rows with kpis (' + KPI_IDS.join(', ') + ') and counters',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    region: { type: 'string' },
-                    week: { type: 'string' },
-                    weekStart: { type: 'string', format: 'date' },
-                    timeZone: { type: 'string' },
-                    partial: { type: 'boolean', description: 'the week is not over yet' },
-                    settings: { type: 'object' },
-                    rows: {
-                      type: 'array',
-                      items: {
-                        type: 'object',
-                        properties: {
-                          level: { enum: ['region', ...GROUP_BYS] },
-                          id: { type: 'string' },
-                          name: { type: 'string' },
-                          kpis: { type: 'object', additionalProperties: { $ref: '#/components/schemas/KpiValue' } },
-                          counters: { type: 'object', additionalProperties: { type: 'integer' } },
-                        },
-                      },
-                    },
-                    unassigned: { type: 'object', properties: { events: { type: 'integer' } } },
-                  },
-                },
+  schemas: SCHEMAS,
+  operations: {
+    'GET /v1/kpi': {
+      summary: 'Indicators and counters of the region, or one row per unit',
+      tags: ['kpi'],
+      parameters: [...UNIT, WEEK],
+      responses: { 200: jsonResponse(`rows with kpis (${KPI_IDS.join(', ')}) and counters`, schemaRef('KpiAnswer')), 400: BAD_QUERY },
+    },
+    'GET /v1/kpi/history': {
+      summary: 'Weekly series of one indicator',
+      tags: ['kpi'],
+      parameters: [...UNIT, query('kpi', { enum: KPI_IDS }, 'the indicator', true), query('from', week, 'first week', true), query('to', week, 'last week', true)],
+      responses: { 200: jsonResponse('series per unit, at most 104 weeks', schemaRef('KpiHistory')), 400: BAD_QUERY },
+    },
+    'GET /v1/kpi/export.csv': {
+      summary: 'The rows of /v1/kpi as CSV (UTF-8 with BOM); lang=ru for Russian headers',
+      tags: ['kpi'],
+      parameters: [...UNIT, WEEK, LANG],
+      responses: { 200: { description: 'a CSV attachment', content: CSV }, 400: BAD_QUERY },
+    },
+    'GET /v1/kpi/export.xlsx': {
+      summary: 'The rows of /v1/kpi as an Excel workbook',
+      tags: ['kpi'],
+      parameters: [...UNIT, WEEK, LANG],
+      responses: {
+        200: {
+          description: 'an Excel attachment',
+          content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        },
+        400: BAD_QUERY,
+      },
+    },
+    'GET /v1/registry/regions': {
+      summary: 'Regions with their time zones',
+      tags: ['registry'],
+      responses: { 200: jsonResponse('every region', items('Region')) },
+    },
+    'GET /v1/registry/regions/{code}/municipalities': {
+      summary: 'Municipalities of a region',
+      tags: ['registry'],
+      parameters: [CODE],
+      responses: {
+        200: jsonResponse('every municipality', items('Municipality', { region: string })),
+        400: problemResponse('not a known region code'),
+      },
+    },
+    'GET /v1/registry/organizations': {
+      summary: 'Organizations of the registry, a page at a time',
+      tags: ['registry'],
+      parameters: [
+        query('region', regionCode),
+        query('municipality', identifier),
+        query('category', { enum: ORG_CATEGORIES }),
+        query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
+        query('offset', { type: 'integer', minimum: 0, default: 0 }),
+      ],
+      responses: { 200: jsonResponse('a page, ordered by id', items('Organization', { total: count, limit: count, offset: count })), 400: BAD_QUERY },
+    },
+    'GET /v1/registry/organizations/export': {
+      summary: 'The registry CSV of a region (or of all), in the import format',
+      tags: ['registry'],
+      parameters: [query('region', regionCode)],
+      responses: { 200: { description: 'the CSV, ordered by org_id', content: CSV }, 400: BAD_QUERY },
+    },
+    'GET /v1/registry/organizations/{id}': {
+      summary: 'One organization',
+      tags: ['registry'],
+      parameters: [{ name: 'id', in: 'path', schema: identifier }],
+      responses: {
+        200: jsonResponse('the organization', schemaRef('Organization')),
+        400: problemResponse('not an identifier'),
+        404: problemResponse('no such organization in the registry'),
+      },
+    },
+    'POST /v1/registry/organizations/import': {
+      summary: 'Upsert organizations from CSV (admin key)',
+      description: 'The whole file applies in one transaction or not at all; every bad row is reported with its line, column and reason.',
+      tags: ['registry'],
+      parameters: [query('dryRun', { type: 'boolean', default: false }, 'validate without writing')],
+      requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string', description: `columns: ${ORGANIZATION_CSV_COLUMNS.join(',')}` } } } },
+      responses: {
+        200: jsonResponse('counts', {
+          oneOf: [
+            schemaRef('ImportReport'),
+            { type: 'object', required: ['dryRun', 'rows'], properties: { dryRun: { const: true }, rows: count }, additionalProperties: false },
+          ],
+        }),
+        400: problemResponse('an empty body, or a malformed dryRun'),
+        415: problemResponse('not text/csv'),
+        422: {
+          description: 'row problems; nothing was applied',
+          content: {
+            'application/problem+json': {
+              schema: {
+                allOf: [schemaRef('Problem')],
+                properties: { problemCount: count, problems: { type: 'array', maxItems: 1000, items: schemaRef('CsvProblem') } },
               },
             },
           },
-          '400': problem,
-          '401': problem,
         },
       },
     },
-    '/v1/kpi/history': {
-      get: {
-        summary: 'Weekly series of one indicator',
-        parameters: [
-          ...unitParameters,
-          { name: 'kpi', in: 'query', required: true, schema: { enum: KPI_IDS } },
-          { name: 'from', in: 'query', required: true, schema: { type: 'string' }, example: '2023-W10' },
-          { name: 'to', in: 'query', required: true, schema: { type: 'string' }, example: '2023-W19' },
-        ],
-        responses: { '200': { description: 'series per unit, at most 104 weeks' }, '400': problem },
+    'GET /v1/registry/regions/{code}/settings': {
+      summary: "The region's KPI settings",
+      tags: ['settings'],
+      parameters: [CODE],
+      responses: { 200: jsonResponse('the settings in force', schemaRef('KpiSettings')), 400: problemResponse('not a known region code') },
+    },
+    'PUT /v1/registry/regions/{code}/settings': {
+      summary: "Replace the region's KPI settings (admin key)",
+      tags: ['settings'],
+      parameters: [CODE],
+      requestBody: { required: true, content: { 'application/json': { schema: schemaRef('KpiSettings') } } },
+      responses: { 200: jsonResponse('the settings stored', schemaRef('KpiSettings')), 400: problemResponse('not a known region code, or invalid settings') },
+    },
+    'GET /v1/registry/regions/{code}/alert-settings': {
+      summary: "The region's drop detection settings",
+      tags: ['settings'],
+      parameters: [CODE],
+      responses: { 200: jsonResponse('the settings in force', schemaRef('AlertSettings')), 400: problemResponse('not a known region code') },
+    },
+    'PUT /v1/registry/regions/{code}/alert-settings': {
+      summary: "Change the region's drop detection settings (admin key)",
+      tags: ['settings'],
+      parameters: [CODE],
+      requestBody: { required: true, content: { 'application/json': { schema: { allOf: [schemaRef('AlertSettings')], required: [], description: 'any of the settings; the rest keep their values' } } } },
+      responses: { 200: jsonResponse('the settings stored', schemaRef('AlertSettings')), 400: problemResponse('not a known region code, not an object, or invalid settings') },
+    },
+    'GET /v1/registry/thresholds': {
+      summary: 'The effective-dated KPI thresholds',
+      tags: ['settings'],
+      responses: { 200: jsonResponse('every threshold', items('Threshold')) },
+    },
+    'PUT /v1/registry/thresholds/{kpi}': {
+      summary: 'Set a KPI threshold from a date on (admin key)',
+      tags: ['settings'],
+      parameters: [{ name: 'kpi', in: 'path', schema: { enum: KPI_IDS } }],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['lower', 'upper', 'effectiveFrom'],
+              properties: {
+                lower: { type: ['string', 'number'], description: 'percentage' },
+                upper: { type: ['string', 'number'], description: 'percentage' },
+                effectiveFrom: { type: 'string', pattern: ISO_DATE_PATTERN.source },
+              },
+            },
+          },
+        },
+      },
+      responses: { 200: jsonResponse('the threshold stored', schemaRef('Threshold')), 400: problemResponse('an unknown KPI id or invalid edges or date') },
+    },
+    'GET /v1/alerts': {
+      summary: 'Active and resolved alerts, newest first',
+      tags: ['alerts'],
+      parameters: [
+        query('state', { enum: ALERT_STATES }),
+        query('region', regionCode),
+        query('kind', { enum: ALERT_KINDS }),
+        query('limit', { type: 'integer', minimum: 1, maximum: 10_000, default: 500 }),
+      ],
+      responses: { 200: jsonResponse('the alerts', items('Alert')), 400: problemResponse('an unknown parameter, or a malformed or unknown value') },
+    },
+    'GET /report': {
+      summary: "A region's week as a printable HTML page",
+      description: 'The municipality traffic-light table, the region indicators and 12 weeks of trend, for people without Grafana.',
+      tags: ['report'],
+      parameters: [query('region', regionCode, 'the region', true), WEEK],
+      responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: BAD_QUERY },
+    },
+    'GET /report/assets/{file}': {
+      summary: "The report page's chart library (served here, never from a CDN)",
+      tags: ['report'],
+      parameters: [{ name: 'file', in: 'path', schema: { enum: ['uPlot.iife.min.js', 'uPlot.min.css'] } }],
+      responses: {
+        200: { description: 'the file', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } },
+        404: problemResponse('no such asset'),
       },
     },
-    '/v1/kpi/export.csv': {
-      get: {
-        summary: 'The rows of /v1/kpi as CSV (UTF-8 with BOM); lang=ru for Russian headers',
-        parameters: [...unitParameters, week, { name: 'lang', in: 'query', schema: { enum: ['en', 'ru'] } }],
-        responses: { '200': { description: 'text/csv' }, '400': problem },
-      },
-    },
-    '/v1/kpi/export.xlsx': {
-      get: {
-        summary: 'The rows of /v1/kpi as an Excel workbook',
-        parameters: [...unitParameters, week, { name: 'lang', in: 'query', schema: { enum: ['en', 'ru'] } }],
-        responses: { '200': { description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, '400': problem },
-      },
-    },
-    '/v1/registry/regions': { get: { summary: 'Regions with their time zones', responses: { '200': { description: 'items' } } } },
-    '/v1/registry/organizations/import': { post: { summary: 'Upsert organizations from CSV (admin key)', responses: { '200': { description: 'counts' }, '422': problem } } },
-    '/v1/registry/organizations/export': { get: { summary: 'The registry CSV of a region', responses: { '200': { description: 'text/csv' } } } },
+    ...OBSERVABILITY_OPERATIONS,
   },
 };

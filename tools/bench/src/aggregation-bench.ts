@@ -15,6 +15,7 @@ import { type ActivityRecord } from '@sferum/contracts';
 import { decodeActivityRecord } from '@sferum/domain';
 import { ClickHouse, CLICKHOUSE_MIGRATIONS_DIR, runClickHouseMigrations } from '@sferum/infra-clickhouse';
 import { KafkaClient } from '@sferum/infra-kafka';
+import { errorMessage } from '@sferum/util';
 import { type BenchContext } from './context';
 import { RssWatcher, sampleProcess } from './proc';
 import { round } from './stats';
@@ -37,7 +38,6 @@ export interface AggregationResult {
   readonly ratioOursToKafkaEngine: number | null;
 }
 
-const WEEK = '2026-W47';
 /** The aggregator runs as deployed (deploy/local/services.sh, deploy/docker/entrypoint.sh). */
 export const AGGREGATOR_NODE_FLAGS = ['--max-old-space-size=192'];
 const hex = (text: string) => createHash('md5').update(text).digest('hex');
@@ -48,16 +48,10 @@ export function benchRecord(i: number, now: string): ActivityRecord {
   const user = hex(`user-${n % 100_000}`);
   const org = `54-general-${String((n % 1000) + 1).padStart(4, '0')}`;
   const base = {
-    schema: 'sferum.activity.v1' as const,
+    schema: 'sferum.activity.v2' as const,
     eventId: hex(`event-${n}`),
     time: new Date(Date.parse('2026-11-16T01:00:00Z') + (n % 500_000) * 1000).toISOString(),
-    week: WEEK,
-    timeZone: 'Asia/Novosibirsk',
-    region: '54',
-    municipality: '54-m01',
     orgId: org,
-    category: 'general' as const,
-    unassigned: false,
     source: 'bench',
     ingestedAt: now,
     userId: user,
@@ -220,7 +214,7 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
     kafkaEngine = { seconds: round(seconds, 1), recordsPerSecond: round(records / seconds, 0) };
     ctx.log(`  Kafka engine: ${seconds.toFixed(1)} s (${Math.round(records / seconds)} records/s)`);
   } catch (error) {
-    kafkaEngine = { error: error instanceof Error ? error.message : String(error) };
+    kafkaEngine = { error: errorMessage(error) };
     ctx.log(`  Kafka engine: ${kafkaEngine.error}`);
   } finally {
     for (const target of Object.keys(views)) {

@@ -8,6 +8,7 @@
  * for `seconds` (at most RATE events/s when given), and prints one JSON
  * line: requests, events answered 2xx, statuses, latencies.
  */
+import { errorMessage } from '@sferum/util';
 import { percentile } from './stats';
 
 interface LoadResult {
@@ -100,6 +101,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorMessage(error));
   process.exit(1);
 });

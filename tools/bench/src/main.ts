@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '@sferum/util';
 import { benchAggregation } from './aggregation-bench';
 import { type BenchContext, pidOf, readDevEnv, ROOT } from './context';
 import { benchFreshness } from './freshness-bench';
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     try {
       results[part] = await runners[part]();
     } catch (error) {
-      errors[part] = error instanceof Error ? error.message : String(error);
+      errors[part] = errorMessage(error);
       ctx.log(`${part} failed: ${errors[part]}`);
     }
   }
@@ -120,6 +121,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`bench: ${errorMessage(error)}`);
   process.exit(1);
 });

@@ -1,24 +1,20 @@
 /**
- * A row of ClickHouse's activity_ingest table: the normalized record with
- * snake_case names, empty strings for absent values and DateTime text in
- * UTC ("2023-05-14 16:59:59"). The storage side of sferum.activity.v1.
+ * A row of ClickHouse's activity_events table (migrations/0002): what
+ * happened, nothing derived from the registry. snake_case names, empty
+ * strings for absent values, the instant as DateTime text in UTC
+ * ("2023-05-14 16:59:59") plus its milliseconds.
  */
-export interface ActivityIngestRow {
+export interface ActivityFactRow {
   readonly event_id: string;
   readonly type: string;
   readonly time: string;
-  readonly week: string;
-  readonly time_zone: string;
-  readonly region: string;
-  readonly municipality: string;
-  readonly org_id: string;
-  readonly category: string;
-  readonly unassigned: 0 | 1;
+  readonly time_ms: number;
   readonly source: string;
   readonly ingested_at: string;
   readonly user_id: string;
+  /** The organization as the event named it; '' when it named none. */
+  readonly org_id: string;
   readonly role: string;
-  readonly chat_id: string;
   readonly chat_kind: string;
   readonly message_kind: string;
   readonly call_id: string;

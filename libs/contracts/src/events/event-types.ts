@@ -4,7 +4,7 @@
  * writes to Kafka. The same words name each concept everywhere: event type,
  * topic, ClickHouse column, API field.
  */
-import { type MessageKind, type OrgCategory, type Role } from '../registry';
+import { type MessageKind, type Role } from '../registry';
 
 export const EVENT_TYPES = [
   'ru.sferum.user.registered',
@@ -68,15 +68,27 @@ export interface CloudEventV1<T extends EventType = EventType> {
 /** Any event of contract v1, discriminated by `type`. */
 export type AnyCloudEventV1 = { [T in EventType]: CloudEventV1<T> }[EventType];
 
-/** Kafka topics: the normalized activity stream and its dead letters. */
-export const ACTIVITY_TOPIC = 'sferum.activity.v1';
-export const ACTIVITY_DLQ_TOPIC = 'sferum.activity.dlq.v1';
-export const ACTIVITY_SCHEMA = 'sferum.activity.v1';
+/**
+ * The version of the normalized record, in its `schema` field. The topics it
+ * travels on are deployment settings, named once, with their defaults, in
+ * the config: ACTIVITY_TOPIC (libs/config KAFKA_VARS) and ACTIVITY_DLQ_TOPIC
+ * (the aggregator's config).
+ */
+/**
+ * The schema of the records on the activity topic. v2 carries what
+ * happened only; v1 records (written before read-time placement) also
+ * carried a region, municipality, category and week stamped at ingest: the
+ * aggregator still reads them (Kafka keeps 7 days) and ignores the stamp.
+ */
+export const ACTIVITY_SCHEMA = 'sferum.activity.v2';
+export const ACTIVITY_SCHEMA_V1 = 'sferum.activity.v1';
 
 /**
- * The normalized record on `sferum.activity.v1` (one JSON object a Kafka
- * message; key = userId, or orgId for org.connected). Person identifiers
- * are pseudonyms: HMAC-SHA-256 under the deployment's key, 32 hex digits.
+ * The normalized record on the activity topic (one JSON object a Kafka
+ * message; key = userId, or orgId for org.connected): what happened, with
+ * nothing derived from the registry (placement and weeks are derived when a
+ * KPI is read). Person identifiers are pseudonyms: HMAC-SHA-256 under the
+ * deployment's key, 32 hex digits.
  */
 export interface ActivityRecord {
   readonly schema: typeof ACTIVITY_SCHEMA;
@@ -85,16 +97,8 @@ export interface ActivityRecord {
   readonly type: EventType;
   /** When the activity happened, UTC, ISO 8601 with milliseconds. */
   readonly time: string;
-  /** ISO week of `time` in `timeZone`, "2023-W19". */
-  readonly week: string;
-  readonly timeZone: string;
-  /** Region code: of the organization, else the source's home region. */
-  readonly region: string;
-  readonly municipality: string | null;
+  /** The organization the event named, as sent (known to the registry or not); null when it named none. */
   readonly orgId: string | null;
-  readonly category: OrgCategory | null;
-  /** True when the event names an organization the registry does not know: attributed to the source's home region. */
-  readonly unassigned: boolean;
   /** The registered source that pushed the event. */
   readonly source: string;
   /** When ingest accepted it, UTC ISO 8601. */

@@ -1,15 +1,14 @@
 /**
  * Decoding of the activity topic for the aggregator: a Kafka message value
- * is either a valid sferum.activity.v1 record, turned into a ClickHouse
- * row, or a poison message with the reason it goes to the dead-letter topic.
+ * is either a valid record (sferum.activity.v2, or v1 written before
+ * read-time placement), turned into a row of the stored facts, or a poison
+ * message with the reason it goes to the dead-letter topic.
  */
-import { ACTIVITY_SCHEMA, CHAT_KINDS, EVENT_TYPES, IDENTIFIER_PATTERN, ISO_WEEK_PATTERN, MESSAGE_KINDS, ORG_CATEGORIES, REGION_CODE_PATTERN, ROLES, type ActivityIngestRow } from '@sferum/contracts';
+import { ACTIVITY_SCHEMA, ACTIVITY_SCHEMA_V1, CHAT_KINDS, EVENT_TYPES, IDENTIFIER_PATTERN, MESSAGE_KINDS, ROLES, type ActivityFactRow } from '@sferum/contracts';
 
-export type DecodedRecord = { ok: true; row: ActivityIngestRow; ingestedAtMs: number } | { ok: false; reason: string };
+export type DecodedRecord = { ok: true; row: ActivityFactRow; ingestedAtMs: number } | { ok: false; reason: string };
 
 const HEX32 = /^[0-9a-f]{32}$/;
-const WEEK = ISO_WEEK_PATTERN;
-const REGION = REGION_CODE_PATTERN;
 const IDENTIFIER = IDENTIFIER_PATTERN;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
@@ -23,7 +22,9 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
   } catch (error) {
     return poison(`not JSON: ${(error as Error).message}`);
   }
-  if (record['schema'] !== ACTIVITY_SCHEMA) return poison(`schema: expected "${ACTIVITY_SCHEMA}"`);
+  if (record['schema'] !== ACTIVITY_SCHEMA && record['schema'] !== ACTIVITY_SCHEMA_V1) {
+    return poison(`schema: expected "${ACTIVITY_SCHEMA}" (or "${ACTIVITY_SCHEMA_V1}", written before read-time placement)`);
+  }
 
   const problems: string[] = [];
   const text = (name: string, pattern: RegExp | null, nullable: boolean): string => {
@@ -58,41 +59,44 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
   const type = oneOf('type', EVENT_TYPES, false);
   const time = text('time', ISO_UTC, false);
   const ingestedAt = text('ingestedAt', ISO_UTC, false);
-  const row: ActivityIngestRow = {
+  // v1 records also carry a placement stamped at ingest (week, timeZone,
+  // region, municipality, category, unassigned): read and ignored, placement
+  // is derived when the KPIs are read.
+  const row: ActivityFactRow = {
     event_id: eventId,
     type,
     time: toDateTime(time),
-    week: text('week', WEEK, false),
-    time_zone: text('timeZone', /^[A-Za-z0-9_+/-]{1,64}$/, false),
-    region: text('region', REGION, false),
-    municipality: text('municipality', IDENTIFIER, true),
-    org_id: text('orgId', IDENTIFIER, true),
-    category: oneOf('category', ORG_CATEGORIES, true),
-    unassigned: flag('unassigned', false),
+    time_ms: millisecondsOf(time),
     source: text('source', /^[a-z0-9][a-z0-9._-]{0,63}$/, false),
     ingested_at: toDateTime(ingestedAt),
     user_id: text('userId', HEX32, true),
+    org_id: text('orgId', IDENTIFIER, true),
     role: oneOf('role', ROLES, true),
-    chat_id: text('chatId', HEX32, true),
     chat_kind: oneOf('chatKind', CHAT_KINDS, true),
     message_kind: oneOf('messageKind', MESSAGE_KINDS, true),
     call_id: text('callId', HEX32, true),
     initiator: flag('initiator', true),
   };
   if (problems.length === 0) {
-    const needs: Record<string, string[]> = {
+    const needs: Record<string, (keyof ActivityFactRow)[]> = {
       'ru.sferum.user.registered': ['user_id', 'org_id', 'role'],
       'ru.sferum.user.left': ['user_id', 'org_id', 'role'],
-      'ru.sferum.message.sent': ['user_id', 'chat_id', 'chat_kind', 'message_kind'],
+      'ru.sferum.message.sent': ['user_id', 'chat_kind', 'message_kind'],
       'ru.sferum.call.joined': ['user_id', 'call_id'],
       'ru.sferum.org.connected': ['org_id'],
     };
     for (const column of needs[type] ?? []) {
-      if (row[column as keyof ActivityIngestRow] === '') problems.push(`${column}: required for ${type}`);
+      if (row[column] === '') problems.push(`${column}: required for ${type}`);
     }
   }
   if (problems.length > 0) return poison(problems.join('; '));
   return { ok: true, row, ingestedAtMs: Date.parse(ingestedAt) };
+}
+
+/** "2023-05-14T16:59:59.123Z" -> 123 (the milliseconds ClickHouse 18.16's DateTime cannot hold). */
+function millisecondsOf(iso: string): number {
+  const fraction = /\.(\d{1,3})Z$/.exec(iso)?.[1];
+  return fraction === undefined ? 0 : Number(fraction.padEnd(3, '0'));
 }
 
 /** "2023-05-14T16:59:59.123Z" -> "2023-05-14 16:59:59" (ClickHouse DateTime, UTC). */

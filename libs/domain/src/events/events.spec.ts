@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { type OrgPlacement } from '@sferum/contracts';
 import { EventValidator } from './event-validation';
 import { eventIdOf, normalizeEvent, parseRfc3339, type NormalizationContext } from './normalize-event';
 import { createPseudonymizer } from './pseudonymize';
@@ -9,19 +8,15 @@ const pseudonymize = createPseudonymizer(KEY);
 const validator = new EventValidator();
 const NOW = Date.parse('2023-05-20T00:00:00Z');
 
-const ORGS: Record<string, OrgPlacement> = {
-  'nsk-1': { regionCode: '54', municipalityId: 'nsk-city', category: 'general', timeZone: 'Asia/Novosibirsk' },
-  'msk-1': { regionCode: '77', municipalityId: 'msk', category: 'general', timeZone: 'Europe/Moscow' },
-};
-const ZONES: Record<string, string> = { '54': 'Asia/Novosibirsk', '77': 'Europe/Moscow', '42': 'Asia/Novokuznetsk' };
+/** The regions of the organizations the registry knows (for the source's scope). */
+const ORG_REGIONS: Record<string, string> = { 'nsk-1': '54', 'msk-1': '77' };
 
 const context = (overrides: Partial<NormalizationContext> = {}): NormalizationContext => ({
   source: { name: 'edu-bus', homeRegion: '54', allowedRegions: ['54', '42'] },
   nowMs: NOW,
   maxAgeDays: 400,
   maxAheadDays: 1,
-  placeOrganization: (orgId) => ORGS[orgId],
-  regionTimeZone: (code) => ZONES[code],
+  regionOfOrganization: (orgId) => ORG_REGIONS[orgId],
   pseudonymize,
   ...overrides,
 });
@@ -89,17 +84,11 @@ describe('normalization', () => {
   it('normalizes a group message of a Novosibirsk school', () => {
     const { record, key } = accept(message({ messageKind: 'poll' }));
     expect(record).toEqual({
-      schema: 'sferum.activity.v1',
+      schema: 'sferum.activity.v2',
       eventId: eventIdOf('edu-bus', 'urn:sferum:bus', 'evt-1'),
       type: 'ru.sferum.message.sent',
       time: '2023-05-14T16:59:59.000Z',
-      week: '2023-W19',
-      timeZone: 'Asia/Novosibirsk',
-      region: '54',
-      municipality: 'nsk-city',
       orgId: 'nsk-1',
-      category: 'general',
-      unassigned: false,
       source: 'edu-bus',
       ingestedAt: '2023-05-20T00:00:00.000Z',
       userId: pseudonymize('user', 'teacher-1'),
@@ -115,24 +104,24 @@ describe('normalization', () => {
     expect(JSON.stringify(record)).not.toContain('chat-9');
   });
 
-  it('weeks follow the region zone: Sunday 23:59:59 and Monday 00:00:00 local', () => {
-    expect(accept(message({}, { time: '2023-05-14T23:59:59+07:00' })).record.week).toBe('2023-W19');
-    expect(accept(message({}, { time: '2023-05-15T00:00:00+07:00' })).record.week).toBe('2023-W20');
-    // The same instant sent with another offset lands in the same week.
-    expect(accept(message({}, { time: '2023-05-14T17:00:00Z' })).record.week).toBe('2023-W20');
-    const moscow = context({ source: { name: 'msk-bus', homeRegion: '77', allowedRegions: null } });
-    expect(accept(message({ orgId: 'msk-1' }, { time: '2023-05-14T23:59:59+03:00' }), moscow).record.week).toBe('2023-W19');
-    expect(accept(message({ orgId: 'msk-1' }, { time: '2023-05-15T00:00:00+03:00' }), moscow).record.week).toBe('2023-W20');
+  it('keeps the instant to the millisecond, in UTC, whatever offset it was sent with (no week is stamped)', () => {
+    expect(accept(message({}, { time: '2023-05-14T23:59:59.999+07:00' })).record.time).toBe('2023-05-14T16:59:59.999Z');
+    expect(accept(message({}, { time: '2023-05-14T16:59:59.999Z' })).record.time).toBe('2023-05-14T16:59:59.999Z');
+    expect(accept(message({}, { time: '2023-05-15T00:00:00.000+07:00' })).record.time).toBe('2023-05-14T17:00:00.000Z');
+    expect(Object.keys(accept(message()).record)).not.toEqual(expect.arrayContaining(['week']));
   });
 
-  it('an unknown organization is kept, attributed to the home region and marked unassigned', () => {
+  it('an organization the registry does not know is kept as sent, with nothing guessed about it', () => {
     const { record } = accept(message({ orgId: 'not-in-registry' }));
-    expect(record).toMatchObject({ region: '54', municipality: null, category: null, orgId: 'not-in-registry', unassigned: true, timeZone: 'Asia/Novosibirsk' });
+    expect(record.orgId).toBe('not-in-registry');
+    expect(Object.keys(record).sort()).toEqual(
+      ['callId', 'chatId', 'chatKind', 'eventId', 'ingestedAt', 'initiator', 'messageKind', 'orgId', 'role', 'schema', 'source', 'time', 'type', 'userId'].sort(),
+    );
   });
 
-  it('a message without orgId is placed in the home region, and is not "unassigned" (no organization was named)', () => {
+  it('a message without orgId keeps no organization (it counts where its author is registered)', () => {
     const { record } = accept(message({ orgId: undefined }));
-    expect(record).toMatchObject({ region: '54', orgId: null, unassigned: false, messageKind: 'text' });
+    expect(record).toMatchObject({ orgId: null, messageKind: 'text' });
   });
 
   it('registrations, calls and connections keep their own fields', () => {
@@ -141,14 +130,14 @@ describe('normalization', () => {
     const call = accept({ ...message(), type: 'ru.sferum.call.joined', data: { userId: 'u1', callId: 'c1', initiator: true, orgId: 'nsk-1' } });
     expect(call.record).toMatchObject({ callId: pseudonymize('call', 'c1'), initiator: true, role: null, messageKind: null });
     const connected = accept({ ...message(), type: 'ru.sferum.org.connected', data: { orgId: 'nsk-1' } });
-    expect(connected.record).toMatchObject({ userId: null, orgId: 'nsk-1', region: '54' });
+    expect(connected.record).toMatchObject({ userId: null, orgId: 'nsk-1' });
     expect(connected.key).toBe('nsk-1');
   });
 
   it('a source allowed every region may send for any', () => {
     const national = context({ source: { name: 'nat', homeRegion: '77', allowedRegions: null } });
-    expect(accept(message({ orgId: 'msk-1' }), national).record.region).toBe('77');
-    expect(accept(message({ orgId: 'nsk-1' }), national).record.region).toBe('54');
+    expect(accept(message({ orgId: 'msk-1' }), national).record.orgId).toBe('msk-1');
+    expect(accept(message({ orgId: 'nsk-1' }), national).record.orgId).toBe('nsk-1');
   });
 
   it('the event id depends on source, CloudEvent source and id only', () => {

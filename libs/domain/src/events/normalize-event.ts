@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ACTIVITY_SCHEMA, type ActivityRecord, type AnyCloudEventV1, type OrgPlacement } from '@sferum/contracts';
-import { formatIsoWeek, isoWeekOf } from '../week/iso-week';
+import { ACTIVITY_SCHEMA, type ActivityRecord, type AnyCloudEventV1 } from '@sferum/contracts';
 import { type Rejection } from './event-validation';
 import { type Pseudonymizer } from './pseudonymize';
 
@@ -18,8 +17,8 @@ export interface NormalizationContext {
   readonly maxAgeDays: number;
   /** Latest accepted `time`, in days after now. */
   readonly maxAheadDays: number;
-  readonly placeOrganization: (orgId: string) => OrgPlacement | undefined;
-  readonly regionTimeZone: (regionCode: string) => string | undefined;
+  /** The region of an organization the registry knows; undefined for one it does not (yet). */
+  readonly regionOfOrganization: (orgId: string) => string | undefined;
   readonly pseudonymize: Pseudonymizer;
 }
 
@@ -46,12 +45,13 @@ export function eventIdOf(sourceName: string, ceSource: string, ceId: string): s
 }
 
 /**
- * Turns a valid CloudEvent into the normalized record: time in UTC and its
- * ISO week in the region's zone; region, municipality and category from
- * the registry by orgId, else the source's home region ("unassigned");
- * user, chat and call ids pseudonymized. Rejects an event whose time is
- * out of the window or whose organization is in a region the source may
- * not send for.
+ * Turns a valid CloudEvent into the normalized record: the instant in UTC
+ * with its milliseconds, the organization as sent, user, chat and call ids
+ * pseudonymized. Nothing is derived from the registry: placement and weeks
+ * are derived when a KPI is read. Rejects an event whose time is out of
+ * the window, or that names an organization the registry places in a
+ * region the source may not send for (an organization the registry does not
+ * know yet is accepted: its events count once it is added).
  */
 export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationContext): Normalized {
   const timeMs = parseRfc3339(event.time);
@@ -67,16 +67,11 @@ export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationCon
 
   const data = event.data as unknown as Record<string, unknown>;
   const orgId = typeof data['orgId'] === 'string' ? data['orgId'] : null;
-  const placement = orgId === null ? undefined : context.placeOrganization(orgId);
+  const region = orgId === null ? undefined : context.regionOfOrganization(orgId);
   const { source } = context;
-  if (placement !== undefined && source.allowedRegions !== null && !source.allowedRegions.includes(placement.regionCode)) {
-    return reject(
-      'region_not_allowed',
-      `data.orgId: organization ${orgId} is in region ${placement.regionCode}, which source ${source.name} may not send for`,
-    );
+  if (region !== undefined && source.allowedRegions !== null && !source.allowedRegions.includes(region)) {
+    return reject('region_not_allowed', `data.orgId: organization ${orgId} is in region ${region}, which source ${source.name} may not send for`);
   }
-  const region = placement?.regionCode ?? source.homeRegion;
-  const timeZone = placement?.timeZone ?? context.regionTimeZone(region) ?? 'UTC';
   const userId = typeof data['userId'] === 'string' ? context.pseudonymize('user', data['userId']) : null;
 
   const record: ActivityRecord = {
@@ -84,13 +79,7 @@ export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationCon
     eventId: eventIdOf(source.name, event.source, event.id),
     type: event.type,
     time: new Date(timeMs).toISOString(),
-    week: formatIsoWeek(isoWeekOf(timeMs, timeZone)),
-    timeZone,
-    region,
-    municipality: placement?.municipalityId ?? null,
     orgId,
-    category: placement?.category ?? null,
-    unassigned: orgId !== null && placement === undefined,
     source: source.name,
     ingestedAt: new Date(context.nowMs).toISOString(),
     userId,

@@ -1,32 +1,19 @@
-import { type ActivityIngestRow } from '@sferum/contracts';
+import { type ActivityFactRow } from '@sferum/contracts';
 import { type ClickHouse } from './clickhouse-client';
-import { sqlDateTime, sqlString, sqlUInt } from './sql-literal';
+import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from './sql-literal';
+import { loadMigrations } from './migration-runner';
+import { CLICKHOUSE_MIGRATIONS_DIR } from './migrations-dir';
+import { checkPeriod, registrationsInForceSql } from './kpi-counters';
 
 /**
- * Reads and writes of the activity store (migrations/0001_activity.sql).
- * Every answer is exact under duplicates: counts are uniqExact merges of
- * event ids, registration state is an argMax over event rows.
+ * Writes and reads of the stored facts (migrations/0002): activity_events
+ * and the idempotent tables its materialized views fill. Nothing here
+ * places an event: placement is a join with the mirrored registry.
  */
 
-/** One INSERT for the whole batch; the materialized views fill the tables. */
-export async function insertActivity(clickhouse: ClickHouse, rows: readonly ActivityIngestRow[]): Promise<void> {
-  await clickhouse.insert('activity_ingest', rows);
-}
-
-export interface UserActivityCount {
-  readonly user_id: string;
-  readonly activity: string;
-  readonly events: number;
-}
-
-/** Exact counts per user and activity ("group:text", "call", ...) of one ISO week. */
-export async function weeklyUserActivity(clickhouse: ClickHouse, week: string): Promise<UserActivityCount[]> {
-  const rows = await clickhouse.query<{ user_id: string; activity: string; events: string }>(
-    `SELECT user_id, activity, uniqExactMerge(events) AS events
-     FROM weekly_user_activity WHERE week = ${sqlString(week)}
-     GROUP BY user_id, activity ORDER BY user_id, activity`,
-  );
-  return rows.map((r) => ({ user_id: r.user_id, activity: r.activity, events: Number(r.events) }));
+/** One INSERT for the whole batch; the materialized views fill the derived tables. */
+export async function insertActivityFacts(clickhouse: ClickHouse, rows: readonly ActivityFactRow[]): Promise<void> {
+  await clickhouse.insert('activity_events', rows);
 }
 
 export interface Registration {
@@ -35,48 +22,145 @@ export interface Registration {
   readonly role: string;
 }
 
+/** Who is registered, with which role, in which organization (of any region, known or not) at an instant. */
+export async function registrationsAt(clickhouse: ClickHouse, atMs: number): Promise<Registration[]> {
+  return clickhouse.query<Registration>(`${registrationsInForceSql(null, atMs)} ORDER BY org_id, user_id, role`);
+}
+
+export interface UserActivityCount {
+  readonly user_id: string;
+  readonly activity: string;
+  readonly events: number;
+}
+
 /**
- * SQL of the (org_id, user_id, role) registered in a region at an instant
- * (exclusive: events at exactly `atMs` are not yet in force), from the
- * latest registration event of each before it. A registration and a leave
- * at the same second: the registration wins. Duplicates change nothing.
+ * Exact counts per person and activity ("group:text", "call", ...) over a
+ * period of whole UTC hours, of the organizations given (else of all, and
+ * of events naming none): what the aggregator wrote, for checks and
+ * diagnostics. The KPIs read kpi-counters.ts.
  */
-export function registrationsInForceSql(region: string, atMs: number): string {
-  return `SELECT org_id, user_id, role FROM (
-       SELECT org_id, user_id, role, argMax(registered, tuple(time, registered)) AS registered
-       FROM registration_events
-       WHERE region = ${sqlString(region)} AND time < ${sqlDateTime(atMs)}
-       GROUP BY org_id, user_id, role)
-     WHERE registered = 1`;
-}
-
-/** Who is registered, with which role, in which organization of a region at an instant. */
-export async function registrationsAt(clickhouse: ClickHouse, region: string, atMs: number): Promise<Registration[]> {
-  return clickhouse.query<Registration>(`${registrationsInForceSql(region, atMs)} ORDER BY org_id, user_id, role`);
-}
-
-/** Events of organizations unknown to the registry, per type, in a region's week. */
-export async function unassignedEvents(clickhouse: ClickHouse, region: string, week: string): Promise<Record<string, number>> {
-  const rows = await clickhouse.query<{ type: string; events: string }>(
-    `SELECT type, uniqExactMerge(events) AS events FROM weekly_unassigned_events
-     WHERE region = ${sqlString(region)} AND week = ${sqlString(week)} GROUP BY type ORDER BY type`,
+export async function userActivityCounts(
+  clickhouse: ClickHouse,
+  query: { readonly startMs: number; readonly endMs: number; readonly orgIds?: readonly string[] },
+): Promise<UserActivityCount[]> {
+  checkPeriod(query.startMs, query.endMs);
+  const orgs = query.orgIds === undefined ? '' : query.orgIds.length === 0 ? 'AND 0' : `AND org_id IN ${sqlStringList(query.orgIds)}`;
+  const rows = await clickhouse.query<{ user_id: string; activity: string; events: string | number }>(
+    `SELECT user_id, activity, uniqExactMerge(events) AS events
+     FROM user_activity_hourly
+     WHERE hour >= ${sqlDateTime(query.startMs)} AND hour < ${sqlDateTime(query.endMs)} ${orgs}
+     GROUP BY user_id, activity ORDER BY user_id, activity`,
   );
-  return Object.fromEntries(rows.map((r) => [r.type, Number(r.events)]));
+  return rows.map((r) => ({ user_id: r.user_id, activity: r.activity, events: Number(r.events) }));
+}
+
+export interface UnknownOrganization {
+  readonly orgId: string;
+  readonly source: string;
+  /** Distinct events per type. */
+  readonly events: Record<string, number>;
+  readonly firstEventTime: string;
+  readonly lastEventTime: string;
+}
+
+/**
+ * Organization ids that events named and the registry (version given)
+ * does not know, with what each source sent: for a coordinator to add
+ * them. Once added, their events count where the registry places them.
+ */
+export async function unknownOrganizations(
+  clickhouse: ClickHouse,
+  query: { readonly registryVersion: number; readonly limit: number; readonly offset: number },
+): Promise<{ total: number; items: UnknownOrganization[] }> {
+  if (!Number.isSafeInteger(query.registryVersion) || query.registryVersion < 0) throw new SqlLiteralError('not a registry version');
+  const unknown = `org_id NOT IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(query.registryVersion)})`;
+  const [count] = await clickhouse.query<{ n: string | number }>(`SELECT uniqExact(org_id, source) AS n FROM org_event_summary WHERE ${unknown}`);
+  const rows = await clickhouse.query<{ org_id: string; source: string; type: string; events: string | number; first: string | number; last: string | number }>(
+    `SELECT org_id, source, type, uniqExactMerge(events) AS events,
+            toUInt32(minMerge(first_time)) AS first, toUInt32(maxMerge(last_time)) AS last
+     FROM org_event_summary
+     WHERE ${unknown}
+       AND (org_id, source) IN (
+           SELECT org_id, source FROM org_event_summary WHERE ${unknown}
+           GROUP BY org_id, source ORDER BY org_id, source LIMIT ${sqlUInt(query.limit)} OFFSET ${sqlUInt(query.offset)})
+     GROUP BY org_id, source, type
+     ORDER BY org_id, source, type`,
+  );
+  const items = new Map<string, { orgId: string; source: string; events: Record<string, number>; first: number; last: number }>();
+  for (const r of rows) {
+    const key = `${r.org_id}\u0000${r.source}`;
+    const item = items.get(key) ?? { orgId: r.org_id, source: r.source, events: {}, first: Number.POSITIVE_INFINITY, last: 0 };
+    item.events[r.type] = Number(r.events);
+    item.first = Math.min(item.first, Number(r.first));
+    item.last = Math.max(item.last, Number(r.last));
+    items.set(key, item);
+  }
+  return {
+    total: Number(count?.n ?? 0),
+    items: [...items.values()].map((i) => ({
+      orgId: i.orgId,
+      source: i.source,
+      events: i.events,
+      firstEventTime: new Date(i.first * 1000).toISOString(),
+      lastEventTime: new Date(i.last * 1000).toISOString(),
+    })),
+  };
 }
 
 /** Organizations of a region connected (org.connected) before an instant. */
-export async function connectedOrganizations(clickhouse: ClickHouse, region: string, atMs: number): Promise<string[]> {
+export async function connectedOrganizations(clickhouse: ClickHouse, region: string, registryVersion: number, atMs: number): Promise<string[]> {
   const rows = await clickhouse.query<{ org_id: string }>(
-    `SELECT DISTINCT org_id FROM org_connections
-     WHERE region = ${sqlString(region)} AND time < ${sqlDateTime(atMs)} ORDER BY org_id`,
+    `SELECT DISTINCT org_id FROM org_connection_facts
+     WHERE org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)})
+       AND time < ${sqlDateTime(atMs)}
+     ORDER BY org_id`,
   );
   return rows.map((r) => r.org_id);
 }
 
-/** When each region last had an event (epoch seconds), for silence alerts. */
-export async function lastEventPerRegion(clickhouse: ClickHouse, limit = 1_000): Promise<{ region: string; lastIngestedAt: number }[]> {
-  const rows = await clickhouse.query<{ region: string; last: string }>(
-    `SELECT region, toUInt32(maxMerge(last_ingested_at)) AS last FROM region_last_event GROUP BY region ORDER BY region LIMIT ${sqlUInt(limit)}`,
+/** When each region last received an event of one of its organizations (epoch seconds), for silence alerts. */
+export async function lastEventPerRegion(clickhouse: ClickHouse, registryVersion: number): Promise<{ region: string; lastIngestedAt: number }[]> {
+  const rows = await clickhouse.query<{ region: string; last: string | number }>(
+    `SELECT region_code AS region, toUInt32(max(last)) AS last
+     FROM (SELECT org_id, maxMerge(last_ingested_at) AS last FROM org_event_summary GROUP BY org_id) AS last_events
+     ALL INNER JOIN (SELECT org_id, region_code FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)}) AS organizations USING org_id
+     GROUP BY region_code ORDER BY region_code`,
   );
   return rows.map((r) => ({ region: r.region, lastIngestedAt: Number(r.last) }));
 }
+
+/**
+ * Refills every derived table from the stored facts: after a change of the
+ * views' logic, or to repair. The derived tables are emptied, then every
+ * month of activity_events is inserted into itself, which runs the views
+ * again (the copies collapse into one row per event id when ClickHouse
+ * merges; until then reads stay exact, every derived form being
+ * idempotent), and last the history that only the tables of migration 0001
+ * hold is converted again (migration 0003's statements: idempotent too).
+ * Reads in the meantime see partial data: stop the aggregator and expect
+ * the KPIs to fill up again while it runs.
+ */
+export async function rebuildDerivedTables(
+  clickhouse: ClickHouse,
+  onMonth: (month: number, done: number, total: number) => void = () => undefined,
+): Promise<{ months: number }> {
+  for (const table of DERIVED_TABLES) await clickhouse.command(`TRUNCATE TABLE ${table}`);
+  const months = (await clickhouse.query<{ month: string | number }>('SELECT DISTINCT toYYYYMM(time) AS month FROM activity_events ORDER BY month')).map((r) =>
+    Number(r.month),
+  );
+  let done = 0;
+  for (const month of months) {
+    await clickhouse.command(`INSERT INTO activity_events SELECT * FROM activity_events WHERE toYYYYMM(time) = ${sqlUInt(month)}`);
+    onMonth(month, ++done, months.length);
+  }
+  const legacy = loadMigrations(CLICKHOUSE_MIGRATIONS_DIR).find((m) => m.version === LEGACY_CONVERSION_MIGRATION);
+  if (legacy === undefined) throw new Error(`migration ${LEGACY_CONVERSION_MIGRATION} (the conversion of the 0001 tables) is missing`);
+  for (const statement of legacy.statements) await clickhouse.command(statement);
+  return { months: months.length };
+}
+
+/** The migration that converts the history of the 0001 tables into facts. */
+const LEGACY_CONVERSION_MIGRATION = 3;
+
+/** The tables migrations/0002 derives from activity_events by materialized views. */
+export const DERIVED_TABLES = ['user_activity_hourly', 'registration_facts', 'org_connection_facts', 'org_event_summary'] as const;

@@ -1,11 +1,33 @@
 import { createClient, type ClickHouseClient as RawClient } from '@clickhouse/client';
 
-export interface ClickHouseOptions {
-  /** http://host:8123 (credentials may be in the URL). */
-  readonly url: string;
+/**
+ * A backend connection of @clickhouse/client (its `connection` option,
+ * made for chDB; the type is deliberately not exported by the package).
+ */
+export type ClickHouseConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+interface CommonOptions {
   readonly database: string;
   readonly requestTimeoutMs?: number;
 }
+
+/** A ClickHouse server over HTTP: what the services use. */
+export interface HttpClickHouseOptions extends CommonOptions {
+  /** http://host:8123 (credentials may be in the URL). */
+  readonly url: string;
+}
+
+/**
+ * A ClickHouse that is not reached over HTTP: `connect` gives the
+ * connection of one client, with `database` selected or (undefined) none.
+ * The cross-version test tier runs the same client, queries and answers on
+ * a current ClickHouse embedded in the test process (chDB) this way.
+ */
+export interface EmbeddedClickHouseOptions extends CommonOptions {
+  readonly connect: (database: string | undefined) => ClickHouseConnection;
+}
+
+export type ClickHouseOptions = HttpClickHouseOptions | EmbeddedClickHouseOptions;
 
 /**
  * Thin wrapper over @clickhouse/client: every call either returns what
@@ -16,6 +38,13 @@ export class ClickHouse {
   readonly raw: RawClient;
 
   constructor(readonly options: ClickHouseOptions, selectDatabase = true) {
+    if ('connect' in options) {
+      this.raw = createClient({
+        connection: options.connect(selectDatabase ? options.database : undefined),
+        request_timeout: options.requestTimeoutMs ?? 30_000,
+      });
+      return;
+    }
     const url = new URL(options.url);
     const username = decodeURIComponent(url.username) || 'default';
     const password = decodeURIComponent(url.password);

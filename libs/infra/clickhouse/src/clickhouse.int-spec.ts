@@ -5,6 +5,7 @@ import { stackEnv, uniqueName } from '@sferum/testing';
 import { ClickHouse } from './clickhouse-client';
 import { runClickHouseMigrations } from './migration-runner';
 import { sqlDate, sqlString } from './sql-literal';
+import { EDITED_MIGRATION, NASTY_LABELS, PROBE_TABLE, writeTwoMigrations } from '../test/clickhouse-fixture';
 
 const PROJECT_MIGRATIONS = join(__dirname, '..', 'migrations');
 
@@ -39,11 +40,7 @@ describe('ClickHouse lib against the real server', () => {
     const folder = mkdtempSync(join(tmpdir(), 'ch-mig-'));
     const own = uniqueName('test_ch_order');
     const ownDb = new ClickHouse({ url, database: own });
-    writeFileSync(join(folder, '0002_second.sql'), 'CREATE TABLE IF NOT EXISTS second (y String) ENGINE = Memory;\n');
-    writeFileSync(
-      join(folder, '0001_first.sql'),
-      '-- a comment line\nCREATE TABLE IF NOT EXISTS first (x UInt8) ENGINE = Memory;\nINSERT INTO first (x) VALUES (1);\n',
-    );
+    writeTwoMigrations(folder);
     const first = await runClickHouseMigrations({ url, database: own }, folder);
     expect(first.applied).toEqual(['0001_first.sql', '0002_second.sql']);
     const again = await runClickHouseMigrations({ url, database: own }, folder);
@@ -60,8 +57,8 @@ describe('ClickHouse lib against the real server', () => {
   });
 
   it('creates, inserts and selects; escaped literals round-trip exactly', async () => {
-    await db.command('CREATE TABLE IF NOT EXISTS probe (id UInt32, label String, day Date) ENGINE = MergeTree ORDER BY id');
-    const nasty = ["it's", 'back\\slash', "\\'; DROP TABLE probe; --", 'line\nbreak\ttab', 'Новосибирск', 'nul\0byte'];
+    await db.command(PROBE_TABLE);
+    const nasty = NASTY_LABELS;
     await db.insert(
       'probe',
       nasty.map((label, i) => ({ id: i, label, day: '2023-05-08' })),
@@ -79,9 +76,9 @@ describe('ClickHouse lib against the real server', () => {
   it('refuses a migration that was edited after it was applied', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ch-mig-'));
     const edited = uniqueName('test_ch_edit');
-    writeFileSync(join(folder, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS t (x UInt8) ENGINE = Memory;\n');
+    writeFileSync(join(folder, EDITED_MIGRATION.name), EDITED_MIGRATION.before);
     await runClickHouseMigrations({ url, database: edited }, folder);
-    writeFileSync(join(folder, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS t (x UInt16) ENGINE = Memory;\n');
+    writeFileSync(join(folder, EDITED_MIGRATION.name), EDITED_MIGRATION.after);
     await expect(runClickHouseMigrations({ url, database: edited }, folder)).rejects.toThrow(/was changed after it was applied/);
     await db.command(`DROP DATABASE IF EXISTS ${edited}`);
   });

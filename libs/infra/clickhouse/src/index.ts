@@ -5,3 +5,4 @@ export * from './clickhouse.module';
 export * from './migrations-dir';
 export * from './activity-store';
 export * from './kpi-counters';
+export * from './registry-mirror';

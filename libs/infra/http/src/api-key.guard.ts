@@ -12,6 +12,7 @@ import { Reflector } from '@nestjs/core';
 import { type ApiKeyRole } from '@sferum/contracts';
 import { bearerKey } from '@sferum/domain';
 import { findKeyHolder, touchKey, type KeyHolder } from '@sferum/infra-postgres';
+import { errorMessage } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { ProblemException } from './problem.filter';
 
@@ -23,6 +24,11 @@ const ROLES = 'sferum:roles';
  * open unless the service requires read keys (AuthOptions.readKeysRequired).
  */
 export const RequireKey = (...roles: ApiKeyRole[]) => SetMetadata(ROLES, roles);
+
+/** The roles RequireKey asks of a handler (its own, else its controller's), as the guard reads them; undefined: none. */
+export function requiredKeyRoles(controller: object, handler: object): readonly ApiKeyRole[] | undefined {
+  return (Reflect.getMetadata(ROLES, handler) ?? Reflect.getMetadata(ROLES, controller)) as ApiKeyRole[] | undefined;
+}
 
 export interface AuthOptions {
   readonly readKeysRequired: boolean;
@@ -87,7 +93,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!allowed) throw new ProblemException(403, `this endpoint needs a key of role ${roles.join(' or ')}`);
     request.keyHolder = holder;
     touchKey(this.dataSource, holder.keyId).catch((error: unknown) =>
-      this.logger.warn(`could not record key use: ${error instanceof Error ? error.message : String(error)}`),
+      this.logger.warn(`could not record key use: ${errorMessage(error)}`),
     );
     return true;
   }

@@ -2,3 +2,4 @@ export * from './bootstrap-service';
 export * from './problem.filter';
 export * from './api-key.guard';
 export * from './clock.module';
+export * from './openapi';

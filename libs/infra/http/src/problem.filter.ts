@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ReplyLike } from '@sferum/infra-observability';
 
 /** RFC 9457 problem details: what every error of the APIs looks like. */
 export interface Problem {
@@ -14,12 +15,6 @@ export class ProblemException extends HttpException {
   constructor(status: number, detail: string, extensions: Record<string, unknown> = {}, readonly headers: Record<string, string> = {}) {
     super({ detail, ...extensions }, status);
   }
-}
-
-interface ReplyLike {
-  status(code: number): ReplyLike;
-  header(name: string, value: string): ReplyLike;
-  send(body: unknown): unknown;
 }
 
 const TITLES: Record<number, string> = {

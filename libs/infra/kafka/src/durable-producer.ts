@@ -1,9 +1,10 @@
 import { type Message, type Producer } from 'kafkajs';
 import { type KafkaClient } from './kafka-client';
+import { errorMessage } from '@sferum/util';
 
 export class KafkaUnavailableError extends Error {
   constructor(override readonly cause: unknown) {
-    super(`Kafka did not acknowledge the records: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`Kafka did not acknowledge the records: ${errorMessage(cause)}`);
     this.name = 'KafkaUnavailableError';
   }
 }

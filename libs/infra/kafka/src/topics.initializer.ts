@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { errorMessage, RetryUntilDone } from '@sferum/util';
 import { KafkaClient, type TopicSpec } from './kafka-client';
 
 export const TOPIC_SPECS = Symbol('TOPIC_SPECS');
@@ -11,8 +12,10 @@ export const TOPIC_SPECS = Symbol('TOPIC_SPECS');
 @Injectable()
 export class TopicsInitializer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TopicsInitializer.name);
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly ensuring = new RetryUntilDone(() => this.ensure(), {
+    retryMs: 5_000,
+    onRetry: (error, ms) => this.logger.warn(`cannot check topics yet, retrying in ${ms / 1000} s: ${errorMessage(error)}`),
+  });
   private readonly ready: Promise<void>;
   private markReady!: () => void;
 
@@ -29,24 +32,17 @@ export class TopicsInitializer implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    void this.ensure();
+    void this.ensuring.start();
   }
 
   private async ensure(): Promise<void> {
-    try {
-      const created = await this.kafka.ensureTopics(this.specs);
-      if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
-      this.markReady();
-    } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn(`cannot check topics yet, retrying in 5 s: ${error instanceof Error ? error.message : String(error)}`);
-      this.timer = setTimeout(() => void this.ensure(), 5_000);
-    }
+    const created = await this.kafka.ensureTopics(this.specs);
+    if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
+    this.markReady();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.ensuring.stop();
   }
 }
 

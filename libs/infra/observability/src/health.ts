@@ -1,5 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Injectable, Module, Res, type DynamicModule } from '@nestjs/common';
+import { errorMessage } from '@sferum/util';
 import { Gauge } from 'prom-client';
+import { type ReplyLike } from './http-reply';
 import { MetricsRegistry } from './metrics';
 
 /** A dependency check: resolves when the dependency answers, rejects otherwise. */
@@ -63,16 +65,10 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
     ]);
     return { status: 'up', ms: Date.now() - started };
   } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message : String(error), ms: Date.now() - started };
+    return { status: 'down', error: errorMessage(error), ms: Date.now() - started };
   } finally {
     clearTimeout(timer);
   }
-}
-
-interface ReplyLike {
-  status(code: number): ReplyLike;
-  header(name: string, value: string): ReplyLike;
-  send(body: unknown): unknown;
 }
 
 @Controller('health')

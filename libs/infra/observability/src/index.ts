@@ -1,3 +1,4 @@
 export * from './metrics';
 export * from './health';
+export * from './http-reply';
 export * from './logger';

@@ -7,4 +7,5 @@ export * from './registry/organization-registry';
 export * from './keys/api-keys';
 export * from './registry/registry-lookup';
 export * from './registry/kpi-settings';
+export * from './registry/registry-snapshot';
 export * from './alerts/alert-store';

@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { Readiness } from '@sferum/infra-observability';
+import { errorMessage, RetryUntilDone } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { createDataSource, type PostgresOptions } from './data-source';
 
@@ -18,8 +19,10 @@ import { createDataSource, type PostgresOptions } from './data-source';
 @Injectable()
 export class PostgresLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('postgres');
-  private retryTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly connecting = new RetryUntilDone(() => this.connect(), {
+    retryMs: 2_000,
+    onRetry: (error, ms) => this.logger.warn(`cannot connect yet, retrying in ${ms / 1000} s: ${errorMessage(error)}`),
+  });
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -31,24 +34,18 @@ export class PostgresLifecycle implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /** Resolves after the first try: connected, or retrying in the background. */
   async onModuleInit(): Promise<void> {
-    await this.connect();
+    await this.connecting.start();
   }
 
   private async connect(): Promise<void> {
-    try {
-      await this.dataSource.initialize();
-      this.logger.log('connected');
-    } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn(`cannot connect yet, retrying in 2 s: ${error instanceof Error ? error.message : String(error)}`);
-      this.retryTimer = setTimeout(() => void this.connect(), 2_000);
-    }
+    await this.dataSource.initialize();
+    this.logger.log('connected');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.connecting.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

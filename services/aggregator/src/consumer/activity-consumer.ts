@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type ActivityIngestRow } from '@sferum/contracts';
+import { type ActivityFactRow } from '@sferum/contracts';
 import { decodeActivityRecord } from '@sferum/domain';
-import { ClickHouse, insertActivity } from '@sferum/infra-clickhouse';
+import { ClickHouse, insertActivityFacts } from '@sferum/infra-clickhouse';
 import { BatchConsumer, DurableProducer, KafkaClient, TopicsInitializer, WriteBatcher, type PartitionBatch } from '@sferum/infra-kafka';
+import { errorMessage, RetryUntilDone } from '@sferum/util';
 import { type AggregatorConfig } from '../aggregator.config';
 import { AGGREGATOR_CONFIG } from '../aggregator.tokens';
 import { AggregatorMetrics } from './aggregator.metrics';
 
 /**
- * Consumes sferum.activity.v1 and writes it to ClickHouse:
+ * Consumes the activity topic (sferum.activity.v1) and writes its records to ClickHouse:
  * decode each record (poison ones go to the dead-letter topic with the
  * reason and their origin in headers), gather the rows of all partitions
  * into few large inserts, commit a partition's offsets only after its rows
@@ -19,10 +20,12 @@ import { AggregatorMetrics } from './aggregator.metrics';
 export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ActivityConsumer.name);
   private readonly consumer: BatchConsumer;
-  private readonly batcher: WriteBatcher<ActivityIngestRow>;
+  private readonly batcher: WriteBatcher<ActivityFactRow>;
   private readonly dlq: DurableProducer;
-  private stopped = false;
-  private startTimer: NodeJS.Timeout | undefined;
+  private readonly starting = new RetryUntilDone(() => this.start(), {
+    retryMs: 5_000,
+    onRetry: (error, ms) => this.logger.warn(`cannot start consuming yet, retrying in ${ms / 1000} s: ${errorMessage(error)}`),
+  });
   /** Partition batches being handled right now. */
   private inFlight = 0;
 
@@ -33,12 +36,12 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
     @Inject(TopicsInitializer) private readonly topics: TopicsInitializer,
     @Inject(AggregatorMetrics) private readonly metrics: AggregatorMetrics,
   ) {
-    this.batcher = new WriteBatcher<ActivityIngestRow>({
+    this.batcher = new WriteBatcher<ActivityFactRow>({
       maxRows: config.FLUSH_MAX_ROWS,
       maxDelayMs: config.FLUSH_MAX_DELAY_MS,
       minRowsWhenAllWaiting: config.FLUSH_MIN_ROWS,
       inFlight: () => this.inFlight,
-      write: (rows) => insertActivity(clickhouse, rows),
+      write: (rows) => insertActivityFacts(clickhouse, rows),
       onWrite: (rows, seconds) => {
         metrics.written.inc(rows);
         metrics.flushRows.observe(rows);
@@ -46,7 +49,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
       },
       onRetry: (error, attempt, waitMs) => {
         metrics.writeRetries.inc();
-        this.logger.warn(`ClickHouse write failed (attempt ${attempt}), retrying in ${waitMs} ms: ${message(error)}`);
+        this.logger.warn(`ClickHouse write failed (attempt ${attempt}), retrying in ${waitMs} ms: ${errorMessage(error)}`);
       },
     });
     this.dlq = new DurableProducer(kafka);
@@ -76,24 +79,23 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    void this.start();
+    void this.starting.start();
   }
 
+  /** Joins the group once the topics exist; a failed try leaves nothing half-started for the next. */
   private async start(): Promise<void> {
     try {
       await this.topics.whenReady();
       await this.consumer.start();
-      this.logger.log(`consuming ${this.config.ACTIVITY_TOPIC} as group ${this.config.AGGREGATOR_GROUP_ID}`);
     } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn(`cannot start consuming yet, retrying in 5 s: ${message(error)}`);
       await this.consumer.stop().catch(() => undefined);
-      this.startTimer = setTimeout(() => void this.start(), 5_000);
+      throw error;
     }
+    this.logger.log(`consuming ${this.config.ACTIVITY_TOPIC} as group ${this.config.AGGREGATOR_GROUP_ID}`);
   }
 
   private async handle(batch: PartitionBatch): Promise<void> {
-    const rows: ActivityIngestRow[] = [];
+    const rows: ActivityFactRow[] = [];
     const ingestedAt: number[] = [];
     const seen = new Set<string>();
     const poison: { value: Buffer | null; key: Buffer | null; offset: string; reason: string }[] = [];
@@ -139,14 +141,9 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.startTimer);
+    this.starting.stop();
     this.batcher.stop();
     await this.consumer.stop();
     await this.dlq.close();
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { KafkaClient } from '@sferum/infra-kafka';
 import { Readiness } from '@sferum/infra-observability';
+import { errorMessage, PeriodicTask } from '@sferum/util';
 import { type AggregatorConfig } from '../aggregator.config';
 import { AGGREGATOR_CONFIG } from '../aggregator.tokens';
 import { ActivityConsumer } from './activity-consumer';
@@ -14,7 +15,10 @@ import { AggregatorMetrics } from './aggregator.metrics';
 @Injectable()
 export class LagMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LagMonitor.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task = new PeriodicTask(
+    () => this.measure(),
+    (error) => this.logger.debug(`lag not measured: ${errorMessage(error)}`),
+  );
   private totalLag: number | undefined;
   private caughtUpAt = 0;
 
@@ -29,16 +33,7 @@ export class LagMonitor implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.measure()
-        .catch((error: unknown) => this.logger.debug(`lag not measured: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => this.schedule());
-    }, this.config.LAG_CHECK_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.LAG_CHECK_INTERVAL_MS, { runNow: false, unref: true });
   }
 
   private async measure(): Promise<void> {
@@ -77,7 +72,8 @@ export class LagMonitor implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.timer);
+    // No more measurements; one in flight is not waited for (it only sets gauges).
+    void this.task.stop();
   }
 }
 

@@ -1,22 +1,18 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { type IngestResult } from '@sferum/contracts';
+import { eventsOfHttpRequest } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey, type AuthenticatedRequest } from '@sferum/infra-http';
+import { type ReplyLike } from '@sferum/infra-observability';
 import { EventsService } from './events.service';
 import { IngestMetrics } from './ingest.metrics';
 
-const SINGLE = 'application/cloudevents+json';
-const BATCH = ['application/cloudevents-batch+json', 'application/json'];
-
-interface ReplyLike {
-  status(code: number): ReplyLike;
-  send(body: unknown): unknown;
-}
-
 /**
- * POST /v1/events: CloudEvents 1.0 in JSON, one (application/cloudevents+json)
- * or a batch (application/cloudevents-batch+json, application/json). Answers
- * 200 with per-event results when at least one event was stored (or all were
- * valid), 422 when every event was rejected.
+ * POST /v1/events: CloudEvents 1.0 in every content mode of the HTTP binding
+ * 1.0.2 (binary: ce-* headers and the data as application/json; structured:
+ * application/cloudevents+json; batched: application/cloudevents-batch+json)
+ * and a plain application/json array, any of them gzip, deflate or br
+ * compressed. Answers 200 with per-event results when at least one event was
+ * stored (or all were valid), 422 when every event was rejected.
  */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -31,7 +27,6 @@ export class EventsController {
   @HttpCode(200)
   async ingest(
     @Req() request: AuthenticatedRequest,
-    @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
     @Res() reply: ReplyLike,
   ): Promise<void> {
@@ -40,7 +35,9 @@ export class EventsController {
     try {
       const source = request.keyHolder?.source;
       if (source === null || source === undefined) throw new ProblemException(403, 'only a source key may push events');
-      const result: IngestResult = await this.events.ingest(source, this.eventsOf(contentType, body));
+      const carried = eventsOfHttpRequest(request.headers, body);
+      if (!carried.ok) throw new ProblemException(carried.status, carried.detail);
+      const result: IngestResult = await this.events.ingest(source, carried.events);
       status = result.accepted === 0 && result.rejected > 0 ? 422 : 200;
       reply.status(status).send(result);
     } catch (error) {
@@ -49,18 +46,5 @@ export class EventsController {
     } finally {
       timer({ status: String(status) });
     }
-  }
-
-  private eventsOf(contentType: string | undefined, body: unknown): unknown[] {
-    const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (type === SINGLE) {
-      if (Array.isArray(body)) throw new ProblemException(400, `${SINGLE} carries one event; send a batch as application/cloudevents-batch+json`);
-      return [body];
-    }
-    if (BATCH.includes(type)) {
-      if (!Array.isArray(body)) throw new ProblemException(400, `${type} must be a JSON array of events; send one event as ${SINGLE}`);
-      return body;
-    }
-    throw new ProblemException(415, `send ${SINGLE}, application/cloudevents-batch+json or application/json`);
   }
 }

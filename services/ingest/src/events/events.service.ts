@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPES, type ActivityRecord, type EventRejection, type IngestResult } from '@sferum/contracts';
 import {
+  activityRecordHeaders,
   createPseudonymizer,
   EventValidator,
   normalizeEvent,
@@ -19,6 +20,8 @@ import { RegistryLookupProvider } from './registry-lookup.provider';
 
 /** Seconds a client should wait before retrying when Kafka is unavailable. */
 const KAFKA_RETRY_AFTER_SECONDS = 5;
+/** Seconds a client should wait while the registry is not loaded yet (at start). */
+const REGISTRY_RETRY_AFTER_SECONDS = 2;
 
 /**
  * The ingest path: rate limit, validate and normalize each event, make the
@@ -50,6 +53,10 @@ export class EventsService implements OnApplicationShutdown {
   }
 
   async ingest(source: SourceIdentity, events: readonly unknown[]): Promise<IngestResult> {
+    if (!this.registry.lookup.isLoaded) {
+      // Scopes cannot be checked yet: accepting now would let a source send for regions it may not.
+      throw new ProblemException(503, 'the ingest has not loaded the registry yet; retry shortly', {}, { 'Retry-After': String(REGISTRY_RETRY_AFTER_SECONDS) });
+    }
     if (events.length === 0) throw new ProblemException(400, 'the batch is empty: send at least one event');
     if (events.length > this.config.MAX_BATCH_EVENTS) {
       throw new ProblemException(413, `at most ${this.config.MAX_BATCH_EVENTS} events a request; this one has ${events.length}`);
@@ -70,8 +77,7 @@ export class EventsService implements OnApplicationShutdown {
       nowMs: this.clock.now(),
       maxAgeDays: this.config.EVENT_MAX_AGE_DAYS,
       maxAheadDays: this.config.EVENT_MAX_AHEAD_DAYS,
-      placeOrganization: (orgId) => this.registry.lookup.organization(orgId),
-      regionTimeZone: (code) => this.registry.lookup.regionTimeZone(code),
+      regionOfOrganization: (orgId) => this.registry.lookup.organization(orgId)?.regionCode,
       pseudonymize: this.pseudonymize,
     };
     const accepted: ActivityRecord[] = [];
@@ -97,7 +103,7 @@ export class EventsService implements OnApplicationShutdown {
           accepted.map((record, i) => ({
             key: keys[i]!,
             value: JSON.stringify(record),
-            headers: { schema: record.schema, type: record.type },
+            headers: activityRecordHeaders(record),
           })),
         );
       } catch (error) {

@@ -1,21 +1,23 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { MetricsRegistry, Readiness } from '@sferum/infra-observability';
 import { RegistryLookup } from '@sferum/infra-postgres';
+import { errorMessage, RetryUntilDone } from '@sferum/util';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { type IngestConfig } from '../ingest.config';
 import { INGEST_CONFIG } from '../ingest.tokens';
 
 /**
- * The registry in memory for the hot path. Loads at start (retrying while
- * PostgreSQL is down; readiness says so) and then refreshes itself.
+ * The registry in memory for the hot path: which region each known
+ * organization is in, to check a source's scope (nothing is placed at
+ * ingest). Loads at start (retrying while PostgreSQL is down; readiness
+ * says so, and requests get 503 until then) and then refreshes itself.
  */
 @Injectable()
 export class RegistryLookupProvider implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('registry');
   readonly lookup: RegistryLookup;
-  private retry: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly startup: RetryUntilDone;
 
   constructor(
     @Inject(DataSource) dataSource: DataSource,
@@ -25,14 +27,21 @@ export class RegistryLookupProvider implements OnModuleInit, OnApplicationShutdo
   ) {
     this.lookup = new RegistryLookup(dataSource, {
       refreshMs: config.REGISTRY_REFRESH_MS,
-      onError: (error) => this.logger.warn(`refresh failed, keeping the last copy: ${message(error)}`),
+      onError: (error) => this.logger.warn(`refresh failed, keeping the last copy: ${errorMessage(error)}`),
     });
+    this.startup = new RetryUntilDone(
+      async () => {
+        await this.lookup.start();
+        this.logger.log(`loaded ${this.lookup.size} organizations`);
+      },
+      { retryMs: 2_000, onRetry: (error, ms) => this.logger.warn(`cannot load the registry yet, retrying in ${ms / 1000} s: ${errorMessage(error)}`) },
+    );
     const lookup = this.lookup;
-    // Tells whether the ingest already knows organizations imported a moment ago
-    // (it refreshes every REGISTRY_REFRESH_MS); the simulator waits on it.
+    // How many organizations the ingest can check source scopes against
+    // (it refreshes every REGISTRY_REFRESH_MS).
     new Gauge({
       name: 'ingest_registry_organizations',
-      help: 'Organizations in the in-memory registry the ingest places events with',
+      help: 'Organizations in the in-memory registry the ingest checks source scopes with',
       registers: [metrics],
       collect() {
         this.set(lookup.size);
@@ -44,27 +53,11 @@ export class RegistryLookupProvider implements OnModuleInit, OnApplicationShutdo
   }
 
   onModuleInit(): void {
-    void this.start();
-  }
-
-  private async start(): Promise<void> {
-    try {
-      await this.lookup.start();
-      this.logger.log(`loaded ${this.lookup.size} organizations`);
-    } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn(`cannot load the registry yet, retrying in 2 s: ${message(error)}`);
-      this.retry = setTimeout(() => void this.start(), 2_000);
-    }
+    void this.startup.start();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.retry);
+    this.startup.stop();
     this.lookup.stop();
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

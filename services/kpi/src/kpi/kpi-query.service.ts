@@ -20,13 +20,14 @@ import {
   type ReportOrganization,
   type Threshold,
 } from '@sferum/domain';
-import { activeOrganizations, ClickHouse, unassignedEvents, unitActivityCounters } from '@sferum/infra-clickhouse';
-import { exportOrganizations, getKpiSettings, listThresholds, type RegionKpiSettings } from '@sferum/infra-postgres';
+import { activeOrganizations, ClickHouse, unitActivityCounters } from '@sferum/infra-clickhouse';
 import { CLOCK } from '@sferum/infra-http';
-import { DataSource } from 'typeorm';
+import { type RegionKpiSettings } from '@sferum/infra-postgres';
+import { RegistryCache, type CachedRegion } from '../registry/registry-cache';
+import { parseKpiRequest } from './kpi-request';
 
 export interface KpiRequest {
-  readonly region: { readonly code: string; readonly name: string; readonly timeZone: string };
+  readonly region: Pick<CachedRegion, 'code' | 'name' | 'timeZone'>;
   /** Absent: the last complete week in the region's zone. */
   readonly week?: IsoWeek;
   readonly groupBy?: GroupBy;
@@ -42,7 +43,6 @@ export interface KpiAnswer {
   readonly partial: boolean;
   readonly settings: RegionKpiSettings;
   readonly rows: KpiRow[];
-  readonly unassigned: { readonly events: number };
 }
 
 export interface HistoryPoint {
@@ -71,33 +71,39 @@ interface WeekFigures {
 
 interface RegionContext {
   readonly request: KpiRequest;
+  readonly registryVersion: number;
   readonly settings: RegionKpiSettings;
-  readonly thresholds: Threshold[];
-  readonly organizations: ReportOrganization[];
+  readonly thresholds: readonly Threshold[];
+  readonly organizations: readonly ReportOrganization[];
 }
 
+/** Weeks of a history read from ClickHouse at once (a history may span 104). */
+const HISTORY_CONCURRENCY = 4;
+
 /**
- * KPI answers: the registry and settings from PostgreSQL, one ClickHouse
- * query per week over the pre-aggregated tables, the rules from the domain.
+ * KPI answers: the registry, settings and thresholds from the cached copy
+ * (no PostgreSQL per request), two ClickHouse queries per week placed by
+ * the mirrored registry of the same version, the rules from the domain.
  */
 @Injectable()
 export class KpiQueryService {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RegistryCache) private readonly registry: RegistryCache,
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** The request of a KPI view from its query parameters (400 problems), by the cached registry. */
+  request(query: Record<string, unknown>): KpiRequest {
+    return parseKpiRequest(this.registry.registry, query);
+  }
 
   async answer(request: KpiRequest, nowMs = this.clock.now()): Promise<KpiAnswer> {
     const { region } = request;
     const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
     const previousWeek = addWeeks(week, -1);
-    const context = await this.context(request);
-    const [current, previous, unassigned] = await Promise.all([
-      this.figures(context, week),
-      this.figures(context, previousWeek),
-      unassignedEvents(this.clickhouse, region.code, formatIsoWeek(week)),
-    ]);
+    const context = this.context(request);
+    const [current, previous] = await Promise.all([this.figures(context, week), this.figures(context, previousWeek)]);
     return {
       region: region.code,
       week: formatIsoWeek(week),
@@ -106,17 +112,16 @@ export class KpiQueryService {
       partial: this.isPartial(week, region.timeZone, nowMs),
       settings: context.settings,
       rows: this.rows(context, week, current, previous),
-      unassigned: { events: Object.values(unassigned).reduce((n, v) => n + v, 0) },
     };
   }
 
   /** Weekly values of one indicator from `from` to `to` (at most 104 weeks), per unit. */
   async history(request: KpiRequest, kpi: KpiId, from: IsoWeek, to: IsoWeek, nowMs = this.clock.now()): Promise<KpiHistory> {
-    const context = await this.context(request);
+    const context = this.context(request);
     const weeks: IsoWeek[] = [];
     for (let w = from; compareWeeks(w, to) <= 0; w = addWeeks(w, 1)) weeks.push(w);
     const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
-    const perWeek = await Promise.all(weeks.map(async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week), none) })));
+    const perWeek = await mapBounded(weeks, HISTORY_CONCURRENCY, async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week), none) }));
     const series = new Map<string, KpiHistory['series'][number]>();
     for (const { week, rows } of perWeek) {
       for (const row of rows) {
@@ -150,8 +155,8 @@ export class KpiQueryService {
    * `previous` is left null for the first week asked.
    */
   async monitorRows(region: KpiRequest['region'], weeks: readonly IsoWeek[]): Promise<Map<string, { region: KpiRow; municipalities: KpiRow[] }>> {
-    const context = await this.context({ region });
-    const figures = await Promise.all(weeks.map((week) => this.figures(context, week)));
+    const context = this.context({ region });
+    const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, week));
     const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
     const byMunicipality: RegionContext = { ...context, request: { region, groupBy: 'municipality' } };
     const out = new Map<string, { region: KpiRow; municipalities: KpiRow[] }>();
@@ -163,34 +168,29 @@ export class KpiQueryService {
     return out;
   }
 
-  private async context(request: KpiRequest): Promise<RegionContext> {
-    const [settings, thresholds, records] = await Promise.all([
-      getKpiSettings(this.dataSource, request.region.code),
-      listThresholds(this.dataSource),
-      exportOrganizations(this.dataSource, request.region.code),
-    ]);
-    return { request, settings, thresholds, organizations: records };
+  /** One region's registry, settings and thresholds: one version of the cached registry for the whole answer. */
+  private context(request: KpiRequest): RegionContext {
+    const registry = this.registry.registry;
+    const region = registry.regions.get(request.region.code);
+    if (region === undefined) throw new Error(`region ${request.region.code} is not in registry version ${registry.version}`);
+    return { request, registryVersion: registry.version, settings: region.settings, thresholds: registry.thresholds, organizations: region.organizations };
   }
 
   /** The activity counters of a week and its active organizations: two ClickHouse queries. */
   private async figures(context: RegionContext, week: IsoWeek): Promise<WeekFigures> {
-    const weekEndMs = weekBounds(week, context.request.region.timeZone).endMs;
+    const { startMs, endMs } = weekBounds(week, context.request.region.timeZone);
+    const region = context.request.region.code;
     const [counters, activeOrgs] = await Promise.all([
       unitActivityCounters(this.clickhouse, {
-        region: context.request.region.code,
-        week: formatIsoWeek(week),
-        weekEndMs,
-        organizations: context.organizations.map((o) => ({
-          orgId: o.orgId,
-          municipalityId: o.municipalityId,
-          category: o.category,
-          hasHeadcount: o.teacherHeadcount !== null,
-        })),
+        region,
+        registryVersion: context.registryVersion,
+        startMs,
+        endMs,
         countedActivities: countedMessageActivities(context.settings.countedMessageKinds),
         callActivity: callActivity(context.settings.callMode),
         perOrganization: context.request.groupBy === 'organization',
       }),
-      activeOrganizations(this.clickhouse, { region: context.request.region.code, atMs: weekEndMs, orgIds: context.organizations.map((o) => o.orgId) }),
+      activeOrganizations(this.clickhouse, { region, registryVersion: context.registryVersion, atMs: endMs }),
     ]);
     return { counters, activeOrgs };
   }
@@ -219,4 +219,18 @@ export class KpiQueryService {
   private isPartial(week: IsoWeek, timeZone: string, nowMs: number): boolean {
     return compareWeeks(week, currentWeek(nowMs, timeZone)) >= 0;
   }
+}
+
+/** Runs `work` over `items` with at most `limit` at once; results in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }

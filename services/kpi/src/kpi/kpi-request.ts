@@ -1,16 +1,19 @@
 import { REGION_CODE_PATTERN } from '@sferum/contracts';
 import { GROUP_BYS, InvalidWeekError, parseIsoWeek, type GroupBy, type IsoWeek } from '@sferum/domain';
 import { ProblemException } from '@sferum/infra-http';
-import { findRegion, listMunicipalities } from '@sferum/infra-postgres';
-import { type DataSource } from 'typeorm';
 import { optionalCategory, optionalIdentifier } from '../registry/registry-query';
+import { type CachedRegistry } from '../registry/registry-cache';
 import { type KpiRequest } from './kpi-query.service';
 
-/** The query parameters every KPI view takes (region, week, groupBy, municipality, category), validated: 400 with a reason. */
-export async function parseKpiRequest(dataSource: DataSource, query: Record<string, unknown>): Promise<KpiRequest> {
+/**
+ * The query parameters every KPI view takes (region, week, groupBy,
+ * municipality, category), validated against the cached registry: 400 with
+ * a reason. Pure: it reads no database.
+ */
+export function parseKpiRequest(registry: CachedRegistry, query: Record<string, unknown>): KpiRequest {
   const regionCode = query['region'];
   if (typeof regionCode !== 'string' || regionCode === '') throw new ProblemException(400, 'region: required, a two-digit region code, for example 54');
-  const region = REGION_CODE_PATTERN.test(regionCode) ? await findRegion(dataSource, regionCode) : undefined;
+  const region = REGION_CODE_PATTERN.test(regionCode) ? registry.regions.get(regionCode) : undefined;
   if (region === undefined) throw new ProblemException(400, `region: unknown region code "${regionCode}"`, { parameter: 'region' });
   const week = weekParameter('week', query['week']);
   const groupBy = query['groupBy'];
@@ -18,12 +21,12 @@ export async function parseKpiRequest(dataSource: DataSource, query: Record<stri
     throw new ProblemException(400, `groupBy: expected one of ${GROUP_BYS.join(', ')}`, { parameter: 'groupBy' });
   }
   const municipality = optionalIdentifier('municipality', query['municipality']);
-  if (municipality !== undefined && !(await listMunicipalities(dataSource, region.code)).some((m) => m.id === municipality)) {
+  if (municipality !== undefined && !region.municipalities.has(municipality)) {
     throw new ProblemException(400, `municipality: no municipality "${municipality}" in region ${region.code}`, { parameter: 'municipality' });
   }
   const category = optionalCategory(query['category']);
   return {
-    region: { code: region.code, name: region.name, timeZone: region.timeZone },
+    region,
     ...(week === undefined ? {} : { week }),
     ...(groupBy === undefined ? {} : { groupBy: groupBy as GroupBy }),
     ...(municipality === undefined ? {} : { municipality }),

@@ -2,17 +2,12 @@ import { Controller, Get, Header, Inject, Query, Res, UseGuards } from '@nestjs/
 import { isKpiId } from '@sferum/contracts';
 import { compareWeeks, kpiCsv, kpiTableHeader, kpiTableRows, weeksBetween, type TableLanguage } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
+import { type ReplyLike } from '@sferum/infra-observability';
 import ExcelJS from 'exceljs';
-import { DataSource } from 'typeorm';
 import { KpiQueryService, type KpiAnswer, type KpiHistory } from './kpi-query.service';
-import { parseKpiRequest, weekParameter } from './kpi-request';
+import { weekParameter } from './kpi-request';
 
 const MAX_HISTORY_WEEKS = 104;
-
-interface ReplyLike {
-  header(name: string, value: string): ReplyLike;
-  send(body: unknown): unknown;
-}
 
 /**
  * The KPI API. Every endpoint takes region (required), groupBy
@@ -28,14 +23,11 @@ interface ReplyLike {
 @UseGuards(ApiKeyGuard)
 @RequireKey('reader')
 export class KpiController {
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
-  ) {}
+  constructor(@Inject(KpiQueryService) private readonly kpi: KpiQueryService) {}
 
   @Get('kpi')
   async get(@Query() query: Record<string, unknown>): Promise<KpiAnswer> {
-    return this.kpi.answer(await parseKpiRequest(this.dataSource, query));
+    return this.kpi.answer(this.kpi.request(query));
   }
 
   @Get('kpi/history')
@@ -49,13 +41,13 @@ export class KpiController {
     if (from === undefined || to === undefined) throw new ProblemException(400, 'from and to: required, ISO weeks such as 2023-W10 and 2023-W19');
     if (compareWeeks(from, to) > 0) throw new ProblemException(400, 'from: must not be after to', { parameter: 'from' });
     if (weeksBetween(from, to) + 1 > MAX_HISTORY_WEEKS) throw new ProblemException(400, `at most ${MAX_HISTORY_WEEKS} weeks a request`, { parameter: 'to' });
-    return this.kpi.history(await parseKpiRequest(this.dataSource, { ...query, week: undefined }), kpi, from, to);
+    return this.kpi.history(this.kpi.request({ ...query, week: undefined }), kpi, from, to);
   }
 
   @Get('kpi/export.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   async exportCsv(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.kpi.answer(await parseKpiRequest(this.dataSource, query));
+    const answer = await this.kpi.answer(this.kpi.request(query));
     reply
       .header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.csv"`)
       .send(kpiCsv(answer.week, answer.rows, languageOf(query['lang'])));
@@ -64,7 +56,7 @@ export class KpiController {
   @Get('kpi/export.xlsx')
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async exportXlsx(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.kpi.answer(await parseKpiRequest(this.dataSource, query));
+    const answer = await this.kpi.answer(this.kpi.request(query));
     const language = languageOf(query['lang']);
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet(`${answer.region} ${answer.week}`);

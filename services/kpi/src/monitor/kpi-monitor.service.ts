@@ -15,14 +15,15 @@ import {
   type UnitSeries,
 } from '@sferum/domain';
 import { ClickHouse, lastEventPerRegion } from '@sferum/infra-clickhouse';
-import { applyAlertChanges, getAlertSettings, listAlerts, listRegions, withTryLock } from '@sferum/infra-postgres';
+import { applyAlertChanges, getAlertSettings, listAlerts, withTryLock } from '@sferum/infra-postgres';
 import { CLOCK } from '@sferum/infra-http';
+import { errorMessage, PeriodicTask } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { KpiQueryService } from '../kpi/kpi-query.service';
+import { RegistryCache } from '../registry/registry-cache';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
 import { type KpiGaugeValue, KpiMetrics } from './kpi-metrics';
-import { PeriodicTask } from '@sferum/util';
 
 export interface MonitorReport {
   readonly regions: number;
@@ -50,7 +51,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     () => this.run(),
     (error) => {
       this.metrics.runs.inc({ outcome: 'error' });
-      this.logger.error(`monitor run failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`monitor run failed: ${errorMessage(error)}`);
     },
   );
 
@@ -61,6 +62,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
     @Inject(KpiMetrics) private readonly metrics: KpiMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RegistryCache) private readonly registry: RegistryCache,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,9 +75,10 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
 
   async run(nowMs = this.clock.now()): Promise<MonitorReport> {
     const started = Date.now();
-    const allRegions = await listRegions(this.dataSource);
-    const regions = allRegions.filter((r) => r.organizations > 0);
-    const lastEvents = new Map((await lastEventPerRegion(this.clickhouse)).map((r) => [r.region, r.lastIngestedAt * 1000]));
+    const registry = this.registry.registry;
+    const allRegions = [...registry.regions.values()];
+    const regions = allRegions.filter((r) => r.organizations.length > 0);
+    const lastEvents = new Map((await lastEventPerRegion(this.clickhouse, registry.version)).map((r) => [r.region, r.lastIngestedAt * 1000]));
     const zones = new Map(allRegions.map((r) => [r.code, r.timeZone]));
     const settingsOf = new Map<string, AlertSettings>();
     const alertSettings = async (code: string) => {
@@ -127,7 +130,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
       } catch (error) {
         failedRegions.push(region.code);
         frozen.add(region.code);
-        this.logger.warn(`region ${region.code}: ${error instanceof Error ? error.message : String(error)}; its alerts are left as they are`);
+        this.logger.warn(`region ${region.code}: ${errorMessage(error)}; its alerts are left as they are`);
       }
     }
     for (const [code, lastMs] of lastEvents) {

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { deliverDueNotifications, pendingNotificationCount, type PendingNotification } from '@sferum/infra-postgres';
 import { type Clock } from '@sferum/domain';
 import { CLOCK } from '@sferum/infra-http';
+import { errorMessage, PeriodicTask } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
 import { KpiMetrics } from './kpi-metrics';
-import { PeriodicTask } from '@sferum/util';
 
 /**
  * Posts alert notifications from the outbox: JSON {event, alert} to each
@@ -19,7 +19,7 @@ export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('webhooks');
   private readonly task = new PeriodicTask(
     () => this.deliver(),
-    (error) => this.logger.warn(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => this.logger.warn(`delivery round failed: ${errorMessage(error)}`),
   );
 
   constructor(

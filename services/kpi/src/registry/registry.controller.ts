@@ -1,17 +1,8 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { formatOrganizationCsv, validateOrganizationCsv } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import {
-  exportOrganizations,
-  findOrganization,
-  findOrganizations,
-  importOrganizations,
-  listMunicipalities,
-  listRegions,
-  regionCodes,
-} from '@sferum/infra-postgres';
-import { DataSource } from 'typeorm';
 import { boundedInt, optionalBool, optionalCategory, optionalIdentifier, optionalRegion } from './registry-query';
+import { RegistryService } from './registry.service';
 
 /** How many row problems an import answer lists (the count is always complete). */
 const MAX_LISTED_PROBLEMS = 1_000;
@@ -20,22 +11,22 @@ const MAX_LISTED_PROBLEMS = 1_000;
 @UseGuards(ApiKeyGuard)
 @RequireKey('reader')
 export class RegistryController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
 
   @Get('regions')
   async regions() {
-    return { items: await listRegions(this.dataSource) };
+    return { items: await this.registry.listRegions() };
   }
 
   @Get('regions/:code/municipalities')
   async municipalities(@Param('code') code: string) {
-    const region = optionalRegion(code, await regionCodes(this.dataSource));
-    return { region, items: await listMunicipalities(this.dataSource, region ?? '') };
+    const region = optionalRegion(code, this.registry.regionCodes());
+    return { region, items: await this.registry.listMunicipalities(region ?? '') };
   }
 
   @Get('organizations')
   async organizations(@Query() query: Record<string, unknown>) {
-    const known = await regionCodes(this.dataSource);
+    const known = this.registry.regionCodes();
     const filter = {
       regionCode: optionalRegion(query['region'], known),
       municipalityId: optionalIdentifier('municipality', query['municipality']),
@@ -43,7 +34,7 @@ export class RegistryController {
       limit: boundedInt('limit', query['limit'], 100, 1, 1_000),
       offset: boundedInt('offset', query['offset'], 0, 0, 100_000_000),
     };
-    const page = await findOrganizations(this.dataSource, filter);
+    const page = await this.registry.findOrganizations(filter);
     return { total: page.total, limit: filter.limit, offset: filter.offset, items: page.items };
   }
 
@@ -51,14 +42,27 @@ export class RegistryController {
   @Get('organizations/export')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   async export(@Query('region') region: unknown): Promise<string> {
-    const code = optionalRegion(region, await regionCodes(this.dataSource));
-    return formatOrganizationCsv(await exportOrganizations(this.dataSource, code));
+    const code = optionalRegion(region, this.registry.regionCodes());
+    return formatOrganizationCsv(await this.registry.exportOrganizations(code));
+  }
+
+  /**
+   * Organization ids that events named and the registry does not know,
+   * with the source, the distinct events per type, and the first and last
+   * event time: add them to the registry and their history counts where it
+   * places them, with no replay.
+   */
+  @Get('unknown-organizations')
+  async unknownOrganizations(@Query() query: Record<string, unknown>) {
+    const page = { limit: boundedInt('limit', query['limit'], 100, 1, 1_000), offset: boundedInt('offset', query['offset'], 0, 0, 100_000_000) };
+    const { total, items } = await this.registry.unknownOrganizations(page);
+    return { total, ...page, items };
   }
 
   @Get('organizations/:id')
   async organization(@Param('id') id: string) {
     const orgId = optionalIdentifier('id', id);
-    const organization = orgId === undefined ? undefined : await findOrganization(this.dataSource, orgId);
+    const organization = orgId === undefined ? undefined : await this.registry.findOrganization(orgId);
     if (organization === undefined) throw new ProblemException(404, `no organization "${id}" in the registry`);
     return organization;
   }
@@ -81,7 +85,7 @@ export class RegistryController {
     }
     if (typeof body !== 'string' || body.trim() === '') throw new ProblemException(400, 'the CSV body is empty');
     const onlyValidate = optionalBool('dryRun', dryRun);
-    const { records, problems } = validateOrganizationCsv(body, { knownRegions: await regionCodes(this.dataSource) });
+    const { records, problems } = validateOrganizationCsv(body, { knownRegions: this.registry.regionCodes() });
     if (problems.length > 0) {
       throw new ProblemException(422, `${problems.length} row problem(s); nothing was applied`, {
         problemCount: problems.length,
@@ -89,6 +93,6 @@ export class RegistryController {
       });
     }
     if (onlyValidate) return { dryRun: true, rows: records.length };
-    return { dryRun: false, ...(await importOrganizations(this.dataSource, records)) };
+    return { dryRun: false, ...(await this.registry.importOrganizations(records)) };
   }
 }

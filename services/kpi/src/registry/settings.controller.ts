@@ -2,9 +2,9 @@ import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/co
 import { ISO_DATE_PATTERN, isKpiId } from '@sferum/contracts';
 import { edgesOf, InvalidAlertSettingsError, InvalidPercentError, InvalidThresholdError, type Threshold } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import { getAlertSettings, getKpiSettings, listThresholds, parseKpiSettings, putAlertSettings, putKpiSettings, putThreshold, regionCodes, RegistryError } from '@sferum/infra-postgres';
-import { DataSource } from 'typeorm';
+import { parseKpiSettings, RegistryError } from '@sferum/infra-postgres';
 import { optionalRegion } from './registry-query';
+import { RegistryService } from './registry.service';
 
 
 /** Per-region KPI settings and the effective-dated KPI thresholds. */
@@ -12,50 +12,50 @@ import { optionalRegion } from './registry-query';
 @UseGuards(ApiKeyGuard)
 @RequireKey('reader')
 export class SettingsController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
 
   @Get('regions/:code/settings')
-  async settings(@Param('code') code: string) {
-    return getKpiSettings(this.dataSource, await this.region(code));
+  settings(@Param('code') code: string) {
+    return this.registry.kpiSettings(this.region(code));
   }
 
   /** Body: {"teacherDenominator": "registered"|"headcount", "callMode": "participated"|"initiated", "countedMessageKinds": null|[...]}. */
   @Put('regions/:code/settings')
   @RequireKey('admin')
   async putSettings(@Param('code') code: string, @Body() body: unknown) {
-    const region = await this.region(code);
+    const region = this.region(code);
     let settings;
     try {
       settings = parseKpiSettings(body);
     } catch (error) {
       throw asProblem(error);
     }
-    await putKpiSettings(this.dataSource, region, settings);
+    await this.registry.putKpiSettings(region, settings);
     return settings;
   }
 
   /** Drop detection of the region: X points, Y% relative, N baseline weeks, H silent school hours, school days and hours. */
   @Get('regions/:code/alert-settings')
   async alertSettings(@Param('code') code: string) {
-    return getAlertSettings(this.dataSource, await this.region(code));
+    return this.registry.alertSettings(this.region(code));
   }
 
   /** Body: any of {"dropPoints": 5, "dropRelativePercent": 30, "baselineWeeks": 3, "silenceHours": 4, "schoolDays": [1,2,3,4,5,6], "schoolDayStartHour": 8, "schoolDayEndHour": 18}; the rest keep their defaults. */
   @Put('regions/:code/alert-settings')
   @RequireKey('admin')
   async putAlertSettings(@Param('code') code: string, @Body() body: unknown) {
-    const region = await this.region(code);
+    const region = this.region(code);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProblemException(400, 'expected a JSON object of alert settings');
     try {
-      return await putAlertSettings(this.dataSource, region, body as Record<string, unknown>);
+      return await this.registry.putAlertSettings(region, body as Record<string, unknown>);
     } catch (error) {
       throw asProblem(error);
     }
   }
 
   @Get('thresholds')
-  async thresholds() {
-    return { items: await listThresholds(this.dataSource) };
+  thresholds() {
+    return { items: this.registry.thresholds() };
   }
 
   /** Body: {"lower": "0.5", "upper": "1", "effectiveFrom": "2024-09-02"}; edges are percentages. */
@@ -76,12 +76,12 @@ export class SettingsController {
     } catch (error) {
       throw asProblem(error);
     }
-    await putThreshold(this.dataSource, threshold);
+    await this.registry.putThreshold(threshold);
     return threshold;
   }
 
-  private async region(code: string): Promise<string> {
-    return optionalRegion(code, await regionCodes(this.dataSource)) ?? '';
+  private region(code: string): string {
+    return optionalRegion(code, this.registry.regionCodes()) ?? '';
   }
 }
 

@@ -3,15 +3,9 @@ import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { addWeeks, type Clock, compareWeeks, currentWeek, formatIsoWeek, formatLocalDate, lastCompleteWeek, mondayOf } from '@sferum/domain';
 import { ApiKeyGuard, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
-import { DataSource } from 'typeorm';
+import { type ReplyLike } from '@sferum/infra-observability';
 import { KpiQueryService } from '../kpi/kpi-query.service';
-import { parseKpiRequest } from '../kpi/kpi-request';
 import { renderReport, REPORT_INDICATORS } from './report-page';
-
-interface ReplyLike {
-  header(name: string, value: string): ReplyLike;
-  send(body: unknown): unknown;
-}
 
 const TREND_WEEKS = 12;
 
@@ -33,7 +27,6 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 @RequireKey('reader')
 export class ReportController {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -44,7 +37,7 @@ export class ReportController {
   async page(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
     const unknown = Object.keys(query).filter((k) => k !== 'region' && k !== 'week');
     if (unknown.length > 0) throw new ProblemException(400, `unknown parameter(s): ${unknown.join(', ')}; the report takes region and week`);
-    const request = await parseKpiRequest(this.dataSource, query);
+    const request = this.kpi.request(query);
     const nowMs = this.clock.now();
     const { region } = request;
     const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);

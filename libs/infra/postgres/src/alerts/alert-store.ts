@@ -232,3 +232,19 @@ export async function withTryLock(dataSource: DataSource, name: string, work: ()
     await runner.release();
   }
 }
+
+/** Runs `work` holding the named lock, waiting for another instance that holds it. */
+export async function withLock<T>(dataSource: DataSource, name: string, work: () => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,6 +1,6 @@
 import { CALL_MODES, type CallMode, type KpiId, MESSAGE_KINDS, type MessageKind, TEACHER_DENOMINATORS, type TeacherDenominator } from '@sferum/contracts';
 import { edgesOf, type Threshold } from '@sferum/domain';
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { RegistryError } from '../keys/api-keys';
 
 export interface RegionKpiSettings {
@@ -62,8 +62,8 @@ export async function putKpiSettings(dataSource: DataSource, regionCode: string,
 }
 
 /** Every threshold, oldest first: the bands of a week are those in force on its Monday. */
-export async function listThresholds(dataSource: DataSource): Promise<Threshold[]> {
-  const rows = await dataSource.query<{ kpi: KpiId; lower_edge: string; upper_edge: string; effective_from: string }[]>(
+export async function listThresholds(db: DataSource | EntityManager): Promise<Threshold[]> {
+  const rows = await db.query<{ kpi: KpiId; lower_edge: string; upper_edge: string; effective_from: string }[]>(
     `SELECT kpi, lower_edge::text, upper_edge::text, to_char(effective_from, 'YYYY-MM-DD') AS effective_from
      FROM threshold ORDER BY effective_from, kpi`,
   );

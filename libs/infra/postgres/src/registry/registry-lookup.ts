@@ -1,4 +1,5 @@
 import { type OrgCategory, type OrgPlacement } from '@sferum/contracts';
+import { PeriodicTask } from '@sferum/util';
 import { type DataSource } from 'typeorm';
 
 export interface LookupOptions {
@@ -19,24 +20,33 @@ export class RegistryLookup {
   private orgs = new Map<string, OrgPlacement>();
   private regionZones = new Map<string, string>();
   private fingerprint = '';
-  private timer: NodeJS.Timeout | undefined;
   private loadedAtMs = 0;
   private refreshing: Promise<void> | undefined;
+  private readonly poll: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: LookupOptions = {},
-  ) {}
-
-  /** Loads once, then refreshes in the background until `stop`. */
-  async start(): Promise<void> {
-    await this.refresh();
-    this.schedule();
+  ) {
+    this.poll = new PeriodicTask(
+      () => this.refresh(),
+      (error) => this.options.onError?.(error),
+    );
   }
 
+  /**
+   * Loads once, then refreshes in the background until `stop`; the timer
+   * never holds the process. Rejects when the first load fails (the caller
+   * retries).
+   */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.poll.start(this.options.refreshMs ?? 2_000, { runNow: false, unref: true });
+  }
+
+  /** No more refreshes; one in flight is not waited for. */
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    void this.poll.stop();
   }
 
   get isLoaded(): boolean {
@@ -100,16 +110,5 @@ export class RegistryLookup {
     }
     this.orgs = orgs;
     this.regionZones = zones;
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.refresh()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => {
-          if (this.timer !== undefined) this.schedule();
-        });
-    }, this.options.refreshMs ?? 2_000);
-    this.timer.unref();
   }
 }

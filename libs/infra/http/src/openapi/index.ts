@@ -1,0 +1,3 @@
+export * from './nest-routes';
+export * from './openapi-document';
+export * from './observability-operations';

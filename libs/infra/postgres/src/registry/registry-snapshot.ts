@@ -1,0 +1,69 @@
+import { type OrgCategory } from '@sferum/contracts';
+import { type Threshold } from '@sferum/domain';
+import { type DataSource } from 'typeorm';
+import { listThresholds, type RegionKpiSettings } from './kpi-settings';
+
+/**
+ * The whole registry and its settings as one consistent picture, with the
+ * version number migration 0004 keeps (raised with every change): what the
+ * KPI service holds in memory and mirrors into ClickHouse. Read in one
+ * REPEATABLE READ transaction, so the version names exactly these rows.
+ */
+export interface RegistrySnapshot {
+  readonly version: number;
+  readonly regions: readonly { readonly code: string; readonly name: string; readonly timeZone: string }[];
+  readonly municipalities: readonly { readonly id: string; readonly name: string; readonly regionCode: string }[];
+  readonly organizations: readonly SnapshotOrganization[];
+  /** Per region code; regions without a row use DEFAULT_KPI_SETTINGS. */
+  readonly settings: ReadonlyMap<string, RegionKpiSettings>;
+  readonly thresholds: readonly Threshold[];
+}
+
+export interface SnapshotOrganization {
+  readonly id: string;
+  readonly name: string;
+  readonly category: OrgCategory;
+  readonly municipalityId: string;
+  readonly regionCode: string;
+  readonly headcount: number | null;
+}
+
+/** The registry's version alone: one row, for cheap polling. */
+export async function registryVersion(dataSource: DataSource): Promise<number> {
+  const rows = await dataSource.query<{ version: string }[]>('SELECT version::text AS version FROM registry_state WHERE id = 1');
+  return Number(rows[0]?.version ?? 0);
+}
+
+export async function registrySnapshot(dataSource: DataSource): Promise<RegistrySnapshot> {
+  return dataSource.transaction('REPEATABLE READ', async (manager) => {
+    const [state] = await manager.query<{ version: string }[]>('SELECT version::text AS version FROM registry_state WHERE id = 1');
+    const version = Number(state?.version ?? 0);
+    const regions = await manager.query<{ code: string; name: string; time_zone: string }[]>('SELECT code, name, time_zone FROM region ORDER BY code');
+    const municipalities = await manager.query<{ id: string; name: string; region_code: string }[]>('SELECT id, name, region_code FROM municipality ORDER BY id COLLATE "C"');
+    const organizations = await manager.query<{ id: string; name: string; category: OrgCategory; municipality_id: string; region_code: string; teacher_headcount: number | null }[]>(
+      `SELECT o.id, o.name, o.category, o.municipality_id, m.region_code, o.teacher_headcount
+       FROM organization o JOIN municipality m ON m.id = o.municipality_id ORDER BY o.id COLLATE "C"`,
+    );
+    const settingsRows = await manager.query<
+      { region_code: string; teacher_denominator: RegionKpiSettings['teacherDenominator']; call_mode: RegionKpiSettings['callMode']; counted_message_kinds: RegionKpiSettings['countedMessageKinds'] }[]
+    >('SELECT region_code, teacher_denominator, call_mode, counted_message_kinds FROM region_settings');
+    const thresholds = await listThresholds(manager);
+    return {
+      version,
+      regions: regions.map((r) => ({ code: r.code, name: r.name, timeZone: r.time_zone })),
+      municipalities: municipalities.map((m) => ({ id: m.id, name: m.name, regionCode: m.region_code })),
+      organizations: organizations.map((o) => ({
+        id: o.id,
+        name: o.name,
+        category: o.category,
+        municipalityId: o.municipality_id,
+        regionCode: o.region_code,
+        headcount: o.teacher_headcount,
+      })),
+      settings: new Map(
+        settingsRows.map((s) => [s.region_code, { teacherDenominator: s.teacher_denominator, callMode: s.call_mode, countedMessageKinds: s.counted_message_kinds }]),
+      ),
+      thresholds,
+    };
+  });
+}
