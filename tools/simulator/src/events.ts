@@ -28,12 +28,17 @@ const MESSAGE_KINDS_WEIGHTS: Readonly<Record<MessageKind, number>> = { text: 70,
 export interface EventStreamOptions {
   readonly shape: EventShape;
   /**
-   * A scenario's rise: in the week a teacher of it also writes 10 group-chat
-   * text messages and starts a call (drawn apart, so nothing else changes):
-   * every such teacher then counts for both activity indicators, whatever
-   * the random draw gave, so the unit's shares are 100% by construction.
+   * A scenario's rise: the organizations a teacher's extra activity of the
+   * week names (none: no rise). For each, the teacher also writes 10
+   * group-chat text messages and starts a call naming it (drawn apart, so
+   * the teacher's own draw stays the same): every teacher of a unit holding
+   * that organization then counts there for both activity indicators,
+   * whatever the random draw gave, so the unit's shares are 100% by
+   * construction.
    */
-  readonly boost?: (user: SimUser, week: string) => boolean;
+  readonly boost?: (user: SimUser, week: string) => readonly string[];
+  /** Told of every event of a rise, as it is made (a hold-back keeps them apart). */
+  readonly onBoost?: (event: AnyCloudEventV1) => void;
   /** The CloudEvent `source` of every event (with the seed and weeks in it, so a new run never reuses an id for another event). */
   readonly ceSource: string;
 }
@@ -82,44 +87,49 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
     const isTeacher = user.registrations.some((reg) => reg.role === 'teacher');
     const plan: PlannedActivity[] = user.script !== undefined ? [...user.script(week)] : randomActivity(user, week, r, weekFactor, isTeacher);
     emit(plan, r);
-    if (isTeacher && options.boost?.(user, week) === true) {
-      // Drawn from a stream of its own, so that everything else stays as it would be.
+    const boostOrgs = isTeacher ? (options.boost?.(user, week) ?? []) : [];
+    if (boostOrgs.length > 0) {
+      // Drawn from a stream of its own, so that the user's own activity stays as it would be.
       const extra = r.fork(`boost:${user.id}`);
-      emit(boostActivity(user, week, extra), extra);
+      const from = events.length;
+      boostOrgs.forEach((org, i) => emit(boostActivity(user, week, extra, org, i), extra));
+      for (const event of events.slice(from)) options.onBoost?.(event);
     }
     return { events, twice };
 
     function emit(activities: readonly PlannedActivity[], r: Random): void {
-    for (const a of activities) {
-      if (a.kind === 'message') {
-        const event: AnyCloudEventV1 = {
-          specversion: '1.0',
-          id: nextId(),
-          source: options.ceSource,
-          type: 'ru.sferum.message.sent',
-          time: time(a.time, r),
-          data: {
-            userId: user.id,
-            chatId: a.chatKind === 'direct' ? `d-${user.id}-${r.int(1, 5)}` : `c-${orgId}-${a.chatKind}-${r.int(1, 4)}`,
-            chatKind: a.chatKind,
-            messageKind: a.messageKind,
-            ...(a.chatKind === 'direct' && r.chance(0.5) ? {} : { orgId }),
-          },
-        };
-        events.push(event);
-        if (a.duplicate === true) twice.push(event);
-      } else {
-        if (a.initiator) calls.push({ org: user.registrations[0]!.orgId, callId: a.callId, start: a.time, caller: user.id });
-        events.push({
-          specversion: '1.0',
-          id: nextId(),
-          source: options.ceSource,
-          type: 'ru.sferum.call.joined',
-          time: time(a.time, r),
-          data: { userId: user.id, callId: a.callId, initiator: a.initiator, orgId },
-        });
+      for (const a of activities) {
+        // An organization named by the plan (or none) replaces the user's own; the draws stay the same.
+        const named = (own: string | undefined) => (a.org === undefined ? (own === undefined ? {} : { orgId: own }) : a.org === null ? {} : { orgId: a.org });
+        if (a.kind === 'message') {
+          const event: AnyCloudEventV1 = {
+            specversion: '1.0',
+            id: nextId(),
+            source: options.ceSource,
+            type: 'ru.sferum.message.sent',
+            time: time(a.time, r),
+            data: {
+              userId: user.id,
+              chatId: a.chatKind === 'direct' ? `d-${user.id}-${r.int(1, 5)}` : `c-${orgId}-${a.chatKind}-${r.int(1, 4)}`,
+              chatKind: a.chatKind,
+              messageKind: a.messageKind,
+              ...named(a.chatKind === 'direct' && r.chance(0.5) ? undefined : orgId),
+            },
+          };
+          events.push(event);
+          if (a.duplicate === true) twice.push(event);
+        } else {
+          if (a.initiator) calls.push({ org: user.registrations[0]!.orgId, callId: a.callId, start: a.time, caller: user.id });
+          events.push({
+            specversion: '1.0',
+            id: nextId(),
+            source: options.ceSource,
+            type: 'ru.sferum.call.joined',
+            time: time(a.time, r),
+            data: { userId: user.id, callId: a.callId, initiator: a.initiator, ...named(orgId) },
+          });
+        }
       }
-    }
     }
   };
 
@@ -137,10 +147,17 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
     }
     return plan;
   }
-  function boostActivity(user: SimUser, week: string, r: Random): PlannedActivity[] {
+  /**
+   * A rise names the boosted organization: under read-time placement an
+   * event naming an organization counts in that organization's units only,
+   * so it reaches the boosted municipality and no other (one naming none
+   * would count in every unit the teacher is registered in, a held-back
+   * one too).
+   */
+  function boostActivity(user: SimUser, week: string, r: Random, org: string, n: number): PlannedActivity[] {
     const at = () => activityTime(r, week, zone, 0);
-    const plan: PlannedActivity[] = Array.from({ length: 10 }, () => ({ kind: 'message' as const, time: at(), chatKind: 'group' as const, messageKind: 'text' as const }));
-    plan.push({ kind: 'call', time: at(), callId: `k-${user.id}-${week}-boost`, initiator: true });
+    const plan: PlannedActivity[] = Array.from({ length: 10 }, () => ({ kind: 'message' as const, time: at(), chatKind: 'group' as const, messageKind: 'text' as const, org }));
+    plan.push({ kind: 'call', time: at(), callId: `k-${user.id}-${week}-boost${n === 0 ? '' : `-${n + 1}`}`, initiator: true, org });
     return plan;
   }
   const participantEvents = (week: string, r: Random): AnyCloudEventV1[] => {

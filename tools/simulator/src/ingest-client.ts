@@ -187,29 +187,3 @@ function problemDetail(text: string): string {
     return text.slice(0, 300);
   }
 }
-
-/**
- * Waits until the ingest's in-memory registry holds at least `organizations`
- * (its gauge ingest_registry_organizations): events pushed before it has
- * refreshed would name organizations it does not know yet.
- */
-export async function waitForIngestRegistry(ingestUrl: string, organizations: number, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  let seen = -1;
-  for (;;) {
-    try {
-      const text = await (await fetch(`${ingestUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-      const m = /^ingest_registry_organizations(?:\{[^}]*\})? (\d+)/m.exec(text);
-      seen = m === null ? -1 : Number(m[1]);
-      if (seen >= organizations) return Date.now() - started;
-    } catch {
-      // not up yet: keep waiting
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new PushError(
-        `the ingest at ${ingestUrl} still knows ${seen < 0 ? 'no' : seen} of ${organizations} organizations after ${Math.round(timeoutMs / 1000)} s (is its REGISTRY_REFRESH_MS very long, or does it use another database?)`,
-      );
-    }
-    await sleepMs(200);
-  }
-}

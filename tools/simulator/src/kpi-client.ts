@@ -1,4 +1,4 @@
-/** What the simulator asks of the KPI service: the registry, settings, thresholds and answers. */
+/** What the simulator asks of the KPI service: the registry, settings, thresholds, answers and unknown organizations. */
 import { retryOnceOnReset } from './connection-reset';
 import { type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
 
@@ -23,7 +23,22 @@ export interface ApiKpiAnswer {
   readonly week: string;
   readonly partial: boolean;
   readonly rows: ApiKpiRow[];
-  readonly unassigned: { readonly events: number };
+}
+
+/** An organization events named that the registry does not know, per source that named it. */
+export interface ApiUnknownOrganization {
+  readonly orgId: string;
+  readonly source: string;
+  /** Distinct events per CloudEvent type. */
+  readonly events: Record<string, number>;
+  /** Whole seconds, "2026-11-17T03:00:00.000Z". */
+  readonly firstEventTime: string;
+  readonly lastEventTime: string;
+}
+
+export interface ApiUnknownOrganizations {
+  readonly total: number;
+  readonly items: ApiUnknownOrganization[];
 }
 
 export class KpiClient {
@@ -62,6 +77,11 @@ export class KpiClient {
   async kpi(region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
     const query = new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) });
     return this.get<ApiKpiAnswer>(`/v1/kpi?${query.toString()}`);
+  }
+
+  /** `GET /v1/registry/unknown-organizations`: organizations events named that the registry does not know. */
+  async unknownOrganizations(limit = 1000): Promise<ApiUnknownOrganizations> {
+    return this.get<ApiUnknownOrganizations>(`/v1/registry/unknown-organizations?${new URLSearchParams({ limit: String(limit) }).toString()}`);
   }
 
   private auth(): Record<string, string> {

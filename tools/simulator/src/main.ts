@@ -1,9 +1,10 @@
 /**
- * npm run simulate -- --profile tiny|region|national [options]
+ * npm run simulate -- --profile tiny|small|edges|region|national [options]
  *
- * Generates a region (or the country) with a seed, imports its registry
- * into the KPI service, pushes its events through the ingest API and
- * writes the reference answers (expected.json). See README, "Simulator".
+ * Generates a region (or several, or the country) with a seed, imports its
+ * registry into the KPI service (before, during or after the events: see
+ * --registry-at), pushes its events through the ingest API and writes the
+ * reference answers (expected.json). See README, "Simulator".
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,14 +13,17 @@ import { parseRfc3339 } from '@sferum/domain';
 import { KpiClient } from './kpi-client';
 import { bandCounts, municipalityTable } from './municipality-table';
 import { PROFILE_NAMES, profileOf, type ProfileName } from './profiles';
-import { compareAnswer, runSimulation, UNIT_KEY, type Expected } from './simulation';
+import { parseMoves, type RegistryMove, RegistryMoveError } from './registry-csv';
+import { compareAnswer, compareUnknownOrganizations, REGISTRY_AT, type RegistryAt, runSimulation, UNIT_KEY, type Expected } from './simulation';
 import { isIsoWeek, lastEndedWeek, shiftWeek } from './zones';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
-const USAGE = `usage: npm run simulate -- --profile tiny|region|national [options]
+const USAGE = `usage: npm run simulate -- --profile tiny|small|edges|region|national [options]
 
-  --profile NAME        tiny (tests), region (like Novosibirsk oblast), national (89 regions)
-  --weeks N             complete weeks to simulate, ending with --until-week (tiny: 3; region: 4; national: 1)
+  --profile NAME        tiny (tests), small (alert tests), edges (week and registration edges in
+                        UTC+2, +3, +7, +12), region (like Novosibirsk oblast), national (89 regions)
+  --weeks N             complete weeks to simulate, ending with --until-week (tiny: 3; edges: 2;
+                        small, region: 4; national: 1)
   --seed N              the same seed gives the same registry, events and answers (default 7)
   --until-week W        last simulated week, e.g. 2026-W47 (default: the last complete week before --now)
   --now INSTANT         the simulator's "now", RFC 3339 (default $CLOCK_START, else the machine's clock):
@@ -29,17 +33,24 @@ const USAGE = `usage: npm run simulate -- --profile tiny|region|national [option
   --kpi-url URL         KPI service (default $KPI_URL or http://127.0.0.1:3003)
   --no-push             only write the files (no registry import, no events pushed); with --kpi-url,
                         the reference follows that service's settings and thresholds
+  --registry-at WHEN    when the registry is imported: first (before the first event, the default),
+                        middle (after half of the event parts), last (after the last event)
+  --move ORG=MUN,...    the registry places ORG in municipality MUN instead: one of the profile, or a
+                        new one RR-<suffix> of federal subject RR (named after its id); the events stay
+                        those of the run without --move, registry.csv and expected.json follow the move
   --rate N              events per second at most (default: as fast as the ingest acknowledges)
   --batch N             events per request (default 1000)
   --concurrency N       requests in flight (default 4)
   --events-file FILE    also write the events as NDJSON
-  --wait                wait until the KPI service answers what expected.json says for every week
+  --wait                wait until the KPI service answers what expected.json says for every region and
+                        week, and lists its unknown organizations (GET /v1/registry/unknown-organizations)
   --wait-timeout S      seconds to wait at most (default 300)
   --if-empty            do nothing when the last week already has activity in the KPI service
   --table               print the last week by municipality with coloured bands
   --hold-back M1,M2     a drop: send none of the messages and calls of these municipalities' users in the last week
   --deliver-held        a recovery: send exactly the events a run with the same --hold-back held back
-  --boost M1,M2         a rise: every teacher of these municipalities writes 10 group messages and starts a call in the last week
+  --boost M1,M2         a rise: every teacher of these municipalities writes 10 group messages and starts a call in
+                        the last week, naming their organization there (not held back by --hold-back)
 
 Keys: SOURCE_KEY (or DEMO_SOURCE_KEY) pushes events, ADMIN_KEY imports the registry;
 read from the environment, else from .stack/dev.env (written by npm run up).`;
@@ -83,6 +94,8 @@ async function main(): Promise<number> {
         'hold-back': { type: 'string' },
         boost: { type: 'string' },
         'deliver-held': { type: 'boolean' },
+        'registry-at': { type: 'string' },
+        move: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -152,8 +165,19 @@ async function main(): Promise<number> {
   const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
   const scenario = { holdBack: list(args['hold-back']), boost: list(args.boost), deliverHeld: args['deliver-held'] === true };
   if (scenario.deliverHeld && scenario.holdBack.length === 0) throw new UsageError('--deliver-held: name the municipalities with --hold-back, as in the run that held them');
+  const registryAt = args['registry-at'] ?? 'first';
+  if (!(REGISTRY_AT as readonly string[]).includes(registryAt)) throw new UsageError(`--registry-at: expected one of ${REGISTRY_AT.join(', ')}, got "${registryAt}"`);
+  let moves: RegistryMove[] = [];
+  if (args.move !== undefined) {
+    try {
+      moves = parseMoves(args.move);
+    } catch (error) {
+      if (error instanceof RegistryMoveError) throw new UsageError(`--move: ${error.message}`);
+      throw error;
+    }
+  }
 
-  log(`profile ${name}, seed ${seed}, weeks ${weeks[0]}..${lastWeek}${push ? `, pushing to ${ingestUrl}` : ', files only'}`);
+  log(`profile ${name}, seed ${seed}, weeks ${weeks[0]}..${lastWeek}${push ? `, pushing to ${ingestUrl}, registry imported ${registryAt}` : ', files only'}`);
   const result = await runSimulation({
     profile,
     seed,
@@ -161,6 +185,8 @@ async function main(): Promise<number> {
     outDir,
     ...(kpi === undefined ? {} : { kpi }),
     importRegistry: push,
+    registryAt: registryAt as RegistryAt,
+    moves,
     scenario,
     ...(push
       ? {
@@ -192,7 +218,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Polls the region's answer of every simulated week until it equals the reference. */
+/** Polls the answer of every region and simulated week, and the unknown organizations, until they equal the reference. */
 async function waitForAnswers(
   kpi: KpiClient,
   expected: Expected,
@@ -211,9 +237,10 @@ async function waitForAnswers(
         problems.push(...compareAnswer(answer, want, UNIT_KEY).map((p) => `${region} ${week} ${p}`));
       }
     }
+    problems.push(...compareUnknownOrganizations(await kpi.unknownOrganizations(1000), expected.unknownOrganizations));
     if (problems.length === 0) {
       if (tty) process.stderr.write('\n');
-      log(`the KPI service agrees with the reference for every week (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
+      log(`the KPI service agrees with the reference for every week and every unknown organization (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
       return true;
     }
     if (Date.now() - started > timeoutMs) {
@@ -221,7 +248,7 @@ async function waitForAnswers(
       log(`after ${Math.round(timeoutMs / 1000)} s the KPI service still differs from the reference:\n  ${problems.slice(0, 5).join('\n  ')}`);
       return false;
     }
-    progress(`waiting for the aggregator: ${problems.length} week(s) differ, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    progress(`waiting for the aggregator: ${problems.length} difference(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -244,6 +271,10 @@ main().then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`simulate: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof RegistryMoveError) {
+      console.error(`simulate: --move: ${error.message}`);
       process.exit(2);
     }
     console.error(`simulate: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,14 +1,101 @@
-/** The registry CSV of simulated organizations, in the import format of the KPI service. */
+/**
+ * The registry CSV of simulated organizations, in the import format of the
+ * KPI service, and `--move`: the same registry with some organizations
+ * placed in another municipality (of the profile, or a new one in any
+ * region), as a later import would place them.
+ */
+import { IDENTIFIER_PATTERN, type OrgCategory } from '@sferum/contracts';
 import { type RegionWorld } from './world';
 
 export const REGISTRY_HEADER = 'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount';
+
+/** One organization as the registry places it. */
+export interface RegistryRow {
+  readonly id: string;
+  readonly name: string;
+  readonly category: OrgCategory;
+  readonly municipalityId: string;
+  readonly municipalityName: string;
+  readonly regionCode: string;
+  readonly headcount: number | null;
+}
+
+/** `ORG=MUNICIPALITY`: the registry places ORG in MUNICIPALITY instead. */
+export interface RegistryMove {
+  readonly orgId: string;
+  readonly municipalityId: string;
+}
+
+export interface RegistryMunicipality {
+  readonly name: string;
+  readonly regionCode: string;
+}
+
+export class RegistryMoveError extends Error {}
 
 function field(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export function registryCsvRows(world: RegionWorld): string[] {
-  return world.organizations.map((o) =>
-    [o.id, o.name, o.category, o.municipalityId, o.municipalityName, world.region.code, o.headcount === null ? '' : String(o.headcount)].map(field).join(','),
-  );
+export function registryRows(world: RegionWorld): RegistryRow[] {
+  return world.organizations.map((o) => ({
+    id: o.id,
+    name: o.name,
+    category: o.category,
+    municipalityId: o.municipalityId,
+    municipalityName: o.municipalityName,
+    regionCode: world.region.code,
+    headcount: o.headcount,
+  }));
+}
+
+export function registryCsvLine(row: RegistryRow): string {
+  return [row.id, row.name, row.category, row.municipalityId, row.municipalityName, row.regionCode, row.headcount === null ? '' : String(row.headcount)].map(field).join(',');
+}
+
+/** "ORG=MUNICIPALITY[,ORG=MUNICIPALITY...]", each organization at most once. */
+export function parseMoves(text: string): RegistryMove[] {
+  const moves: RegistryMove[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const m = /^([^=]+)=([^=]+)$/.exec(part);
+    if (m === null) throw new RegistryMoveError(`expected ORG=MUNICIPALITY, got "${part}"`);
+    const [orgId, municipalityId] = [m[1]!.trim(), m[2]!.trim()];
+    for (const id of [orgId, municipalityId]) if (!IDENTIFIER_PATTERN.test(id)) throw new RegistryMoveError(`"${id}" is not an identifier (1 to 128 of A-Z a-z 0-9 . _ : -)`);
+    if (moves.some((x) => x.orgId === orgId)) throw new RegistryMoveError(`organization ${orgId} is moved twice`);
+    moves.push({ orgId, municipalityId });
+  }
+  if (moves.length === 0) throw new RegistryMoveError('expected ORG=MUNICIPALITY');
+  return moves;
+}
+
+/**
+ * The rows with the moves applied. A municipality of the profile keeps its
+ * name and region; any other id must be "RR-<suffix>" with RR a federal
+ * subject: a new municipality of that region, named after its id.
+ */
+export function applyMoves(
+  rows: readonly RegistryRow[],
+  moves: readonly RegistryMove[],
+  municipalities: ReadonlyMap<string, RegistryMunicipality>,
+  isRegion: (code: string) => boolean,
+): RegistryRow[] {
+  const target = new Map<string, RegistryMunicipality & { id: string }>();
+  for (const move of moves) {
+    const known = municipalities.get(move.municipalityId);
+    if (known !== undefined) {
+      target.set(move.orgId, { id: move.municipalityId, ...known });
+      continue;
+    }
+    const m = /^(\d{2})-.+$/.exec(move.municipalityId);
+    if (m === null || !isRegion(m[1]!)) {
+      throw new RegistryMoveError(`${move.municipalityId}: neither a municipality of the profile nor "RR-<suffix>" with RR one of the 89 federal subjects`);
+    }
+    target.set(move.orgId, { id: move.municipalityId, name: move.municipalityId, regionCode: m[1]! });
+  }
+  const missing = moves.filter((move) => !rows.some((r) => r.id === move.orgId)).map((move) => move.orgId);
+  if (missing.length > 0) throw new RegistryMoveError(`no organization ${missing.join(', ')} in the profile's registry`);
+  return rows.map((row) => {
+    const to = target.get(row.id);
+    return to === undefined ? row : { ...row, municipalityId: to.id, municipalityName: to.name, regionCode: to.regionCode };
+  });
 }

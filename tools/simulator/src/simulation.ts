@@ -1,18 +1,28 @@
 /**
  * One simulator run: build the profile's world, import its registry into
- * the KPI service, push its events through the ingest, compute the
- * reference answers, and optionally wait until the KPI service shows them.
+ * the KPI service (before the first event, half-way or after the last:
+ * with read-time placement the order must not matter), push its events
+ * through the ingest, compute the reference answers from the registry as
+ * imported, and optionally wait until the KPI service shows them.
  */
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { type AnyCloudEventV1 } from '@sferum/contracts';
 import { regionEventChunks, DEFAULT_SHAPE } from './events';
-import { IngestClient, type PushStats, waitForIngestRegistry } from './ingest-client';
-import { type ApiKpiAnswer, type KpiClient } from './kpi-client';
+import { type FetchLike, IngestClient, type PushStats } from './ingest-client';
+import { type ApiKpiAnswer, type ApiUnknownOrganizations, type KpiClient } from './kpi-client';
 import { type Profile } from './profiles';
+import { FEDERAL_ZONES, isFederalSubject } from './profiles/subjects';
 import { Random } from './random';
-import { type ExpectedWeek, ReferenceKpi, type ReferenceOrganization, type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
-import { REGISTRY_HEADER, registryCsvRows } from './registry-csv';
+import {
+  type ExpectedUnknownOrganization,
+  type ExpectedWeek,
+  ReferenceKpi,
+  type ReferenceOrganization,
+  type ReferenceSettings,
+  type ReferenceThreshold,
+} from './reference/reference-kpi';
+import { applyMoves, REGISTRY_HEADER, registryCsvLine, type RegistryMove, type RegistryMunicipality, type RegistryRow, registryRows } from './registry-csv';
 import { type RegionWorld, type SimUser } from './world';
 import { weekEndUtc, weekStartUtc } from './zones';
 
@@ -24,13 +34,28 @@ export interface SimulationOptions {
   /** Settings and thresholds come from here; with importRegistry, the registry goes there. */
   readonly kpi?: KpiClient;
   readonly importRegistry?: boolean;
-  readonly ingest?: { readonly url: string; readonly sourceKey: string; readonly batchSize: number; readonly concurrency: number; readonly ratePerSecond: number };
+  readonly ingest?: {
+    readonly url: string;
+    readonly sourceKey: string;
+    readonly batchSize: number;
+    readonly concurrency: number;
+    readonly ratePerSecond: number;
+    /** For the specs: the ingest's HTTP (default: fetch). */
+    readonly fetch?: FetchLike;
+  };
   readonly scenario?: Scenario;
+  /** When the registry is imported: before the first event (default), after half of the event chunks, after the last event. */
+  readonly registryAt?: RegistryAt;
+  /** Organizations the registry places in another municipality than the profile does (the events stay the same). */
+  readonly moves?: readonly RegistryMove[];
   /** Also write every event pushed (duplicates included) as NDJSON. */
   readonly eventsFile?: string;
   readonly log: (line: string) => void;
   readonly progress: (line: string) => void;
 }
+
+export const REGISTRY_AT = ['first', 'middle', 'last'] as const;
+export type RegistryAt = (typeof REGISTRY_AT)[number];
 
 /** Settings and thresholds the reference uses without a KPI service to ask: the defaults of a new deployment. */
 export const DEFAULT_SETTINGS: ReferenceSettings = { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null };
@@ -49,8 +74,11 @@ export const FEDERAL_THRESHOLDS: ReferenceThreshold[] = [
  * - `deliverHeld` then sends exactly the held ones (the backlog arriving: a
  *   recovery to what the week really was);
  * - `boost` makes every teacher registered there write 10 group-chat
- *   messages and start a call besides the usual (the activity shares rise
- *   to 100%).
+ *   messages and start a call besides the usual, naming their organization
+ *   there (the activity shares rise to 100%). A teacher of both a held-back
+ *   and a boosted municipality sends these (and only these): naming an
+ *   organization of the boosted one, they cannot count in the held one.
+ * Municipalities are those of the profile's own registry (not of --move).
  */
 export interface Scenario {
   readonly holdBack: readonly string[];
@@ -66,8 +94,12 @@ export interface Expected {
   readonly settings: Record<string, ReferenceSettings>;
   readonly thresholds: readonly ReferenceThreshold[];
   readonly events: { readonly sent: number; readonly distinct: number };
-  /** Region code -> week -> units. */
+  /** The --move of the run: where the registry places these organizations instead. */
+  readonly moves: readonly (RegistryMove & { readonly regionCode: string })[];
+  /** Region code -> week -> units: every region the registry places organizations in. */
   readonly regions: Record<string, Record<string, ExpectedWeek>>;
+  /** Organizations events named that the registry does not know, by orgId. */
+  readonly unknownOrganizations: readonly ExpectedUnknownOrganization[];
 }
 
 export interface SimulationResult {
@@ -84,46 +116,24 @@ export function ceSourceOf(profile: string, seed: number, weeks: readonly string
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const started = Date.now();
   const { profile, weeks } = options;
+  const registryAt = options.registryAt ?? 'first';
   const rng = new Random(options.seed);
   mkdirSync(options.outDir, { recursive: true });
   const world = (region: Profile['regions'][number]) => profile.buildWorld(region, weeks, rng.fork(`world:${region.code}`));
 
-  // 1. The registry: written to the output folder and imported (the national profile region by region, never all in memory).
-  const organizations: ReferenceOrganization[] = [];
-  const csvRows: string[] = [];
-  let orgCount = 0;
-  for (const region of profile.regions) {
-    const w = world(region);
-    orgCount += w.organizations.length;
-    csvRows.push(...registryCsvRows(w));
-    if (profile.expected) organizations.push(...referenceOrganizations(w));
-  }
-  const csv = `${REGISTRY_HEADER}\n${csvRows.join('\n')}\n`;
+  // 1. The registry, with the moves applied: written to the output folder (the national profile region by region, never its users all in memory).
+  const { rows, moved } = profileRegistry(profile, world, options.moves ?? []);
+  const csv = `${REGISTRY_HEADER}\n${rows.map(registryCsvLine).join('\n')}\n`;
   writeFileSync(join(options.outDir, 'registry.csv'), csv);
-  options.log(`registry: ${orgCount.toLocaleString('en')} organizations in ${profile.regions.length} region(s) -> ${join(options.outDir, 'registry.csv')}`);
-  if (options.kpi !== undefined && options.importRegistry === true) {
-    const result = await options.kpi.importRegistry(csv);
-    options.log(`registry imported into the KPI service: ${JSON.stringify(result)}`);
-    if (options.ingest !== undefined) {
-      const total = (await options.kpi.regions()).reduce((n, r) => n + r.organizations, 0);
-      const waited = await waitForIngestRegistry(options.ingest.url, total, 60_000);
-      options.log(`the ingest knows all ${total.toLocaleString('en')} organizations of the registry (waited ${(waited / 1000).toFixed(1)} s)`);
-    }
-  }
+  const regionCodes = regionsOf(profile, rows);
+  options.log(
+    `registry: ${rows.length.toLocaleString('en')} organizations in ${regionCodes.length} region(s)` +
+      `${moved.length === 0 ? '' : `, ${moved.map((m) => `${m.orgId} moved to ${m.municipalityId}`).join(', ')}`} -> ${join(options.outDir, 'registry.csv')}`,
+  );
 
-  // 2. Settings and thresholds the answers depend on: the KPI service's own, else the defaults.
-  const settings: Record<string, ReferenceSettings> = {};
-  let thresholds = FEDERAL_THRESHOLDS;
-  if (profile.expected) {
-    for (const region of profile.regions) settings[region.code] = options.kpi === undefined ? DEFAULT_SETTINGS : await options.kpi.settings(region.code);
-    if (options.kpi !== undefined) thresholds = await options.kpi.thresholds();
-  }
-
-  // 3. The events, region by region and week by week; the reference sees each as it is sent.
+  // 2. The events, region by region and week by week; the reference keeps each as it is sent.
   const ceSource = ceSourceOf(profile.name, options.seed, weeks);
-  const reference = profile.expected
-    ? new ReferenceKpi(organizations, new Map(profile.regions.map((r) => [r.code, r.zone])), profile.homeRegion)
-    : undefined;
+  const reference = profile.expected ? new ReferenceKpi(rows.map(referenceOrganization), zonesOf(profile, regionCodes)) : undefined;
   const client =
     options.ingest === undefined
       ? undefined
@@ -134,12 +144,22 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           concurrency: options.ingest.concurrency,
           ratePerSecond: options.ingest.ratePerSecond,
           retryForMs: 300_000,
+          ...(options.ingest.fetch === undefined ? {} : { fetch: options.ingest.fetch }),
         });
-  const file: WriteStream | undefined = options.eventsFile === undefined ? undefined : createWriteStream(options.eventsFile);
-  let sent = 0;
   let chunkNo = 0;
   const chunksPerRegion = weeks.length + 2;
   const totalChunks = chunksPerRegion * profile.regions.length;
+  const importRegistry = async () => {
+    if (options.kpi === undefined || options.importRegistry !== true) return;
+    // Events pushed so far are acknowledged first, so that "before" and "after" mean what they say.
+    if (client !== undefined) await client.flush();
+    const result = await options.kpi.importRegistry(csv);
+    options.log(`registry imported into the KPI service (${registryAt === 'first' ? 'before the first event' : registryAt === 'middle' ? `after ${chunkNo} of ${totalChunks} event parts` : 'after the last event'}): ${JSON.stringify(result)}`);
+  };
+  const file: WriteStream | undefined = options.eventsFile === undefined ? undefined : createWriteStream(options.eventsFile);
+  let sent = 0;
+  const halfWay = Math.floor(totalChunks / 2);
+  let imported = false;
   const report = () => {
     const seconds = (Date.now() - started) / 1000;
     const pushed = client?.stats.events ?? sent;
@@ -148,12 +168,21 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         `part ${Math.min(chunkNo, totalChunks)}/${totalChunks}${client !== undefined && client.stats.retries > 0 ? `, ${client.stats.retries} retries ${JSON.stringify(client.stats.retriesBy)}` : ''}`,
     );
   };
+  const importHalfWay = async () => {
+    if (registryAt !== 'middle' || imported || chunkNo < halfWay) return;
+    imported = true;
+    await importRegistry();
+  };
+  if (registryAt === 'first') {
+    imported = true;
+    await importRegistry();
+  }
   const timer = setInterval(report, 1000);
   try {
     for (const region of profile.regions) {
       const w = world(region);
       const scenario = scenarioOf(w, options.scenario);
-      for (const all of regionEventChunks(w, rng.fork(`events:${region.code}`), { shape: DEFAULT_SHAPE, ceSource, boost: scenario.boost })) {
+      for (const all of regionEventChunks(w, rng.fork(`events:${region.code}`), { shape: DEFAULT_SHAPE, ceSource, boost: scenario.boost, onBoost: scenario.onBoost })) {
         chunkNo++;
         const visible = options.scenario?.deliverHeld === true ? all : all.filter((e) => !scenario.held(e));
         const chunk = options.scenario?.deliverHeld === true ? all.filter((e) => scenario.held(e)) : visible;
@@ -161,21 +190,27 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         if (file !== undefined) await writeLines(file, chunk);
         if (client !== undefined) await client.push(chunk);
         sent += chunk.length;
+        await importHalfWay();
       }
       chunkNo = Math.max(chunkNo, chunksPerRegion * (profile.regions.indexOf(region) + 1));
+      await importHalfWay();
     }
     if (client !== undefined) await client.flush();
+    if (!imported) await importRegistry();
   } finally {
     clearInterval(timer);
     if (file !== undefined) await new Promise<void>((resolve) => file.end(resolve));
   }
   report();
 
-  // 4. The reference answers.
+  // 3. The reference answers, under the settings and thresholds of the KPI service (else the defaults).
   let expected: Expected | null = null;
   if (reference !== undefined) {
+    const settings: Record<string, ReferenceSettings> = {};
+    for (const code of regionCodes) settings[code] = options.kpi === undefined ? DEFAULT_SETTINGS : await options.kpi.settings(code);
+    const thresholds = options.kpi === undefined ? FEDERAL_THRESHOLDS : await options.kpi.thresholds();
     const regions: Expected['regions'] = {};
-    for (const region of profile.regions) regions[region.code] = reference.answers(region.code, weeks, settings[region.code]!, thresholds);
+    for (const code of regionCodes) regions[code] = reference.answers(code, weeks, settings[code]!, thresholds);
     expected = {
       profile: profile.name,
       seed: options.seed,
@@ -184,7 +219,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       settings,
       thresholds,
       events: { sent: reference.counts.received, distinct: reference.counts.distinct },
+      moves: moved,
       regions,
+      unknownOrganizations: reference.unknownOrganizations(),
     };
     writeFileSync(join(options.outDir, 'expected.json'), `${JSON.stringify(expected, null, 1)}\n`);
     options.log(`reference answers -> ${join(options.outDir, 'expected.json')}`);
@@ -192,7 +229,45 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   return { expected, push: client?.stats ?? null, seconds: (Date.now() - started) / 1000, eventsSent: sent };
 }
 
-function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): { held: (e: AnyCloudEventV1) => boolean; boost: (u: SimUser, week: string) => boolean } {
+/** The profile's registry with the moves applied, and where each moved organization went. */
+function profileRegistry(
+  profile: Profile,
+  world: (region: Profile['regions'][number]) => RegionWorld,
+  moves: readonly RegistryMove[],
+): { rows: RegistryRow[]; moved: (RegistryMove & { regionCode: string })[] } {
+  const rows: RegistryRow[] = [];
+  const municipalities = new Map<string, RegistryMunicipality>();
+  for (const region of profile.regions) {
+    const w = world(region);
+    rows.push(...registryRows(w));
+    for (const m of w.municipalities) municipalities.set(m.id, { name: m.name, regionCode: region.code });
+  }
+  if (moves.length === 0) return { rows, moved: [] };
+  const placed = applyMoves(rows, moves, municipalities, isFederalSubject);
+  const byId = new Map(placed.map((r) => [r.id, r]));
+  return { rows: placed, moved: moves.map((m) => ({ ...m, regionCode: byId.get(m.orgId)!.regionCode })) };
+}
+
+/** The regions the registry places organizations in: the profile's first, in its order, then the others a move added. */
+function regionsOf(profile: Profile, rows: readonly RegistryRow[]): string[] {
+  const present = new Set(rows.map((r) => r.regionCode));
+  const own = profile.regions.map((r) => r.code).filter((code) => present.has(code));
+  return [...own, ...[...present].filter((code) => !own.includes(code)).sort()];
+}
+
+function zonesOf(profile: Profile, regionCodes: readonly string[]): Map<string, string> {
+  const zones = new Map(profile.regions.map((r) => [r.code, r.zone]));
+  for (const code of regionCodes) if (!zones.has(code)) zones.set(code, FEDERAL_ZONES.get(code)!);
+  return zones;
+}
+
+interface ScenarioOfRegion {
+  readonly held: (e: AnyCloudEventV1) => boolean;
+  readonly boost: (u: SimUser, week: string) => readonly string[];
+  readonly onBoost: (e: AnyCloudEventV1) => void;
+}
+
+function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): ScenarioOfRegion {
   const lastWeek = world.weeks[world.weeks.length - 1]!;
   const municipalityOfOrg = new Map(world.organizations.map((o) => [o.id, o.municipalityId]));
   const registeredIn = (u: SimUser, municipalities: readonly string[]) => u.registrations.some((reg) => municipalities.includes(municipalityOfOrg.get(reg.orgId) ?? ''));
@@ -200,23 +275,32 @@ function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): { held:
   for (const m of [...(scenario?.holdBack ?? []), ...(scenario?.boost ?? [])]) {
     if (!known.has(m)) throw new Error(`scenario: no municipality ${m} in region ${world.region.code} (it has ${[...known].join(', ')})`);
   }
+  const both = (scenario?.holdBack ?? []).filter((m) => scenario?.boost.includes(m));
+  if (both.length > 0) throw new Error(`scenario: ${both.join(', ')} both held back and boosted`);
   const holdUsers = new Set(world.users.filter((u) => registeredIn(u, scenario?.holdBack ?? [])).map((u) => u.id));
-  const boostUsers = new Set(world.users.filter((u) => registeredIn(u, scenario?.boost ?? [])).map((u) => u.id));
+  // Per boosted teacher, an organization of theirs in each boosted municipality (their first there).
+  const boostOrgs = new Map<string, string[]>();
+  for (const u of world.users) {
+    const orgs = (scenario?.boost ?? []).flatMap((m) => u.registrations.find((reg) => municipalityOfOrg.get(reg.orgId) === m)?.orgId ?? []);
+    if (orgs.length > 0) boostOrgs.set(u.id, orgs);
+  }
+  const boosted = new WeakSet<AnyCloudEventV1>();
   const start = weekStartUtc(lastWeek, world.region.zone);
   const end = weekEndUtc(lastWeek, world.region.zone);
   return {
     held: (e) => {
       if (holdUsers.size === 0 || (e.type !== 'ru.sferum.message.sent' && e.type !== 'ru.sferum.call.joined')) return false;
-      if (!holdUsers.has(e.data.userId)) return false;
+      if (!holdUsers.has(e.data.userId) || boosted.has(e)) return false;
       const t = Date.parse(e.time);
       return t >= start && t < end;
     },
-    boost: (u, week) => week === lastWeek && boostUsers.has(u.id),
+    boost: (u, week) => (week === lastWeek ? (boostOrgs.get(u.id) ?? []) : []),
+    onBoost: (e) => boosted.add(e),
   };
 }
 
-function referenceOrganizations(world: RegionWorld): ReferenceOrganization[] {
-  return world.organizations.map((o) => ({ id: o.id, category: o.category, municipalityId: o.municipalityId, regionCode: world.region.code, headcount: o.headcount }));
+function referenceOrganization(row: RegistryRow): ReferenceOrganization {
+  return { id: row.id, category: row.category, municipalityId: row.municipalityId, regionCode: row.regionCode, headcount: row.headcount };
 }
 
 function writeLines(file: WriteStream, events: readonly AnyCloudEventV1[]): Promise<void> {
@@ -239,6 +323,30 @@ export function compareAnswer(answer: ApiKpiAnswer, expected: ExpectedWeek, unit
       problems.push(`${key}: expected ${JSON.stringify(canonical(want))}, got ${JSON.stringify(canonical(got))}`);
     }
   }
+  return problems;
+}
+
+/**
+ * The differences between `GET /v1/registry/unknown-organizations` and the
+ * reference ([] when they agree). The answer's `source` is not compared:
+ * one source pushes everything (the tests check it apart).
+ */
+export function compareUnknownOrganizations(answer: ApiUnknownOrganizations, expected: readonly ExpectedUnknownOrganization[]): string[] {
+  const problems: string[] = [];
+  if (answer.total !== expected.length) problems.push(`unknown organizations: expected ${expected.length}, the KPI service counts ${answer.total}`);
+  const got = new Map<string, unknown>();
+  for (const item of answer.items) {
+    if (got.has(item.orgId)) problems.push(`unknown organization ${item.orgId}: listed more than once (from more than one source?)`);
+    got.set(item.orgId, canonical({ events: item.events, firstEventTime: item.firstEventTime, lastEventTime: item.lastEventTime }));
+  }
+  for (const want of expected) {
+    const have = got.get(want.orgId);
+    const wanted = canonical({ events: want.events, firstEventTime: want.firstEventTime, lastEventTime: want.lastEventTime });
+    if (have === undefined) problems.push(`unknown organization ${want.orgId}: not listed, expected ${JSON.stringify(wanted)}`);
+    else if (JSON.stringify(have) !== JSON.stringify(wanted)) problems.push(`unknown organization ${want.orgId}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(have)}`);
+    got.delete(want.orgId);
+  }
+  for (const orgId of got.keys()) problems.push(`unknown organization ${orgId}: listed, but the reference knows no event naming it or the registry knows it`);
   return problems;
 }
 

@@ -40,6 +40,13 @@ export interface RegistrationChange {
   readonly registered: boolean;
 }
 
+/**
+ * The organization an activity names: absent, the user's own (see
+ * SimUser.messageOrg; direct messages name it half of the time); null, none
+ * (it then counts wherever the user is registered); else that organization.
+ */
+export type NamedOrg = string | null;
+
 /** One planned event of a scripted user. */
 export type PlannedActivity =
   | {
@@ -49,12 +56,14 @@ export type PlannedActivity =
       readonly messageKind: 'text' | 'file' | 'poll' | 'voice' | 'sticker' | 'emoji' | 'other';
       /** Send this exact event twice. */
       readonly duplicate?: boolean;
+      readonly org?: NamedOrg;
     }
   | {
       readonly kind: 'call';
       readonly time: number;
       readonly callId: string;
       readonly initiator: boolean;
+      readonly org?: NamedOrg;
     };
 
 export interface SimUser {

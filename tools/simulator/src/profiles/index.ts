@@ -6,14 +6,17 @@
  *   region    one region like the reference region (Novosibirsk oblast, 54)
  *   national  the 89 regions in their own zones, about 2 million teachers,
  *             generated region by region as a stream (for benchmarks)
+ *   edges     four regions in UTC+2, +3, +7 and +12 by hand (see edges.ts):
+ *             the instants where a week or a registration is cut wrongly
  */
-import { FEDERAL_SUBJECTS } from '@sferum/domain';
 import { type Random } from '../random';
 import { type RegionWorld, type SimRegion } from '../world';
+import { buildEdgesWorld, EDGES_HOME_REGION, EDGES_REGIONS, EDGES_WEEKS } from './edges';
 import { buildRegionWorld, type RegionPlan } from './region-plan';
+import { FEDERAL_REGIONS, federalSubject } from './subjects';
 import { buildTinyWorld, TINY_REGION, TINY_WEEKS } from './tiny';
 
-export const PROFILE_NAMES = ['tiny', 'small', 'region', 'national'] as const;
+export const PROFILE_NAMES = ['tiny', 'small', 'region', 'national', 'edges'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface Profile {
@@ -52,12 +55,6 @@ export const REGION_PLAN: RegionPlan = {
   writerScale: 4,
   callerShare: 0.006,
 };
-
-function subject(code: string): SimRegion {
-  const s = FEDERAL_SUBJECTS.find((x) => x.code === code);
-  if (s === undefined) throw new Error(`no federal subject ${code}`);
-  return { code: s.code, name: s.name, zone: s.timeZone };
-}
 
 /** Kemerovo oblast (UTC+7), three municipalities: small enough for tests, random like the region profile. */
 const SMALL_PLAN: RegionPlan = {
@@ -106,7 +103,7 @@ export function profileOf(name: ProfileName): Profile {
     case 'small':
       return {
         name,
-        regions: [subject('42')],
+        regions: [federalSubject('42')],
         homeRegion: '42',
         defaultWeeks: 4,
         expected: true,
@@ -115,7 +112,7 @@ export function profileOf(name: ProfileName): Profile {
     case 'region':
       return {
         name,
-        regions: [subject('54')],
+        regions: [federalSubject('54')],
         homeRegion: '54',
         defaultWeeks: 4,
         expected: true,
@@ -124,11 +121,21 @@ export function profileOf(name: ProfileName): Profile {
     case 'national':
       return {
         name,
-        regions: FEDERAL_SUBJECTS.map((s) => ({ code: s.code, name: s.name, zone: s.timeZone })),
+        regions: FEDERAL_REGIONS,
         homeRegion: '77',
         defaultWeeks: 1,
         expected: false,
         buildWorld: (region, weeks, rng) => buildRegionWorld(nationalPlan(region, rng), region, weeks, rng.fork(region.code)),
+      };
+    case 'edges':
+      return {
+        name,
+        regions: EDGES_REGIONS,
+        homeRegion: EDGES_HOME_REGION,
+        defaultWeeks: EDGES_WEEKS,
+        fixedWeeks: EDGES_WEEKS,
+        expected: true,
+        buildWorld: (region, weeks, rng) => buildEdgesWorld(region, weeks, rng),
       };
   }
 }

@@ -25,7 +25,7 @@ function generate(name: 'tiny' | 'region', seed: number, weekCount: number) {
 
 function answers(world: RegionWorld, weeks: readonly string[], events: readonly AnyCloudEventV1[]) {
   const orgs = world.organizations.map((o) => ({ id: o.id, category: o.category, municipalityId: o.municipalityId, regionCode: world.region.code, headcount: o.headcount }));
-  const reference = new ReferenceKpi(orgs, new Map([[world.region.code, world.region.zone]]), world.region.code);
+  const reference = new ReferenceKpi(orgs, new Map([[world.region.code, world.region.zone]]));
   for (const e of events) reference.observe(e);
   return { reference, weeks: reference.answers(world.region.code, weeks, DEFAULT_SETTINGS, FEDERAL_THRESHOLDS) };
 }

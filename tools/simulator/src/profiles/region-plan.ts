@@ -153,7 +153,7 @@ export function buildRegionWorld(plan: RegionPlan, region: SimRegion, weeks: rea
     addUsers(org.category === 'preschool' ? 'parent' : 'student', students, 0.05);
     addUsers('parent', Math.round(students * plan.parentsPerStudent), 0.05);
   }
-  // Users of organizations the registry does not know yet: their events are "unassigned".
+  // Users of organizations the registry does not know: their events count nowhere and are listed as unknown organizations.
   for (let u = 1; u <= Math.max(2, Math.round(users.length / 2000)); u++) {
     users.push({
       id: nextId(),

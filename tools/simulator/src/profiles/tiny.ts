@@ -22,7 +22,8 @@
  *   leave-return leaves on W2's Wednesday, back on W3's Tuesday
  *   teacher-parent a teacher of one school and a parent in another: a teacher
  *   two-schools a teacher of a school in each municipality: once in the region
- *   unassigned  a user of an organization the registry does not know: 4 events in W2
+ *   unassigned  a user of an organization the registry does not know (25-unknown-001): 4 events in W2,
+ *               counted nowhere, listed as an unknown organization
  */
 import { type OrgCategory, type Role } from '@sferum/contracts';
 import { type Random } from '../random';

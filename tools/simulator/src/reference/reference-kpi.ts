@@ -1,26 +1,56 @@
 /**
  * The reference answers: what the KPI service must say for every unit and
- * week, computed straight from the events the simulator sent and the
- * registry it wrote. Independent of the pipeline on purpose: no import of
- * the project's KPI, week or aggregation code (lint enforces it), its own
- * rules written from the domain brief:
+ * week, computed from the events the simulator sent and the registry it is
+ * given. Independent of the pipeline on purpose: no import of the project's
+ * KPI, week or aggregation code (lint enforces it), its own rules written
+ * from the domain brief and the read-time placement issue.
  *
- * - an event sent twice (same source and id) counts once;
- * - an event's week is the ISO week of its time in the zone of its
- *   organization's region (the source's home region when it names none or
- *   one the registry does not know);
- * - a user is registered in an organization with a role at a week's end
- *   when the last registration change before Monday 00:00 local of the
- *   next week (a join wins a tie) is a join; only organizations in the
- *   registry count, events naming others are "unassigned";
- * - an organization is active with 2+ registered users (any role);
- * - a teacher's messages are group-chat messages of the counted kinds;
- *   calls are distinct calls taken part in (or started, by setting);
- *   active teachers wrote anything or took part in a call;
- * - shares are rounded half-up to two decimals; bands are decided on the
- *   exact fraction: <= lower is below_norm, >= upper is good.
+ * It keeps what every distinct event says, placed nowhere, and applies the
+ * registry only in `answers()` and `unknownOrganizations()`: the registry it
+ * is given is "the registry as it is now", whatever registry was in force
+ * when the events were sent. The rules, exactly:
+ *
+ * 1. Registration in force at an instant T (a period's end, exclusive): per
+ *    (organization, user, role), the latest user.registered / user.left
+ *    before T, compared by the millisecond; at the very same millisecond a
+ *    join wins. Only organizations in the registry count.
+ * 2. A unit is a region, a municipality, a category of the region, an
+ *    organization (keys "region", "municipality:<id>", "category:<cat>",
+ *    "org:<id>"), all as the registry places organizations now (the
+ *    registry the reference is given — which may differ from the one in
+ *    force when events were sent).
+ * 3. A person counts in a unit (users, teachers, students, parents,
+ *    teachers without headcount) when they have a registration in force at
+ *    the week's end in an organization of the unit; teachers by role
+ *    teacher.
+ * 4. Activity of a person in a unit for week W: an event naming an
+ *    organization (orgId) counts when that organization is in the unit
+ *    (whatever organization the person is registered in); its week is the
+ *    ISO week of its instant in the zone of that organization's region (as
+ *    the registry places it now). An event naming no organization counts
+ *    for every unit the person is registered in (at W's end), its week cut
+ *    in that unit's region's zone. Events naming an organization unknown to
+ *    the registry count nowhere.
+ * 5. Per unit and person: messages = distinct group-chat message events of
+ *    the counted kinds; calls = distinct call ids taken part in (or started,
+ *    by setting); "active" = any message (any chat kind) or any call.
+ *    teachers_3_messages / 10 / 1_call / active_teachers as today but per
+ *    (person, unit) activity as in rule 4. Organization active: 2+
+ *    registered users (rule 1) at the week's end. Shares, rounding and
+ *    bands as today.
+ * 6. Duplicates (same CloudEvent source and id) count once.
+ * 7. Unknown organizations: every orgId named by an event (any type) that
+ *    the registry does not know: distinct events per type, first and last
+ *    event time (truncated to whole seconds, ISO "2026-11-17T03:00:00.000Z").
+ *
+ * "As today": a week is Monday 00:00 to the next Monday 00:00 local (ISO);
+ * a week's end is the next Monday 00:00 local of the unit's region; a
+ * message without messageKind is "text"; shares are rounded half-up to two
+ * decimals; bands are decided on the exact fraction: <= lower is
+ * below_norm, >= upper is good; with the headcount denominator, teachers
+ * registered in organizations without a headcount stand in for it.
  */
-import { type AnyCloudEventV1 } from '@sferum/contracts';
+import { type AnyCloudEventV1, type EventType } from '@sferum/contracts';
 import { isoWeekAt, mondayDate, shiftWeek, weekEndUtc } from '../zones';
 
 export type Band = 'below_norm' | 'average' | 'good';
@@ -80,87 +110,95 @@ export interface ExpectedUnit {
 }
 
 export interface ExpectedWeek {
-  readonly unassignedEvents: number;
   /** "region", "municipality:<id>", "category:<category>", "org:<id>". */
   readonly units: Record<string, ExpectedUnit>;
 }
 
-interface Activity {
-  groupByKind: Map<string, number>;
-  anything: number;
-  calls: Set<string>;
-  callsStarted: Set<string>;
+/** Rule 7: an organization events named that the registry does not know. */
+export interface ExpectedUnknownOrganization {
+  readonly orgId: string;
+  /** Distinct events per CloudEvent type. */
+  readonly events: Partial<Record<EventType, number>>;
+  /** Truncated to whole seconds, "2026-11-17T03:00:00.000Z". */
+  readonly firstEventTime: string;
+  readonly lastEventTime: string;
+}
+
+/** What one distinct event says, as it said it: nothing placed. */
+interface Observed {
+  readonly type: EventType;
+  readonly time: number;
+  readonly orgId: string | undefined;
+  readonly data: AnyCloudEventV1['data'];
 }
 
 interface RegistrationHistory {
-  readonly orgId: string;
+  readonly org: ReferenceOrganization;
   readonly userId: string;
   readonly role: string;
-  readonly changes: [time: number, registered: boolean][];
+  readonly changes: [time: number, joined: boolean][];
+}
+
+/** A message or call of a person, as it counts in a region. */
+interface Activity {
+  /** The organization named, or none (counts wherever the person is registered). */
+  readonly org: ReferenceOrganization | undefined;
+  readonly message: boolean;
+  readonly group: boolean;
+  readonly messageKind: string;
+  readonly callId: string | undefined;
+  readonly initiator: boolean;
+}
+
+/** A region's events as rule 1 and rule 4 see them, indexed once per region. */
+interface RegionIndex {
+  readonly zone: string;
+  readonly orgs: readonly ReferenceOrganization[];
+  readonly histories: readonly RegistrationHistory[];
+  /** userId -> week -> activity counted in this region. */
+  readonly activity: ReadonlyMap<string, ReadonlyMap<string, readonly Activity[]>>;
+}
+
+const unitsOf = (o: ReferenceOrganization): string[] => ['region', `municipality:${o.municipalityId}`, `category:${o.category}`, `org:${o.id}`];
+
+/** Is an organization (of the region) in a unit of the region? */
+function inUnit(unit: string, o: ReferenceOrganization): boolean {
+  if (unit === 'region') return true;
+  if (unit.startsWith('municipality:')) return unit.slice('municipality:'.length) === o.municipalityId;
+  if (unit.startsWith('category:')) return unit.slice('category:'.length) === o.category;
+  return unit.slice('org:'.length) === o.id;
 }
 
 export class ReferenceKpi {
   private readonly seen = new Set<string>();
-  private readonly registrations = new Map<string, RegistrationHistory>();
-  private readonly activity = new Map<string, Activity>();
-  private readonly unassigned = new Map<string, number>();
-  private readonly orgs: Map<string, ReferenceOrganization>;
+  private readonly observed: Observed[] = [];
+  private readonly orgs: ReadonlyMap<string, ReferenceOrganization>;
+  private readonly indexes = new Map<string, RegionIndex>();
   readonly counts = { received: 0, distinct: 0 };
 
+  /**
+   * @param organizations the registry as it is now (rule 2)
+   * @param zoneOf the time zone of every region an organization is placed in
+   */
   constructor(
     organizations: readonly ReferenceOrganization[],
     private readonly zoneOf: ReadonlyMap<string, string>,
-    private readonly homeRegion: string,
   ) {
     this.orgs = new Map(organizations.map((o) => [o.id, o]));
-    if (!zoneOf.has(homeRegion)) throw new Error(`no time zone for the home region ${homeRegion}`);
+    for (const o of organizations) if (!zoneOf.has(o.regionCode)) throw new Error(`no time zone for region ${o.regionCode} (organization ${o.id})`);
   }
 
+  /** Keeps a distinct event as it is (rule 6); nothing is placed until the answers are asked. */
   observe(event: AnyCloudEventV1): void {
     this.counts.received++;
     const key = `${event.source}\u0000${event.id}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.counts.distinct++;
-
-    const data = event.data as { orgId?: string; userId?: string };
-    const org = data.orgId === undefined ? undefined : this.orgs.get(data.orgId);
-    const unassigned = data.orgId !== undefined && org === undefined;
-    const region = org?.regionCode ?? this.homeRegion;
     const time = Date.parse(event.time);
     if (Number.isNaN(time)) throw new Error(`event ${event.id}: unreadable time ${event.time}`);
-    const week = isoWeekAt(time, this.zoneOf.get(region)!);
-    if (unassigned) this.unassigned.set(`${region}\u0000${week}`, (this.unassigned.get(`${region}\u0000${week}`) ?? 0) + 1);
-
-    switch (event.type) {
-      case 'ru.sferum.user.registered':
-      case 'ru.sferum.user.left': {
-        if (org === undefined) return;
-        const { userId, role } = event.data;
-        const k = `${org.id}\u0000${userId}\u0000${role}`;
-        const history = this.registrations.get(k) ?? { orgId: org.id, userId, role, changes: [] };
-        history.changes.push([time, event.type === 'ru.sferum.user.registered']);
-        this.registrations.set(k, history);
-        return;
-      }
-      case 'ru.sferum.message.sent': {
-        const a = this.activityOf(event.data.userId, week);
-        a.anything++;
-        if (event.data.chatKind === 'group') {
-          const kind = event.data.messageKind ?? 'text';
-          a.groupByKind.set(kind, (a.groupByKind.get(kind) ?? 0) + 1);
-        }
-        return;
-      }
-      case 'ru.sferum.call.joined': {
-        const a = this.activityOf(event.data.userId, week);
-        a.calls.add(event.data.callId);
-        if (event.data.initiator) a.callsStarted.add(event.data.callId);
-        return;
-      }
-      case 'ru.sferum.org.connected':
-        return;
-    }
+    this.observed.push({ type: event.type, time, orgId: (event.data as { orgId?: string }).orgId, data: event.data });
+    this.indexes.clear();
   }
 
   /** The answers for a region's weeks (and each week's value a week earlier). */
@@ -183,33 +221,95 @@ export class ReferenceKpi {
         const kpis = Object.fromEntries(KPIS.map((k) => [k, { ...unit.kpis[k], previous: before[key]?.kpis[k].value ?? null }])) as Record<Kpi, ExpectedKpi>;
         units[key] = { ...unit, kpis };
       }
-      out[week] = { unassignedEvents: this.unassigned.get(`${region}\u0000${week}`) ?? 0, units };
+      out[week] = { units };
     }
     return out;
   }
 
-  private activityOf(userId: string, week: string): Activity {
-    const k = `${userId}\u0000${week}`;
-    let a = this.activity.get(k);
-    if (a === undefined) {
-      a = { groupByKind: new Map(), anything: 0, calls: new Set(), callsStarted: new Set() };
-      this.activity.set(k, a);
+  /** Rule 7, sorted by orgId. */
+  unknownOrganizations(): ExpectedUnknownOrganization[] {
+    const found = new Map<string, { events: Partial<Record<EventType, number>>; first: number; last: number }>();
+    for (const e of this.observed) {
+      if (e.orgId === undefined || this.orgs.has(e.orgId)) continue;
+      const item = found.get(e.orgId) ?? { events: {}, first: e.time, last: e.time };
+      item.events[e.type] = (item.events[e.type] ?? 0) + 1;
+      item.first = Math.min(item.first, e.time);
+      item.last = Math.max(item.last, e.time);
+      found.set(e.orgId, item);
     }
-    return a;
+    const seconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
+    return [...found.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([orgId, i]) => ({ orgId, events: i.events, firstEventTime: seconds(i.first), lastEventTime: seconds(i.last) }));
+  }
+
+  /**
+   * Rule 4's zone: an event naming an organization is weeked in the zone of
+   * that organization's region, one naming none in the zone of the region
+   * of the unit it counts in. (Only the specs override it, with a wrong rule
+   * the answers must catch.)
+   */
+  protected zoneOfEvent(named: ReferenceOrganization | undefined, unitRegion: string): string {
+    return this.zone(named?.regionCode ?? unitRegion);
+  }
+
+  private zone(region: string): string {
+    const zone = this.zoneOf.get(region);
+    if (zone === undefined) throw new Error(`no time zone for region ${region}`);
+    return zone;
+  }
+
+  private index(region: string): RegionIndex {
+    const cached = this.indexes.get(region);
+    if (cached !== undefined) return cached;
+    const zone = this.zone(region);
+    const orgs = [...this.orgs.values()].filter((o) => o.regionCode === region);
+    const histories = new Map<string, RegistrationHistory>();
+    for (const e of this.observed) {
+      if (e.type !== 'ru.sferum.user.registered' && e.type !== 'ru.sferum.user.left') continue;
+      const org = this.orgs.get(e.orgId!);
+      if (org === undefined || org.regionCode !== region) continue; // rule 1: only the registry's organizations
+      const { userId, role } = e.data as { userId: string; role: string };
+      const k = `${org.id}\u0000${userId}\u0000${role}`;
+      const history = histories.get(k) ?? { org, userId, role, changes: [] };
+      history.changes.push([e.time, e.type === 'ru.sferum.user.registered']);
+      histories.set(k, history);
+    }
+    const people = new Set([...histories.values()].map((h) => h.userId));
+    const activity = new Map<string, Map<string, Activity[]>>();
+    for (const e of this.observed) {
+      if (e.type !== 'ru.sferum.message.sent' && e.type !== 'ru.sferum.call.joined') continue;
+      const named = e.orgId === undefined ? undefined : this.orgs.get(e.orgId);
+      if (e.orgId !== undefined && (named === undefined || named.regionCode !== region)) continue; // unknown, or another region's
+      const data = e.data as { userId: string; chatKind?: string; messageKind?: string; callId?: string; initiator?: boolean };
+      if (named === undefined && !people.has(data.userId)) continue; // no organization, and never registered here
+      const week = isoWeekAt(e.time, this.zoneOfEvent(named, region));
+      const byWeek = activity.get(data.userId) ?? new Map<string, Activity[]>();
+      const list = byWeek.get(week) ?? [];
+      list.push({
+        org: named,
+        message: e.type === 'ru.sferum.message.sent',
+        group: data.chatKind === 'group',
+        messageKind: data.messageKind ?? 'text',
+        callId: data.callId,
+        initiator: data.initiator === true,
+      });
+      byWeek.set(week, list);
+      activity.set(data.userId, byWeek);
+    }
+    const index: RegionIndex = { zone, orgs, histories: [...histories.values()], activity };
+    this.indexes.set(region, index);
+    return index;
   }
 
   private week(region: string, week: string, settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedUnit> {
-    const zone = this.zoneOf.get(region);
-    if (zone === undefined) throw new Error(`no time zone for region ${region}`);
+    const { zone, orgs: regionOrgs, histories, activity } = this.index(region);
     const end = weekEndUtc(week, zone);
     const monday = mondayDate(week);
-    const regionOrgs = [...this.orgs.values()].filter((o) => o.regionCode === region);
-    const unitsOf = (o: ReferenceOrganization) => ['region', `municipality:${o.municipalityId}`, `category:${o.category}`, `org:${o.id}`];
 
-    // Who is registered where at the week's end.
+    // Rule 1: who is registered where at the week's end.
     const inForce: RegistrationHistory[] = [];
-    for (const history of this.registrations.values()) {
-      if (this.orgs.get(history.orgId)!.regionCode !== region) continue;
+    for (const history of histories) {
       let last: [number, boolean] | undefined;
       for (const change of history.changes) {
         if (change[0] >= end) continue;
@@ -218,21 +318,33 @@ export class ReferenceKpi {
       if (last?.[1] === true) inForce.push(history);
     }
     const usersOfOrg = new Map<string, Set<string>>();
+    const registrationsOf = new Map<string, RegistrationHistory[]>();
     for (const h of inForce) {
-      const set = usersOfOrg.get(h.orgId) ?? new Set();
+      const set = usersOfOrg.get(h.org.id) ?? new Set();
       set.add(h.userId);
-      usersOfOrg.set(h.orgId, set);
+      usersOfOrg.set(h.org.id, set);
+      const list = registrationsOf.get(h.userId) ?? [];
+      list.push(h);
+      registrationsOf.set(h.userId, list);
     }
     const active = (o: ReferenceOrganization) => (usersOfOrg.get(o.id)?.size ?? 0) >= 2;
 
+    // Rules 4 and 5: a person's activity in a unit.
     const counted = settings.countedMessageKinds === null ? null : new Set(settings.countedMessageKinds);
-    const activityOf = (userId: string) => {
-      const a = this.activity.get(`${userId}\u0000${week}`);
-      if (a === undefined) return { messages: 0, calls: 0, anything: false };
+    const activityIn = (userId: string, unit: string) => {
       let messages = 0;
-      for (const [kind, n] of a.groupByKind) if (counted === null || counted.has(kind)) messages += n;
-      const calls = settings.callMode === 'participated' ? a.calls.size : a.callsStarted.size;
-      return { messages, calls, anything: a.anything > 0 || a.calls.size > 0 };
+      let anything = false;
+      const calls = new Set<string>();
+      for (const a of activity.get(userId)?.get(week) ?? []) {
+        if (a.org !== undefined && !inUnit(unit, a.org)) continue;
+        anything = true;
+        if (a.message) {
+          if (a.group && (counted === null || counted.has(a.messageKind))) messages++;
+        } else if (a.callId !== undefined && (settings.callMode === 'participated' || a.initiator)) {
+          calls.add(a.callId);
+        }
+      }
+      return { messages, calls: calls.size, anything };
     };
 
     interface Sets {
@@ -265,21 +377,28 @@ export class ReferenceKpi {
       }
       return s;
     };
-    for (const h of inForce) {
-      const org = this.orgs.get(h.orgId)!;
-      const a = activityOf(h.userId);
-      for (const unit of unitsOf(org)) {
+    // Rule 3, person by person: the units they are registered in, with which roles.
+    for (const [userId, registrations] of registrationsOf) {
+      const teacherIn = new Set<string>();
+      for (const h of registrations) {
+        for (const unit of unitsOf(h.org)) {
+          const s = setsOf(unit);
+          s.users.add(userId);
+          if (h.role === 'student') s.students.add(userId);
+          if (h.role === 'parent') s.parents.add(userId);
+          if (h.role !== 'teacher') continue;
+          s.teachers.add(userId);
+          if (h.org.headcount === null) s.teachersWithoutHeadcount.add(userId);
+          teacherIn.add(unit);
+        }
+      }
+      for (const unit of teacherIn) {
         const s = setsOf(unit);
-        s.users.add(h.userId);
-        if (h.role === 'student') s.students.add(h.userId);
-        if (h.role === 'parent') s.parents.add(h.userId);
-        if (h.role !== 'teacher') continue;
-        s.teachers.add(h.userId);
-        if (org.headcount === null) s.teachersWithoutHeadcount.add(h.userId);
-        if (a.messages >= 3) s.t3.add(h.userId);
-        if (a.messages >= 10) s.t10.add(h.userId);
-        if (a.calls >= 1) s.t1call.add(h.userId);
-        if (a.anything) s.activeTeachers.add(h.userId);
+        const a = activityIn(userId, unit);
+        if (a.messages >= 3) s.t3.add(userId);
+        if (a.messages >= 10) s.t10.add(userId);
+        if (a.calls >= 1) s.t1call.add(userId);
+        if (a.anything) s.activeTeachers.add(userId);
       }
     }
 

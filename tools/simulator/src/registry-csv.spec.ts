@@ -1,0 +1,47 @@
+import { applyMoves, parseMoves, registryCsvLine, type RegistryRow } from './registry-csv';
+
+const row = (id: string, municipalityId: string, regionCode = '25'): RegistryRow => ({
+  id,
+  name: `School ${id}`,
+  category: 'general',
+  municipalityId,
+  municipalityName: `M ${municipalityId}`,
+  regionCode,
+  headcount: 5,
+});
+const ROWS = [row('25-a', '25-m1'), row('25-b', '25-m2'), row('39-c', '39-m1', '39')];
+const MUNICIPALITIES = new Map([
+  ['25-m1', { name: 'M 25-m1', regionCode: '25' }],
+  ['25-m2', { name: 'M 25-m2', regionCode: '25' }],
+  ['39-m1', { name: 'M 39-m1', regionCode: '39' }],
+]);
+const isRegion = (code: string) => ['25', '39', '77'].includes(code);
+
+describe('the registry of a run', () => {
+  it('writes a CSV line in the import format, quoting where needed', () => {
+    expect(registryCsvLine({ ...row('25-a', '25-m1'), name: 'Школа "Гимназия", № 1', headcount: null })).toBe('25-a,"Школа ""Гимназия"", № 1",general,25-m1,M 25-m1,25,');
+  });
+
+  it('reads --move: ORG=MUNICIPALITY, comma-separated, each organization once', () => {
+    expect(parseMoves('25-a=25-m2, 39-c=77-new')).toEqual([
+      { orgId: '25-a', municipalityId: '25-m2' },
+      { orgId: '39-c', municipalityId: '77-new' },
+    ]);
+    expect(() => parseMoves('25-a')).toThrow('expected ORG=MUNICIPALITY, got "25-a"');
+    expect(() => parseMoves('25-a=25-m2,25-a=25-m1')).toThrow('moved twice');
+    expect(() => parseMoves('25 a=25-m2')).toThrow('not an identifier');
+    expect(() => parseMoves(',')).toThrow('expected ORG=MUNICIPALITY');
+  });
+
+  it('moves to a municipality of the profile (its name and region) or to a new one RR-<suffix> named after its id', () => {
+    const moved = applyMoves(ROWS, parseMoves('25-a=39-m1,25-b=77-new'), MUNICIPALITIES, isRegion);
+    expect(moved).toEqual([
+      { ...ROWS[0], municipalityId: '39-m1', municipalityName: 'M 39-m1', regionCode: '39' },
+      { ...ROWS[1], municipalityId: '77-new', municipalityName: '77-new', regionCode: '77' },
+      ROWS[2],
+    ]);
+    expect(() => applyMoves(ROWS, parseMoves('25-x=25-m1'), MUNICIPALITIES, isRegion)).toThrow('no organization 25-x');
+    expect(() => applyMoves(ROWS, parseMoves('25-a=99-new'), MUNICIPALITIES, isRegion)).toThrow('federal subjects');
+    expect(() => applyMoves(ROWS, parseMoves('25-a=elsewhere'), MUNICIPALITIES, isRegion)).toThrow('neither a municipality of the profile');
+  });
+});
