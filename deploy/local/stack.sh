@@ -6,9 +6,19 @@
 #   stack.sh up [kafka|clickhouse|postgres]...     start (idempotent)
 #   stack.sh down [kafka|clickhouse]...            stop what this script started
 #   stack.sh status                                one line per component
+#   stack.sh install [kafka|clickhouse]...         what they need (Java, jars, binary); starts nothing
 #
 # KAFKA_BROKERS, CLICKHOUSE_URL and DATABASE_URL point at existing servers
 # instead: then nothing is started for them. Data and logs live in .stack/.
+#
+# Private servers, for tests that stop and restart a server (fault tests)
+# without touching the shared one other suites use: the same jars, binary
+# and config as the shared server, on other ports, with data in
+# .stack/private/NAME, log .stack/logs/private-NAME.log. KAFKA_BROKERS and
+# CLICKHOUSE_URL do not apply to them.
+#   stack.sh private-up kafka NAME PORT CONTROLLER_PORT     start (formats the log dir once)
+#   stack.sh private-up clickhouse NAME HTTP_PORT TCP_PORT  start
+#   stack.sh private-down kafka|clickhouse NAME [--purge]   stop; --purge also deletes its data
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -39,33 +49,63 @@ ensure_kafka_jars() {
   echo "$KAFKA_VERSION" >"$KAFKA_LIBS/.version"
 }
 
+kafka_install() {
+  ensure_java
+  ensure_kafka_jars
+}
+
 kafka_java() { java -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.xml" -cp "$KAFKA_LIBS/*" "$@"; }
+
+# kafka_start NAME DIR PORT CONTROLLER_PORT HEAP: one KRaft broker (its own
+# controller) from deploy/kafka/server.properties with these ports (the
+# advertised listener too: clients reconnect to what it advertises) and log
+# dir DIR/data; formats it on first start. Pid $RUN_DIR/NAME.pid, log
+# $LOG_DIR/NAME.log. The shared broker is kafka_start kafka .stack/kafka 9092 9093.
+kafka_start() {
+  local name=$1 dir=$2 port=$3 controller_port=$4 heap=$5
+  if running "$name"; then say "$name: already running (pid $(pid_of "$name"))"; return 0; fi
+  local p
+  for p in "$port" "$controller_port"; do
+    if port_open 127.0.0.1 "$p"; then die "port $p is taken by a process this script did not start (wanted by $name)"; fi
+  done
+  kafka_install
+  mkdir -p "$dir/data"
+  sed -e "s:@STACK_DIR@/kafka/data:$dir/data:g" -e "s:@STACK_DIR@:$STACK_DIR:g" \
+    -e "s/127\.0\.0\.1:9092/127.0.0.1:$port/g" -e "s/127\.0\.0\.1:9093/127.0.0.1:$controller_port/g" \
+    "$ROOT/deploy/kafka/server.properties" >"$dir/server.properties"
+  grep -qx "advertised.listeners=PLAINTEXT://127.0.0.1:$port" "$dir/server.properties" && grep -qx "log.dirs=$dir/data" "$dir/server.properties" ||
+    die "deploy/kafka/server.properties no longer has the listeners (127.0.0.1:9092, :9093) and log.dirs (@STACK_DIR@/kafka/data) stack.sh rewrites"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
+    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$LOG_DIR/$name-format.log" 2>&1 ||
+      die "formatting the Kafka log dir of $name failed, see $LOG_DIR/$name-format.log"
+  fi
+  local log="$LOG_DIR/$name.log" from
+  from=$(($(stat -c %s "$log" 2>/dev/null || echo 0) + 1)) # readiness is read from this start's lines only
+  say "$name: starting Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$port"
+  nohup java -Xms256m "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.xml" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties" </dev/null >>"$log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+  wait_until 90 "$name: ready on 127.0.0.1:$port" kafka_ready "$name" "$port" "$log" "$from" ||
+    die "$name did not start within 90s, see $log"
+}
+
+# kafka_ready NAME PORT LOG FROM: the broker listens and its log since byte
+# FROM (this start) says it started. Not grep -q: it stops reading, and
+# tail's SIGPIPE would fail the pipeline under pipefail.
+kafka_ready() {
+  local name=$1 port=$2 log=$3 from=$4
+  running "$name" && port_open 127.0.0.1 "$port" &&
+    tail -c "+$from" "$log" | grep 'Kafka Server started\|KafkaRaftServer.*started\|Transition from STARTING to STARTED' >/dev/null
+}
 
 kafka_up() {
   if kafka_external; then say "kafka: external at $KAFKA_BROKERS (not started)"; return 0; fi
   if running kafka; then say "kafka: already running (pid $(pid_of kafka))"; return 0; fi
   if port_open 127.0.0.1 9092; then die "port 9092 is taken by a process this script did not start; stop it or set KAFKA_BROKERS"; fi
-  ensure_java
-  ensure_kafka_jars
-  mkdir -p "$KAFKA_HOME/data"
-  sed "s:@STACK_DIR@:$STACK_DIR:g" "$ROOT/deploy/kafka/server.properties" >"$KAFKA_HOME/server.properties"
-  if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
-    local cluster_id
-    cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
-    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_HOME/server.properties" >"$LOG_DIR/kafka-format.log" 2>&1 ||
-      die "formatting the Kafka log dir failed, see $LOG_DIR/kafka-format.log"
-  fi
-  say "kafka: starting $KAFKA_VERSION (KRaft) on 127.0.0.1:9092"
-  nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.xml" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_HOME/server.properties" </dev/null >>"$LOG_DIR/kafka.log" 2>&1 &
-  echo $! >"$RUN_DIR/kafka.pid"
-  wait_until 90 "kafka: ready on 127.0.0.1:9092" kafka_ready ||
-    die "kafka did not start within 90s, see $LOG_DIR/kafka.log"
-}
-
-kafka_ready() {
-  running kafka && port_open 127.0.0.1 9092 && grep -q 'Kafka Server started\|KafkaRaftServer.*started\|Transition from STARTING to STARTED' "$LOG_DIR/kafka.log"
+  kafka_start kafka "$KAFKA_HOME" 9092 9093 1g
 }
 
 kafka_down() {
@@ -80,24 +120,48 @@ clickhouse_binary() {
   if have clickhouse-server; then command -v clickhouse-server; elif have clickhouse; then echo "$(command -v clickhouse) server"; else return 1; fi
 }
 
+clickhouse_install() {
+  clickhouse_binary >/dev/null || apt_install clickhouse-server clickhouse-client
+  have curl || apt_install curl
+}
+
+# clickhouse_start NAME DIR HTTP_PORT TCP_PORT: one server with
+# deploy/clickhouse/config.xml on these ports, its data under DIR and its
+# server logs $LOG_DIR/NAME-server{,.err}.log. Pid $RUN_DIR/NAME.pid. The
+# shared server is clickhouse_start clickhouse .stack/clickhouse 8123 9000.
+clickhouse_start() {
+  local name=$1 dir=$2 http_port=$3 tcp_port=$4
+  if running "$name"; then say "$name: already running (pid $(pid_of "$name"))"; return 0; fi
+  local p
+  for p in "$http_port" "$tcp_port"; do
+    if port_open 127.0.0.1 "$p"; then die "port $p is taken by a process this script did not start (wanted by $name)"; fi
+  done
+  clickhouse_install
+  mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
+  sed -e "s:@STACK_DIR@/clickhouse/:$dir/:g" -e "s:@STACK_DIR@/logs/clickhouse-server:$LOG_DIR/$name-server:g" -e "s:@STACK_DIR@:$STACK_DIR:g" \
+    -e "s:<http_port>8123</http_port>:<http_port>$http_port</http_port>:" -e "s:<tcp_port>9000</tcp_port>:<tcp_port>$tcp_port</tcp_port>:" \
+    "$ROOT/deploy/clickhouse/config.xml" >"$dir/config.xml"
+  grep -q "<http_port>$http_port</http_port>" "$dir/config.xml" && grep -q "<tcp_port>$tcp_port</tcp_port>" "$dir/config.xml" &&
+    grep -q "<path>$dir/data/</path>" "$dir/config.xml" ||
+    die "deploy/clickhouse/config.xml no longer has the ports (8123, 9000) and paths (@STACK_DIR@/clickhouse/) stack.sh rewrites"
+  cp "$ROOT/deploy/clickhouse/users.xml" "$dir/users.xml"
+  say "$name: starting ClickHouse on 127.0.0.1:$http_port"
+  local binary
+  binary=$(clickhouse_binary)
+  # shellcheck disable=SC2086 # "clickhouse server" is two words on purpose
+  (cd "$dir" && exec $binary --config-file="$dir/config.xml") </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+  wait_until 60 "$name: ready on 127.0.0.1:$http_port" clickhouse_ready "$name" "$http_port" ||
+    die "$name did not start within 60s, see $LOG_DIR/$name.log and $LOG_DIR/$name-server.err.log"
+}
+
+clickhouse_ready() { running "$1" && curl -sf "http://127.0.0.1:$2/ping"; }
+
 clickhouse_up() {
   if clickhouse_external; then say "clickhouse: external at $CLICKHOUSE_URL (not started)"; return 0; fi
   if running clickhouse; then say "clickhouse: already running (pid $(pid_of clickhouse))"; return 0; fi
   if port_open 127.0.0.1 8123; then die "port 8123 is taken by a process this script did not start; stop it or set CLICKHOUSE_URL"; fi
-  clickhouse_binary >/dev/null || apt_install clickhouse-server clickhouse-client
-  have curl || apt_install curl
-  local dir="$STACK_DIR/clickhouse"
-  mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
-  sed "s:@STACK_DIR@:$STACK_DIR:g" "$ROOT/deploy/clickhouse/config.xml" >"$dir/config.xml"
-  cp "$ROOT/deploy/clickhouse/users.xml" "$dir/users.xml"
-  say "clickhouse: starting on 127.0.0.1:8123"
-  local binary
-  binary=$(clickhouse_binary)
-  # shellcheck disable=SC2086 # "clickhouse server" is two words on purpose
-  (cd "$dir" && exec $binary --config-file="$dir/config.xml") </dev/null >>"$LOG_DIR/clickhouse.log" 2>&1 &
-  echo $! >"$RUN_DIR/clickhouse.pid"
-  wait_until 60 "clickhouse: ready on 127.0.0.1:8123" curl -sf http://127.0.0.1:8123/ping ||
-    die "clickhouse did not start within 60s, see $LOG_DIR/clickhouse.log and $LOG_DIR/clickhouse-server.err.log"
+  clickhouse_start clickhouse "$STACK_DIR/clickhouse" 8123 9000
 }
 
 clickhouse_down() {
@@ -149,6 +213,47 @@ postgres_up() {
   say "postgres: ready ($db)"
 }
 
+# ------------------------------------------------------ private servers --
+PRIVATE_DIR="$STACK_DIR/private"
+
+# private_name NAME: the process name of a private server (pid file, log);
+# the prefix keeps it apart from the shared servers and the services.
+private_name() {
+  [[ "$1" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]] || die "a private server's name is lowercase letters, digits and dashes (got '$1')"
+  echo "private-$1"
+}
+
+port_arg() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ] || die "not a port: '$1'"; }
+
+private_up() {
+  [ $# -eq 4 ] || die "usage: stack.sh private-up kafka|clickhouse NAME PORT PORT2"
+  local kind=$1 name
+  name=$(private_name "$2")
+  port_arg "$3"
+  port_arg "$4"
+  [ "$3" != "$4" ] || die "$name needs two different ports"
+  # A fresh server (no data dir) starts a fresh log; a restart appends to it.
+  [ -d "$PRIVATE_DIR/$2" ] || rm -f "$LOG_DIR/$name".log "$LOG_DIR/$name"-*.log
+  case "$kind" in
+    kafka) kafka_start "$name" "$PRIVATE_DIR/$2" "$3" "$4" 512m ;;
+    clickhouse) clickhouse_start "$name" "$PRIVATE_DIR/$2" "$3" "$4" ;;
+    *) die "unknown private server kind: $kind (kafka, clickhouse)" ;;
+  esac
+}
+
+private_down() {
+  [ $# -ge 2 ] && [ $# -le 3 ] && { [ $# -eq 2 ] || [ "$3" = --purge ]; } || die "usage: stack.sh private-down kafka|clickhouse NAME [--purge]"
+  local kind=$1 name
+  name=$(private_name "$2")
+  case "$kind" in
+    kafka) stop_process "$name" 60 ;;
+    clickhouse) stop_process "$name" 30 ;;
+    *) die "unknown private server kind: $kind (kafka, clickhouse)" ;;
+  esac
+  # The logs stay for a look after a failed test, until the next fresh start.
+  if [ "${3:-}" = --purge ]; then rm -rf "${PRIVATE_DIR:?}/$2"; fi
+}
+
 # --------------------------------------------------------------- status --
 status_line() {
   local name=$1 external=$2 target=$3
@@ -169,6 +274,12 @@ status() {
   else
     printf '%-11s down\n' postgres
   fi
+  local pidfile name
+  for pidfile in "$RUN_DIR"/private-*.pid; do
+    [ -e "$pidfile" ] || continue
+    name=$(basename "$pidfile" .pid)
+    if running "$name"; then printf '%s running   pid %s (private)\n' "$name" "$(pid_of "$name")"; fi
+  done
 }
 
 main() {
@@ -193,7 +304,18 @@ main() {
         esac
       done ;;
     status) status ;;
-    *) die "usage: stack.sh up|down|status [kafka|clickhouse|postgres]..." ;;
+    install)
+      local wanted=("$@")
+      [ ${#wanted[@]} -gt 0 ] || wanted=(kafka clickhouse)
+      for c in "${wanted[@]}"; do
+        case "$c" in
+          kafka) kafka_install ;; clickhouse) clickhouse_install ;;
+          *) die "unknown component: $c (kafka, clickhouse)" ;;
+        esac
+      done ;;
+    private-up) private_up "$@" ;;
+    private-down) private_down "$@" ;;
+    *) die "usage: stack.sh up|down|status|install [kafka|clickhouse|postgres]..., stack.sh private-up|private-down KIND NAME ..." ;;
   esac
 }
 

@@ -6,91 +6,182 @@ import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '
 import { KafkaClient } from '@sferum/infra-kafka';
 import { createDataSource, createKey, createSource } from '@sferum/infra-postgres';
 import { createTestDatabase, freePort, REPO_ROOT, stackEnv, TEST_NOW, uniqueName } from '@sferum/testing';
-import { exitOf, httpStatus, startService, type ServiceName } from './services';
+import { exitOf, httpStatus, SERVICE_NAMES, startService, type ServiceName } from './services';
 
 /**
- * The three services as processes on a PostgreSQL database, a ClickHouse
- * database and a topic of their own: answers are exact on any machine,
- * whatever the developer's own stack holds. For suites that push simulated
- * regions through the whole pipeline.
+ * The services as processes on a PostgreSQL database, a ClickHouse
+ * database and a topic of their own, with the clock fixed at TEST_NOW:
+ * answers are exact on any machine, whatever the developer's own stack
+ * holds, and no suite depends on services someone else started (or on
+ * their build). Every end-to-end suite drives the processes it starts here.
  */
-export interface IsolatedPipeline {
-  readonly urls: Record<ServiceName, string>;
+export interface IsolatedPipeline<S extends ServiceName = ServiceName> {
+  readonly urls: Record<S, string>;
+  /**
+   * The environment each service runs with, PORT aside: another process
+   * started with it (startService) uses the same databases, topic and servers.
+   */
+  readonly env: Record<S, Readonly<Record<string, string>>>;
   readonly adminKey: string;
   readonly sourceKey: string;
   /** Runs the simulator CLI against these services, with the services' clock (TEST_NOW); resolves with its exit code and output. */
   simulate(args: readonly string[]): Promise<{ code: number | null; output: string }>;
+  /** Stops the processes, then deletes the topics and both databases; every step runs, the failures are thrown together. */
   stop(): Promise<void>;
 }
 
-export async function startIsolatedPipeline(options: { readonly name: string; readonly homeRegion: string; readonly kpiEnv?: Record<string, string> }): Promise<IsolatedPipeline> {
+export interface IsolatedPipelineOptions<S extends ServiceName> {
+  /** Names the topic, the databases, the consumer group and the logs (.stack/logs/test-<name>-<service>.log). */
+  readonly name: string;
+  /** The home region of the pipeline's source (its SOURCE_KEY). */
+  readonly homeRegion: string;
+  /** The services to start, default all three; `urls` and `env` have these only. */
+  readonly services?: readonly S[];
+  /** Extra environment of the KPI service. */
+  readonly kpiEnv?: Record<string, string>;
+  /** Kafka and ClickHouse to use instead of the shared stack's (stackEnv): servers of the suite's own (startPrivateServer). */
+  readonly kafkaBrokers?: readonly string[];
+  readonly clickhouseUrl?: string;
+}
+
+export async function startIsolatedPipeline<S extends ServiceName = ServiceName>(options: IsolatedPipelineOptions<S>): Promise<IsolatedPipeline<S>> {
+  const names: readonly S[] = options.services ?? (SERVICE_NAMES as readonly ServiceName[] as readonly S[]);
+  const kafkaBrokers = options.kafkaBrokers ?? stackEnv().kafkaBrokers;
+  const clickhouseUrl = options.clickhouseUrl ?? stackEnv().clickhouseUrl;
   const topic = uniqueName(`test.${options.name}.activity`);
   const chDatabase = uniqueName(`test_${options.name}`);
-  const pg = await createTestDatabase();
-  const ds = createDataSource({ url: pg.url });
-  await ds.initialize();
-  await ds.runMigrations();
-  await runClickHouseMigrations({ url: stackEnv().clickhouseUrl, database: chDatabase }, CLICKHOUSE_MIGRATIONS_DIR);
-  const adminKey = await createKey(ds, 'admin');
-  const sourceKey = await createSource(ds, { name: `${options.name}-bus`, homeRegion: options.homeRegion, allowedRegions: [options.homeRegion] });
-  await ds.destroy();
-
-  const ports = { ingest: await freePort(), aggregator: await freePort(), kpi: await freePort() };
-  const common = { DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLOCK_START: TEST_NOW };
-  const own: Record<ServiceName, Record<string, string>> = {
-    ingest: { PSEUDONYM_KEY: `${options.name}-pseudonym-key`.padEnd(48, 'k'), REGISTRY_REFRESH_MS: '300' },
-    aggregator: { AGGREGATOR_GROUP_ID: uniqueName(options.name), ACTIVITY_DLQ_TOPIC: `${topic}.dlq`, FLUSH_MAX_DELAY_MS: '200' },
-    kpi: { MONITOR_INTERVAL_SECONDS: '0', ...options.kpiEnv },
-  };
-  const urls = { ingest: `http://127.0.0.1:${ports.ingest}`, aggregator: `http://127.0.0.1:${ports.aggregator}`, kpi: `http://127.0.0.1:${ports.kpi}` };
-  // Each service's output goes to .stack/logs/test-<suite>-<service>.log (a pipe nobody reads would block it once full).
-  const logDir = join(REPO_ROOT, '.stack', 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const processes: ChildProcess[] = (['ingest', 'aggregator', 'kpi'] as const).map((name) => {
-    const child = startService(name, { ...common, ...own[name], PORT: String(ports[name]) });
-    const log = createWriteStream(join(logDir, `test-${options.name}-${name}.log`));
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    return child;
-  });
-  for (const url of Object.values(urls)) {
-    const deadline = Date.now() + 60_000;
-    while ((await httpStatus(`${url}/health/ready`)) !== 200) {
-      if (Date.now() > deadline) throw new Error(`${url} did not become ready within 60 s`);
-      await new Promise((r) => setTimeout(r, 250));
+  const processes: ChildProcess[] = [];
+  // What stop() undoes, in reverse order of creation; filled as each thing is made, so a failed start undoes what it made.
+  const undo: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    for (const step of undo.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
     }
-  }
+    if (errors.length > 0) throw new AggregateError(errors, `stopping the ${options.name} pipeline: ${errors.length} step(s) failed`);
+  };
 
-  return {
-    urls,
-    adminKey,
-    sourceKey,
-    simulate: (args) =>
-      new Promise((resolve) => {
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/simulator/src/main.js'), '--now', TEST_NOW, ...args], {
-          env: { ...process.env, ADMIN_KEY: adminKey, SOURCE_KEY: sourceKey, INGEST_URL: urls.ingest, KPI_URL: urls.kpi },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-        child.on('exit', (code) => resolve({ code, output }));
-      }),
-    stop: async () => {
+  try {
+    const pg = await createTestDatabase();
+    undo.push(() => pg.drop());
+    const ds = createDataSource({ url: pg.url });
+    await ds.initialize();
+    let adminKey: string;
+    let sourceKey: string;
+    try {
+      await ds.runMigrations();
+      adminKey = await createKey(ds, 'admin');
+      sourceKey = await createSource(ds, { name: `${options.name}-bus`, homeRegion: options.homeRegion, allowedRegions: [options.homeRegion] });
+    } finally {
+      await ds.destroy();
+    }
+    undo.push(async () => {
+      const ch = new ClickHouse({ url: clickhouseUrl, database: chDatabase });
+      try {
+        await ch.command(`DROP DATABASE IF EXISTS ${chDatabase}`);
+      } finally {
+        await ch.close();
+      }
+    });
+    await runClickHouseMigrations({ url: clickhouseUrl, database: chDatabase }, CLICKHOUSE_MIGRATIONS_DIR);
+    undo.push(async () => {
+      const kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: `${options.name}-spec` });
+      try {
+        const admin = await kafka.connectedAdmin();
+        const existing = new Set(await admin.listTopics());
+        const topics = [topic, `${topic}.dlq`].filter((t) => existing.has(t)); // not every subset of services creates both
+        if (topics.length > 0) await admin.deleteTopics({ topics });
+      } finally {
+        await kafka.close();
+      }
+    });
+
+    const common = {
+      DATABASE_URL: pg.url,
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_DATABASE: chDatabase,
+      ACTIVITY_TOPIC: topic,
+      ACTIVITY_TOPIC_PARTITIONS: '3',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      CLOCK_START: TEST_NOW,
+    };
+    const own: Record<ServiceName, Record<string, string>> = {
+      ingest: { PSEUDONYM_KEY: `${options.name}-pseudonym-key`.padEnd(48, 'k'), REGISTRY_REFRESH_MS: '300' },
+      aggregator: { AGGREGATOR_GROUP_ID: uniqueName(options.name), ACTIVITY_DLQ_TOPIC: `${topic}.dlq`, FLUSH_MAX_DELAY_MS: '200' },
+      kpi: { MONITOR_INTERVAL_SECONDS: '0', ...options.kpiEnv },
+    };
+    const env = {} as Record<S, Record<string, string>>;
+    const urls = {} as Record<S, string>;
+    for (const name of names) {
+      env[name] = { ...common, ...own[name] };
+      urls[name] = `http://127.0.0.1:${await freePort()}`;
+    }
+
+    undo.push(async () => {
       for (const child of processes) child.kill('SIGTERM');
       await Promise.all(
         processes.map(async (child) => {
-          if (child.exitCode !== null) return;
+          if (child.exitCode !== null || child.signalCode !== null) return;
           await exitOf(child, 20_000).catch(() => child.kill('SIGKILL'));
         }),
       );
-      const kafka = new KafkaClient({ brokers: stackEnv().kafkaBrokers, clientId: `${options.name}-spec` });
-      await (await kafka.connectedAdmin()).deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-      await kafka.close();
-      const ch = new ClickHouse({ url: stackEnv().clickhouseUrl, database: chDatabase });
-      await ch.command(`DROP DATABASE IF EXISTS ${chDatabase}`);
-      await ch.close();
-      await pg.drop();
-    },
-  };
+    });
+    // Each service's output goes to .stack/logs/test-<suite>-<service>.log (a pipe nobody reads would block it once full).
+    const logDir = join(REPO_ROOT, '.stack', 'logs');
+    mkdirSync(logDir, { recursive: true });
+    const logOf = (name: ServiceName) => join(logDir, `test-${options.name}-${name}.log`);
+    const children = names.map((name) => {
+      const child = startService(name, { ...env[name], PORT: new URL(urls[name]).port });
+      const log = createWriteStream(logOf(name));
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+      processes.push(child);
+      return [name, child] as const;
+    });
+    for (const [name, child] of children) {
+      const deadline = Date.now() + 60_000;
+      while ((await httpStatus(`${urls[name]}/health/ready`)) !== 200) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready, see ${logOf(name)}`);
+        if (Date.now() > deadline) throw new Error(`${name} (${urls[name]}) did not become ready within 60 s, see ${logOf(name)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+
+    const serviceUrls: Partial<Record<ServiceName, string>> = urls;
+    return {
+      urls,
+      env,
+      adminKey,
+      sourceKey,
+      simulate: (args) =>
+        new Promise((resolve) => {
+          const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/simulator/src/main.js'), '--now', TEST_NOW, ...args], {
+            env: {
+              ...process.env,
+              ADMIN_KEY: adminKey,
+              SOURCE_KEY: sourceKey,
+              ...(serviceUrls.ingest === undefined ? {} : { INGEST_URL: serviceUrls.ingest }),
+              ...(serviceUrls.kpi === undefined ? {} : { KPI_URL: serviceUrls.kpi }),
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let output = '';
+          child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+          child.on('exit', (code) => resolve({ code, output }));
+        }),
+      stop,
+    };
+  } catch (error) {
+    await stop().catch((cleanup: unknown) => {
+      throw new AggregateError([error, cleanup], `the ${options.name} pipeline did not start, nor clean up afterwards`);
+    });
+    throw error;
+  }
 }

@@ -2,26 +2,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { allDashboards, metricFamilyOf, metricNamesOf, panelQueries } from '@sferum/dashboards';
-import { ROOT, SERVICE_URLS } from './services';
+import { REPO_ROOT } from '@sferum/testing';
+import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * Every metric a Grafana panel or a Prometheus rule names is one the
- * running services expose, and every KPI API URL a panel asks for answers.
+ * services expose, and every KPI API URL a panel asks for answers.
  * (A renamed metric or endpoint would otherwise leave an empty panel or an
- * alert that can never fire.)
+ * alert that can never fire.) The services are this suite's own processes
+ * (the dashboards' region, 54, as their home region).
  */
 describe('dashboards and alerting rules name what exists', () => {
+  let pipeline: IsolatedPipeline;
   let exposed: Set<string>;
 
   beforeAll(async () => {
+    pipeline = await startIsolatedPipeline({ name: 'observability', homeRegion: '54' });
     exposed = new Set<string>(['up']); // Prometheus's own, for every target
-    for (const url of Object.values(SERVICE_URLS)) {
+    for (const url of Object.values(pipeline.urls)) {
       const text = await (await fetch(`${url}/metrics`)).text();
       for (const m of text.matchAll(/^# TYPE (\S+) \S+$/gm)) exposed.add(m[1]!);
     }
+  }, 120_000);
+
+  afterAll(async () => {
+    await pipeline?.stop();
   });
 
-  const rules = (parse(readFileSync(join(ROOT, 'deploy/prometheus/rules/sferum.rules.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap(
+  const rules = (parse(readFileSync(join(REPO_ROOT, 'deploy/prometheus/rules/sferum.rules.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap(
     (g) => g.rules,
   );
 
@@ -48,7 +56,7 @@ describe('dashboards and alerting rules name what exists', () => {
           .replace('${__from:date:GGGG-[W]WW}', '2026-W36')
           .replace('${__to:date:GGGG-[W]WW}', '2026-W47');
         expect(url).not.toContain('$');
-        const response = await fetch(`${SERVICE_URLS.kpi}${url}`);
+        const response = await fetch(`${pipeline.urls.kpi}${url}`);
         expect({ file, panel: q.panel, url, status: response.status }).toEqual({ file, panel: q.panel, url, status: 200 });
       }
     }

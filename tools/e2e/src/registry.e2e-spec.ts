@@ -1,17 +1,29 @@
-import 'reflect-metadata';
 import { ORGANIZATION_CSV_COLUMNS } from '@sferum/domain';
-import { createDataSource, createKey, createSource } from '@sferum/infra-postgres';
-import { stackEnv, uniqueName } from '@sferum/testing';
-import { type DataSource } from 'typeorm';
-import { SERVICE_URLS } from './services';
+import { uniqueName } from '@sferum/testing';
+import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
-const API = `${SERVICE_URLS.kpi}/v1/registry`;
+/**
+ * The registry, settings and thresholds API of the KPI service, on a
+ * process of this suite's own with a database of its own (migrated, so
+ * with the seeded regions and thresholds): nothing to clean up afterwards,
+ * and nothing another suite or `npm run up` loaded can change an answer.
+ */
 const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
+let pipeline: IsolatedPipeline<'kpi'>;
+let API: string;
+let adminKey: string;
+
+beforeAll(async () => {
+  pipeline = await startIsolatedPipeline({ name: 'registry', homeRegion: '54', services: ['kpi'] });
+  API = `${pipeline.urls.kpi}/v1/registry`;
+  adminKey = pipeline.adminKey;
+}, 120_000);
+
+afterAll(async () => {
+  await pipeline?.stop();
+});
 
 describe('registry API of the KPI service', () => {
-  let ds: DataSource;
-  let adminKey: string;
-  let sourceKey: string;
   const run = uniqueName('e2e').replace(/_/g, '-');
   const municipality = `${run}-mun`;
   const csv = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
@@ -24,20 +36,6 @@ describe('registry API of the KPI service', () => {
   const post = (body: string, headers: Record<string, string>, query = '') =>
     fetch(`${API}/organizations/import${query}`, { method: 'POST', body, headers });
 
-  beforeAll(async () => {
-    ds = createDataSource({ url: stackEnv().databaseUrl });
-    await ds.initialize();
-    adminKey = await createKey(ds, 'admin');
-    sourceKey = await createSource(ds, { name: `${run}-src`, homeRegion: '54', allowedRegions: ['54'] });
-  });
-
-  afterAll(async () => {
-    await ds.query('DELETE FROM organization WHERE municipality_id = $1', [municipality]);
-    await ds.query('DELETE FROM municipality WHERE id = $1', [municipality]);
-    await ds.query('DELETE FROM source WHERE name = $1', [`${run}-src`]);
-    await ds.destroy();
-  });
-
   it('rejects an import without a key (401), with an unknown key (401) and with a non-admin key (403)', async () => {
     const csvType = { 'Content-Type': 'text/csv' };
     const missing = await post(goodFile, csvType);
@@ -46,7 +44,7 @@ describe('registry API of the KPI service', () => {
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
     expect((await post(goodFile, { ...csvType, Authorization: `Bearer sfk_${'x'.repeat(43)}` })).status).toBe(401);
     expect((await post(goodFile, { ...csvType, Authorization: 'Bearer not-a-key' })).status).toBe(401);
-    const forbidden = await post(goodFile, { ...csvType, Authorization: `Bearer ${sourceKey}` });
+    const forbidden = await post(goodFile, { ...csvType, Authorization: `Bearer ${pipeline.sourceKey}` }); // a source of region 54, not an admin
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { detail: string }).detail).toContain('role admin');
   });
@@ -137,21 +135,6 @@ describe('registry API of the KPI service', () => {
 });
 
 describe('KPI settings and thresholds', () => {
-  let ds: DataSource;
-  let adminKey: string;
-
-  beforeAll(async () => {
-    ds = createDataSource({ url: stackEnv().databaseUrl });
-    await ds.initialize();
-    adminKey = await createKey(ds, 'admin');
-  });
-
-  afterAll(async () => {
-    await ds.query(`DELETE FROM region_settings WHERE region_code = '87'`);
-    await ds.query(`DELETE FROM threshold WHERE effective_from = '2099-01-05'`);
-    await ds.destroy();
-  });
-
   /** key null: send no Authorization header. */
   const put = (path: string, body: unknown, key: string | null = adminKey) =>
     fetch(`${API}/${path}`, {

@@ -1,14 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@sferum/testing';
 
-export const ROOT = join(__dirname, '..', '..', '..');
-
-export const SERVICE_URLS = {
-  ingest: process.env['INGEST_URL'] ?? 'http://127.0.0.1:3001',
-  aggregator: process.env['AGGREGATOR_URL'] ?? 'http://127.0.0.1:3002',
-  kpi: process.env['KPI_URL'] ?? 'http://127.0.0.1:3003',
-} as const;
-export type ServiceName = keyof typeof SERVICE_URLS;
+/** The three services, in the order data flows through them. */
+export const SERVICE_NAMES = ['ingest', 'aggregator', 'kpi'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export async function httpStatus(url: string): Promise<number> {
   try {
@@ -22,7 +18,7 @@ export async function httpStatus(url: string): Promise<number> {
 
 /** Starts a compiled service as a child process with the given environment. */
 export function startService(name: ServiceName, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'dist/services', name, 'src/main.js')], {
+  return spawn(process.execPath, [join(REPO_ROOT, 'dist/services', name, 'src/main.js')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
