@@ -12,7 +12,7 @@ import { exitOf, httpStatus, SERVICE_NAMES, startService, type ServiceName } fro
 const DEPENDENCIES: Record<ServiceName, string[]> = {
   ingest: ['kafka', 'postgres', 'registry'],
   aggregator: ['kafka', 'clickhouse', 'consumer'],
-  kpi: ['clickhouse', 'postgres'],
+  kpi: ['clickhouse', 'postgres', 'registry'],
 };
 
 let kafka: PrivateServer;
