@@ -42,6 +42,7 @@ import {
   type RegionKpiSettings,
   type RegionView,
 } from '@sferum/infra-postgres';
+import { type UnknownOrganization } from '@sferum/infra-clickhouse';
 import { type HistoryPoint, type KpiAnswer, type KpiHistory } from './kpi/kpi-query.service';
 
 // Schemas of the answers, each checked against its TypeScript type by objectSchema.
@@ -132,6 +133,13 @@ const SCHEMAS: Record<string, JsonSchema> = {
     teacherHeadcount: { type: ['integer', 'null'], minimum: 0 },
     connected: { type: 'boolean' },
     onboardingStage: { type: ['integer', 'null'], minimum: 1, maximum: 8 },
+  }),
+  UnknownOrganization: objectSchema<UnknownOrganization>({
+    orgId: string,
+    source: { ...string, description: 'the registered source that sent its events' },
+    events: { type: 'object', additionalProperties: count, description: 'distinct events per event type' },
+    firstEventTime: dateTime,
+    lastEventTime: dateTime,
   }),
   ImportReport: objectSchema<ImportReport & { readonly dryRun: false }>({
     dryRun: { const: false },
@@ -276,6 +284,13 @@ export const KPI_API: ServiceApi = {
       tags: ['registry'],
       parameters: [query('region', regionCode)],
       responses: { 200: { description: 'the CSV, ordered by org_id', content: CSV }, 400: BAD_QUERY },
+    },
+    'GET /v1/registry/unknown-organizations': {
+      summary: 'Organization ids that events named and the registry does not know',
+      description: 'Each with its source, the distinct events per type and the first and last event time. Their events count nowhere until the organization is imported; then their whole history counts where the registry places it.',
+      tags: ['registry'],
+      parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }), query('offset', { type: 'integer', minimum: 0, default: 0 })],
+      responses: { 200: jsonResponse('a page, ordered by organization id and source', items('UnknownOrganization', { total: count, limit: count, offset: count })), 400: BAD_QUERY },
     },
     'GET /v1/registry/organizations/{id}': {
       summary: 'One organization',
