@@ -123,7 +123,7 @@ export async function lastEventPerRegion(clickhouse: ClickHouse, registryVersion
   const rows = await clickhouse.query<{ region: string; last: string | number }>(
     `SELECT region_code AS region, toUInt32(max(last)) AS last
      FROM (SELECT org_id, maxMerge(last_ingested_at) AS last FROM org_event_summary GROUP BY org_id) AS last_events
-     ALL INNER JOIN (SELECT org_id, region_code FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)}) AS organizations USING org_id
+     ALL INNER JOIN (SELECT org_id, any(region_code) AS region_code FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} GROUP BY org_id) AS organizations USING org_id
      GROUP BY region_code ORDER BY region_code`,
   );
   return rows.map((r) => ({ region: r.region, lastIngestedAt: Number(r.last) }));

@@ -3,10 +3,12 @@ import { ClickHouse } from './clickhouse-client';
 import { runClickHouseMigrations } from './migration-runner';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './migrations-dir';
 import { activeOrganizations, unitActivityCounters } from './kpi-counters';
+import { mirrorRegistry } from './registry-mirror';
 import {
   KPI_C1_ALONE_MS,
   KPI_MANY_VERSION,
   KPI_NASTY_VERSION,
+  KPI_ORGS,
   KPI_T4_LEFT_MS,
   KPI_VERSION,
   KPI_WEEK_END_MS,
@@ -88,6 +90,15 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
   it('answers for a region with 60,000 organizations', async () => {
     const units = await unitActivityCounters(db, query({ registryVersion: KPI_MANY_VERSION }));
     expect(units.get('region')?.registeredTeachers).toBe(6);
+  });
+
+  it('a mirror written again after an interrupted write (rows twice) answers the same', async () => {
+    const version = 40;
+    // The first attempt wrote its rows and died before committing them.
+    await db.insert('registry_organizations', KPI_ORGS.map((o) => ({ version, org_id: o.orgId, municipality_id: o.municipalityId, region_code: o.regionCode, category: o.category, headcount: o.headcount ?? 0, has_headcount: o.headcount === null ? 0 : 1 })));
+    await mirrorRegistry(db, version, KPI_ORGS);
+    expect(await unitActivityCounters(db, query({ registryVersion: version }))).toEqual(await unitActivityCounters(db, query()));
+    expect([...(await activeOrganizations(db, { region: '54', registryVersion: version, atMs: KPI_WEEK_END_MS }))].sort()).toEqual(['c1', 's1', 's2']);
   });
 
   it('rejects input that is not what it claims, before any SQL', async () => {

@@ -67,11 +67,16 @@ function checkQuery(query: Pick<UnitCounterQuery, 'region' | 'registryVersion' |
   checkPeriod(query.startMs, query.endMs);
 }
 
-/** The mirrored organizations of a region: org_id, municipality_id, category, no_headcount. */
+/**
+ * The mirrored organizations of a region: org_id, municipality_id,
+ * category, no_headcount; one row each (a mirror write done again after a
+ * crash may have left a row twice).
+ */
 export function regionOrganizationsSql(region: string, registryVersion: number): string {
-  return `SELECT org_id, municipality_id, category, toUInt8(has_headcount = 0) AS no_headcount
+  return `SELECT org_id, any(municipality_id) AS municipality_id, any(category) AS category, toUInt8(any(has_headcount) = 0) AS no_headcount
           FROM registry_organizations
-          WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)}`;
+          WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)}
+          GROUP BY org_id`;
 }
 
 /**

@@ -25,12 +25,15 @@ export async function mirroredRegistryVersion(clickhouse: ClickHouse): Promise<n
 }
 
 /**
- * Writes version `version` of the registry and commits it. Safe to run
- * again after a crash (the version's partition is cleared first) and by
- * two instances one after the other (a committed version is not written
- * again); callers hold a lock so that two never write at once. Keeps the
- * last `keepVersions` (3) for instances and queries still on an older one,
- * drops the rest.
+ * Writes version `version` of the registry and commits it. No ALTER runs
+ * before or while writing (on 18.16 an ALTER waits for every query of the
+ * table and holds up the ones after it): a write interrupted by a crash and
+ * done again leaves some rows twice, which readers collapse (they group by
+ * org_id). A committed version is not written again; callers hold a lock so
+ * that two never write at once, and write only when the placement changed.
+ * Old versions are dropped in one go once more than `keepVersions` + 20
+ * are kept, so the ALTER is rare; the last `keepVersions` (3) stay for
+ * instances still on an older one.
  */
 export async function mirrorRegistry(
   clickhouse: ClickHouse,
@@ -41,7 +44,6 @@ export async function mirrorRegistry(
   if (!Number.isSafeInteger(version) || version < 1) throw new Error(`registry version must be a positive integer, got ${version}`);
   const committed = await clickhouse.query<{ n: string | number }>(`SELECT count() AS n FROM registry_versions WHERE version = ${sqlUInt(version)}`);
   if (Number(committed[0]?.n ?? 0) > 0) return;
-  await dropVersion(clickhouse, version);
   const CHUNK = 50_000;
   for (let start = 0; start < organizations.length; start += CHUNK) {
     await clickhouse.insert(
@@ -59,13 +61,15 @@ export async function mirrorRegistry(
   }
   await clickhouse.insert('registry_versions', [{ version, organizations: organizations.length, mirrored_at: Math.floor(Date.now() / 1000) }]);
   const keep = options.keepVersions ?? 3;
-  const older = await clickhouse.query<{ version: string | number }>(
-    `SELECT DISTINCT version FROM registry_organizations WHERE version <= ${sqlUInt(Math.max(0, version - keep))}`,
+  const kept = (await clickhouse.query<{ version: string | number }>('SELECT DISTINCT version FROM registry_organizations ORDER BY version')).map((r) =>
+    Number(r.version),
   );
-  for (const row of older) await dropVersion(clickhouse, Number(row.version));
+  const old = kept.slice(0, Math.max(0, kept.length - keep));
+  if (old.length > PRUNE_AFTER) {
+    // PARTITION BY version: the partition's name is the version number.
+    for (const v of old) await clickhouse.command(`ALTER TABLE registry_organizations DROP PARTITION ${sqlUInt(v)}`);
+  }
 }
 
-async function dropVersion(clickhouse: ClickHouse, version: number): Promise<void> {
-  // PARTITION BY version: the partition's name is the version number.
-  await clickhouse.command(`ALTER TABLE registry_organizations DROP PARTITION ${sqlUInt(version)}`);
-}
+/** Old versions kept before they are dropped together. */
+const PRUNE_AFTER = 20;

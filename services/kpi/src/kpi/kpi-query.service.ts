@@ -173,7 +173,7 @@ export class KpiQueryService {
     const registry = this.registry.registry;
     const region = registry.regions.get(request.region.code);
     if (region === undefined) throw new Error(`region ${request.region.code} is not in registry version ${registry.version}`);
-    return { request, registryVersion: registry.version, settings: region.settings, thresholds: registry.thresholds, organizations: region.organizations };
+    return { request, registryVersion: registry.mirrorVersion, settings: region.settings, thresholds: registry.thresholds, organizations: region.organizations };
   }
 
   /** The activity counters of a week and its active organizations: two ClickHouse queries. */

@@ -75,10 +75,14 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
 
   async run(nowMs = this.clock.now()): Promise<MonitorReport> {
     const started = Date.now();
+    if (!this.registry.isLoaded) {
+      // At start: nothing to evaluate until the registry is loaded (readiness says so).
+      return { regions: 0, failedRegions: [], candidates: [], fired: 0, resolved: 0, evaluatedAlerts: false };
+    }
     const registry = this.registry.registry;
     const allRegions = [...registry.regions.values()];
     const regions = allRegions.filter((r) => r.organizations.length > 0);
-    const lastEvents = new Map((await lastEventPerRegion(this.clickhouse, registry.version)).map((r) => [r.region, r.lastIngestedAt * 1000]));
+    const lastEvents = new Map((await lastEventPerRegion(this.clickhouse, registry.mirrorVersion)).map((r) => [r.region, r.lastIngestedAt * 1000]));
     const zones = new Map(allRegions.map((r) => [r.code, r.timeZone]));
     const settingsOf = new Map<string, AlertSettings>();
     const alertSettings = async (code: string) => {

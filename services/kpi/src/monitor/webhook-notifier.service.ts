@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { deliverDueNotifications, pendingNotificationCount, type PendingNotification } from '@sferum/infra-postgres';
-import { type Clock } from '@sferum/domain';
-import { CLOCK } from '@sferum/infra-http';
 import { errorMessage, PeriodicTask } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { type KpiConfig } from '../kpi.config';
@@ -26,7 +24,6 @@ export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShu
     @Inject(KPI_CONFIG) private readonly config: KpiConfig,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KpiMetrics) private readonly metrics: KpiMetrics,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,7 +34,12 @@ export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShu
     await this.task.stop();
   }
 
-  async deliver(nowMs = this.clock.now()): Promise<{ delivered: number; failed: number }> {
+  /**
+   * Posts what is due. Due times are the machine's (the outbox rows are
+   * written with PostgreSQL's now(), retries back off from there): this is
+   * scheduling, not a calendar answer, so it never takes CLOCK_START.
+   */
+  async deliver(nowMs = Date.now()): Promise<{ delivered: number; failed: number }> {
     const result = await deliverDueNotifications(this.dataSource, (n) => this.post(n), { nowMs, limit: 50, maxBackoffMs: 300_000 });
     if (result.delivered > 0) this.metrics.webhookPosts.inc({ outcome: 'delivered' }, result.delivered);
     if (result.failed > 0) this.metrics.webhookPosts.inc({ outcome: 'failed' }, result.failed);

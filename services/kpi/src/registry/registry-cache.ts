@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ReportOrganization, type Threshold } from '@sferum/domain';
-import { ClickHouse, mirrorRegistry } from '@sferum/infra-clickhouse';
+import { ClickHouse, mirrorRegistry, type MirroredOrganization } from '@sferum/infra-clickhouse';
 import { ProblemException } from '@sferum/infra-http';
 import { Readiness } from '@sferum/infra-observability';
 import { DEFAULT_KPI_SETTINGS, registrySnapshot, registryVersion, type RegionKpiSettings, type RegistrySnapshot, withLock } from '@sferum/infra-postgres';
@@ -20,8 +21,15 @@ export interface CachedRegion {
 }
 
 export interface CachedRegistry {
-  /** The registry version these rows are, and the ClickHouse mirror version the queries place by. */
+  /** The registry version these rows are (PostgreSQL's registry_state). */
   readonly version: number;
+  /**
+   * The ClickHouse mirror the queries place by: the mirror of this version,
+   * or of an earlier one with exactly the same placement (a change of
+   * settings or thresholds, or an import that changed nothing, writes no
+   * mirror).
+   */
+  readonly mirrorVersion: number;
   readonly regions: ReadonlyMap<string, CachedRegion>;
   readonly thresholds: readonly Threshold[];
 }
@@ -42,6 +50,8 @@ export interface CachedRegistry {
 export class RegistryCache implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegistryCache');
   private current: CachedRegistry | undefined;
+  /** The placement (hash) of the mirror in use, to mirror only when it changes. */
+  private mirroredPlacement: { readonly version: number; readonly hash: string } | undefined;
   private loading: Promise<void> | undefined;
   private readonly startup: RetryUntilDone;
   private readonly poll: PeriodicTask;
@@ -80,6 +90,10 @@ export class RegistryCache implements OnApplicationBootstrap, OnApplicationShutd
     return this.current;
   }
 
+  get isLoaded(): boolean {
+    return this.current !== undefined;
+  }
+
   region(code: string): CachedRegion | undefined {
     return this.current?.regions.get(code);
   }
@@ -93,19 +107,27 @@ export class RegistryCache implements OnApplicationBootstrap, OnApplicationShutd
   private async load(): Promise<void> {
     if (this.current !== undefined && (await registryVersion(this.dataSource)) === this.current.version) return;
     const snapshot = await registrySnapshot(this.dataSource);
-    await withLock(this.dataSource, 'registry-mirror', () =>
-      mirrorRegistry(
-        this.clickhouse,
-        snapshot.version,
-        snapshot.organizations.map((o) => ({ orgId: o.id, municipalityId: o.municipalityId, regionCode: o.regionCode, category: o.category, headcount: o.headcount })),
-      ),
+    const placement = snapshot.organizations.map((o) => ({ orgId: o.id, municipalityId: o.municipalityId, regionCode: o.regionCode, category: o.category, headcount: o.headcount }));
+    const hash = placementHash(placement);
+    if (this.mirroredPlacement?.hash !== hash) {
+      await withLock(this.dataSource, 'registry-mirror', () => mirrorRegistry(this.clickhouse, snapshot.version, placement));
+      this.mirroredPlacement = { version: snapshot.version, hash };
+    }
+    this.current = indexSnapshot(snapshot, this.mirroredPlacement.version);
+    this.logger.log(
+      `registry version ${snapshot.version} (placed by mirror ${this.current.mirrorVersion}): ${snapshot.organizations.length} organizations in ${this.current.regions.size} regions`,
     );
-    this.current = indexSnapshot(snapshot);
-    this.logger.log(`registry version ${snapshot.version}: ${snapshot.organizations.length} organizations in ${this.current.regions.size} regions`);
   }
 }
 
-export function indexSnapshot(snapshot: RegistrySnapshot): CachedRegistry {
+/** A fingerprint of the placement (the snapshot lists organizations ordered by id). */
+function placementHash(placement: readonly MirroredOrganization[]): string {
+  const hash = createHash('sha256');
+  for (const o of placement) hash.update(JSON.stringify([o.orgId, o.municipalityId, o.regionCode, o.category, o.headcount]));
+  return hash.digest('hex');
+}
+
+export function indexSnapshot(snapshot: RegistrySnapshot, mirrorVersion: number): CachedRegistry {
   const municipalityNames = new Map(snapshot.municipalities.map((m) => [m.id, m.name]));
   const regions = new Map<string, { code: string; name: string; timeZone: string; settings: RegionKpiSettings; municipalities: Map<string, string>; organizations: ReportOrganization[] }>();
   for (const r of snapshot.regions) {
@@ -122,5 +144,5 @@ export function indexSnapshot(snapshot: RegistrySnapshot): CachedRegistry {
       teacherHeadcount: o.headcount,
     });
   }
-  return { version: snapshot.version, regions, thresholds: snapshot.thresholds };
+  return { version: snapshot.version, mirrorVersion, regions, thresholds: snapshot.thresholds };
 }

@@ -70,7 +70,7 @@ export class RegistryService {
 
   /** The organization ids events named and the registry does not know, with what each source sent. */
   unknownOrganizations(page: { readonly limit: number; readonly offset: number }) {
-    return unknownOrganizations(this.clickhouse, { registryVersion: this.cache.registry.version, ...page });
+    return unknownOrganizations(this.clickhouse, { registryVersion: this.cache.registry.mirrorVersion, ...page });
   }
 
   kpiSettings(region: string): RegionKpiSettings {
