@@ -6,9 +6,11 @@
 #   bash deploy/local/ci-on-date.sh 2027-01-04      # a Monday after a year boundary
 #   bash deploy/local/ci-on-date.sh 2027-06-30
 #
-# The whole run (tests, services, Kafka, ClickHouse) sees the date through
+# The whole run (tests, services, simulator, Kafka) sees the date through
 # libfaketime (Debian package `faketime`), starting at 00:00 UTC of DATE and
-# running forward. What reaches the network with TLS is done first at the
+# running forward; ClickHouse 18.16 cannot run under libfaketime and keeps
+# the real clock, as does PostgreSQL, already running: no answer depends on
+# their clocks. What reaches the network with TLS is done first at the
 # real date (`npm ci`; a certificate checked on a faked date may look
 # expired): run it once on a machine that has run CI, so that Debian
 # packages and the Kafka jars in ~/.m2 are already there.
