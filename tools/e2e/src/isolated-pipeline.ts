@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '@sferum/infra-clickhouse';
 import { KafkaClient } from '@sferum/infra-kafka';
 import { createDataSource, createKey, createSource } from '@sferum/infra-postgres';
-import { createTestDatabase, freePort, REPO_ROOT, stackEnv, TEST_NOW, uniqueName } from '@sferum/testing';
+import { createTestDatabase, freePortBelowEphemeralRange, REPO_ROOT, stackEnv, TEST_NOW, uniqueName } from '@sferum/testing';
 import { exitOf, httpStatus, SERVICE_NAMES, startService, type ServiceName } from './services';
 
 /**
@@ -23,18 +23,29 @@ export interface IsolatedPipeline<S extends ServiceName = ServiceName> {
    */
   readonly env: Record<S, Readonly<Record<string, string>>>;
   readonly adminKey: string;
+  /** The pipeline's source (`<name>-bus`): what the events are stored under, and the `source` of the unknown organizations. */
+  readonly sourceName: string;
   readonly sourceKey: string;
   /** Runs the simulator CLI against these services, with the services' clock (TEST_NOW); resolves with its exit code and output. */
   simulate(args: readonly string[]): Promise<{ code: number | null; output: string }>;
+  /**
+   * Stops a service (SIGTERM, waiting for it to exit) and starts a new
+   * process of it on the same port with the same environment, its output
+   * appended to the same log; resolves once the new process is ready. What
+   * the old process kept in memory (the ingest's registry) is gone.
+   */
+  restart(service: S): Promise<void>;
   /** Stops the processes, then deletes the topics and both databases; every step runs, the failures are thrown together. */
   stop(): Promise<void>;
 }
 
 export interface IsolatedPipelineOptions<S extends ServiceName> {
-  /** Names the topic, the databases, the consumer group and the logs (.stack/logs/test-<name>-<service>.log). */
+  /** Names the topic, the databases, the consumer group, the source and the logs (.stack/logs/test-<name>-<service>.log): a-z, 0-9 and _. */
   readonly name: string;
   /** The home region of the pipeline's source (its SOURCE_KEY). */
   readonly homeRegion: string;
+  /** The regions the source may send for: default [homeRegion]; null, every region. */
+  readonly allowedRegions?: readonly string[] | null;
   /** The services to start, default all three; `urls` and `env` have these only. */
   readonly services?: readonly S[];
   /** Extra environment of the KPI service. */
@@ -45,12 +56,13 @@ export interface IsolatedPipelineOptions<S extends ServiceName> {
 }
 
 export async function startIsolatedPipeline<S extends ServiceName = ServiceName>(options: IsolatedPipelineOptions<S>): Promise<IsolatedPipeline<S>> {
+  if (!/^[a-z0-9_]+$/.test(options.name)) throw new Error(`pipeline name ${JSON.stringify(options.name)}: a-z, 0-9 and _ only (it names a ClickHouse database)`);
   const names: readonly S[] = options.services ?? (SERVICE_NAMES as readonly ServiceName[] as readonly S[]);
   const kafkaBrokers = options.kafkaBrokers ?? stackEnv().kafkaBrokers;
   const clickhouseUrl = options.clickhouseUrl ?? stackEnv().clickhouseUrl;
   const topic = uniqueName(`test.${options.name}.activity`);
   const chDatabase = uniqueName(`test_${options.name}`);
-  const processes: ChildProcess[] = [];
+  const processes = new Map<ServiceName, ChildProcess>();
   // What stop() undoes, in reverse order of creation; filled as each thing is made, so a failed start undoes what it made.
   const undo: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
@@ -72,10 +84,11 @@ export async function startIsolatedPipeline<S extends ServiceName = ServiceName>
     await ds.initialize();
     let adminKey: string;
     let sourceKey: string;
+    const sourceName = `${options.name}-bus`;
     try {
       await ds.runMigrations();
       adminKey = await createKey(ds, 'admin');
-      sourceKey = await createSource(ds, { name: `${options.name}-bus`, homeRegion: options.homeRegion, allowedRegions: [options.homeRegion] });
+      sourceKey = await createSource(ds, { name: sourceName, homeRegion: options.homeRegion, allowedRegions: options.allowedRegions === undefined ? [options.homeRegion] : options.allowedRegions });
     } finally {
       await ds.destroy();
     }
@@ -118,15 +131,22 @@ export async function startIsolatedPipeline<S extends ServiceName = ServiceName>
     };
     const env = {} as Record<S, Record<string, string>>;
     const urls = {} as Record<S, string>;
+    // Ports below the ephemeral range: one there can be taken, between the pick and the listen or while
+    // a restarted service is down, by any outgoing connection (or a retrying client's self-connect).
+    const ports = new Set<number>();
     for (const name of names) {
       env[name] = { ...common, ...own[name] };
-      urls[name] = `http://127.0.0.1:${await freePort()}`;
+      let port = await freePortBelowEphemeralRange();
+      while (ports.has(port)) port = await freePortBelowEphemeralRange();
+      ports.add(port);
+      urls[name] = `http://127.0.0.1:${port}`;
     }
 
     undo.push(async () => {
-      for (const child of processes) child.kill('SIGTERM');
+      const children = [...processes.values()];
+      for (const child of children) child.kill('SIGTERM');
       await Promise.all(
-        processes.map(async (child) => {
+        children.map(async (child) => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           await exitOf(child, 20_000).catch(() => child.kill('SIGKILL'));
         }),
@@ -136,29 +156,45 @@ export async function startIsolatedPipeline<S extends ServiceName = ServiceName>
     const logDir = join(REPO_ROOT, '.stack', 'logs');
     mkdirSync(logDir, { recursive: true });
     const logOf = (name: ServiceName) => join(logDir, `test-${options.name}-${name}.log`);
-    const children = names.map((name) => {
+    const launch = (name: S, append: boolean): ChildProcess => {
       const child = startService(name, { ...env[name], PORT: new URL(urls[name]).port });
-      const log = createWriteStream(logOf(name));
+      const log = createWriteStream(logOf(name), { flags: append ? 'a' : 'w' });
+      if (append) log.write(`\n--- restarted by the test ---\n`);
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
-      processes.push(child);
-      return [name, child] as const;
-    });
-    for (const [name, child] of children) {
+      processes.set(name, child);
+      return child;
+    };
+    const ready = async (name: S, child: ChildProcess): Promise<void> => {
       const deadline = Date.now() + 60_000;
       while ((await httpStatus(`${urls[name]}/health/ready`)) !== 200) {
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready, see ${logOf(name)}`);
         if (Date.now() > deadline) throw new Error(`${name} (${urls[name]}) did not become ready within 60 s, see ${logOf(name)}`);
         await new Promise((r) => setTimeout(r, 250));
       }
-    }
+    };
+    const children = names.map((name) => [name, launch(name, false)] as const);
+    for (const [name, child] of children) await ready(name, child);
+
+    const restart = async (name: S): Promise<void> => {
+      const old = processes.get(name);
+      if (old === undefined) throw new Error(`${name} is not a service of the ${options.name} pipeline`);
+      if (old.exitCode === null && old.signalCode === null) {
+        const exited = exitOf(old, 20_000);
+        old.kill('SIGTERM');
+        await exited;
+      }
+      await ready(name, launch(name, true));
+    };
 
     const serviceUrls: Partial<Record<ServiceName, string>> = urls;
     return {
       urls,
       env,
       adminKey,
+      sourceName,
       sourceKey,
+      restart,
       simulate: (args) =>
         new Promise((resolve) => {
           const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/tools/simulator/src/main.js'), '--now', TEST_NOW, ...args], {

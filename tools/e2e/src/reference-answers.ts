@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The simulator's reference answers (expected.json) and their comparison
+ * with what a running KPI service answers: every unit of every week and
+ * grouping of every region the registry places organizations in, and the
+ * unknown organizations, exactly. The simulator computes them apart from
+ * the pipeline's code (tools/simulator/src/reference); nothing here
+ * derives an answer, it only reads both sides.
+ */
+export interface ExpectedKpi {
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly value: number | null;
+  readonly band: string | null;
+  readonly previous: number | null;
+}
+export interface ExpectedUnit {
+  readonly kpis: Record<string, ExpectedKpi>;
+  readonly counters: Record<string, number>;
+  readonly orgsWithoutHeadcount?: number;
+}
+export interface ExpectedUnknownOrganization {
+  readonly orgId: string;
+  readonly events: Record<string, number>;
+  readonly firstEventTime: string;
+  readonly lastEventTime: string;
+}
+export interface Expected {
+  readonly weeks: string[];
+  readonly events: { readonly sent: number; readonly distinct: number };
+  readonly moves: readonly { readonly orgId: string; readonly municipalityId: string; readonly regionCode: string }[];
+  /** Region code -> week -> units ("region", "municipality:<id>", "category:<cat>", "org:<id>"). */
+  readonly regions: Record<string, Record<string, { readonly units: Record<string, ExpectedUnit> }>>;
+  readonly unknownOrganizations: readonly ExpectedUnknownOrganization[];
+}
+
+export interface ApiKpiAnswer {
+  readonly week: string;
+  readonly rows: (ExpectedUnit & { readonly level: string; readonly id: string })[];
+}
+
+/** A simulator output folder: expected.json parsed, and its exact text (for byte-for-byte comparisons). */
+export function readExpected(dir: string): { expected: Expected; text: string } {
+  const text = readFileSync(join(dir, 'expected.json'), 'utf8');
+  return { expected: JSON.parse(text) as Expected, text };
+}
+
+/** The groupings of the KPI API and the prefix of their units' keys in expected.json. */
+export const GROUPINGS = [
+  { groupBy: undefined, prefix: 'region' },
+  { groupBy: 'municipality', prefix: 'municipality:' },
+  { groupBy: 'category', prefix: 'category:' },
+  { groupBy: 'organization', prefix: 'org:' },
+] as const;
+
+/** GET /v1/kpi; throws on any answer but 200. */
+export async function kpiAnswer(kpiUrl: string, region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
+  return getJson<ApiKpiAnswer>(`${kpiUrl}/v1/kpi?${new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) }).toString()}`);
+}
+
+/** Both sides of a comparison, keyed alike: a spec asserts `expect(actual).toEqual(reference)`, and a failure names what differs. */
+export interface Comparison {
+  readonly actual: Record<string, unknown>;
+  readonly reference: Record<string, unknown>;
+}
+
+/**
+ * Every unit of every week and grouping of every region of expected.json,
+ * as the API answers and as the reference says, keyed
+ * "<region> <week> <grouping>" (grouping "region", "municipality", ...).
+ */
+export async function answersAndReference(kpiUrl: string, expected: Expected): Promise<Comparison> {
+  const asks = Object.entries(expected.regions).flatMap(([region, weeks]) =>
+    expected.weeks.flatMap((week) => GROUPINGS.map(({ groupBy, prefix }) => ({ region, week, groupBy, prefix, want: weeks[week] }))),
+  );
+  const answers = await mapBounded(asks, ANSWERS_IN_FLIGHT, ({ region, week, groupBy }) => kpiAnswer(kpiUrl, region, week, groupBy));
+  const actual: Record<string, unknown> = {};
+  const reference: Record<string, unknown> = {};
+  asks.forEach(({ region, week, groupBy, prefix, want }, i) => {
+    const name = `${region} ${week} ${groupBy ?? 'region'}`;
+    const key = (row: { level: string; id: string }) => (row.level === 'region' ? 'region' : `${prefix}${row.id}`);
+    actual[name] = Object.fromEntries(
+      answers[i]!.rows.map((row) => [
+        key(row),
+        { kpis: row.kpis, counters: row.counters, ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }) },
+      ]),
+    );
+    reference[name] = want === undefined ? 'no such week in expected.json' : Object.fromEntries(Object.entries(want.units).filter(([k]) => k.startsWith(prefix)));
+  });
+  return { actual, reference };
+}
+
+/** KPI requests a comparison keeps in flight. */
+const ANSWERS_IN_FLIGHT = 4;
+
+/** Runs `work` over `items` with at most `limit` at once; results in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+export interface ApiUnknownOrganizations {
+  readonly total: number;
+  readonly items: (ExpectedUnknownOrganization & { readonly source: string })[];
+}
+
+export function unknownOrganizations(kpiUrl: string): Promise<ApiUnknownOrganizations> {
+  return getJson<ApiUnknownOrganizations>(`${kpiUrl}/v1/registry/unknown-organizations?limit=1000`);
+}
+
+/** `GET /v1/registry/unknown-organizations` and the reference's unknown organizations, each from `source`, ordered by orgId. */
+export async function unknownOrganizationsAndReference(kpiUrl: string, expected: Expected, source: string): Promise<Comparison> {
+  const answer = await unknownOrganizations(kpiUrl);
+  const byOrg = (a: { orgId: string }, b: { orgId: string }) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0);
+  return {
+    actual: { total: answer.total, items: [...answer.items].sort(byOrg) },
+    reference: { total: expected.unknownOrganizations.length, items: expected.unknownOrganizations.map((o) => ({ ...o, source })).sort(byOrg) },
+  };
+}
+
+/** Imports a registry CSV (a simulator's registry.csv) into the KPI service with the admin key; resolves once it answered 200, throws otherwise. */
+export async function importRegistry(kpiUrl: string, adminKey: string, csv: string): Promise<void> {
+  const response = await fetch(`${kpiUrl}/v1/registry/organizations/import`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', Authorization: `Bearer ${adminKey}` },
+    body: csv,
+  });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`registry import: the KPI service answered ${response.status}: ${body.slice(0, 500)}`);
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body.slice(0, 500)}`);
+  return JSON.parse(body) as T;
+}
