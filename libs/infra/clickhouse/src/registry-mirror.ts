@@ -31,9 +31,9 @@ export async function mirroredRegistryVersion(clickhouse: ClickHouse): Promise<n
  * done again leaves some rows twice, which readers collapse (they group by
  * org_id). A committed version is not written again; callers hold a lock so
  * that two never write at once, and write only when the placement changed.
- * Old versions are dropped in one go once more than `keepVersions` + 20
- * are kept, so the ALTER is rare; the last `keepVersions` (3) stay for
- * instances still on an older one.
+ * Old versions are deleted in one go (a mutation) once more than
+ * `keepVersions` + 20 are kept, so the ALTER is rare; the last
+ * `keepVersions` (3) stay for instances still on an older one.
  */
 export async function mirrorRegistry(
   clickhouse: ClickHouse,
@@ -66,8 +66,13 @@ export async function mirrorRegistry(
   );
   const old = kept.slice(0, Math.max(0, kept.length - keep));
   if (old.length > PRUNE_AFTER) {
-    // PARTITION BY version: the partition's name is the version number.
-    for (const v of old) await clickhouse.command(`ALTER TABLE registry_organizations DROP PARTITION ${sqlUInt(v)}`);
+    // A mutation, not DROP PARTITION: on 18.16 DROP PARTITION takes the table's structure lock exclusively, and a
+    // KPI query reads this table in several subqueries, taking the shared lock once for each: one that took a
+    // lock before the ALTER queued and asks for the next after it waits for the ALTER, which waits for it, and
+    // both hang for good (four concurrent KPI queries and one DROP PARTITION did, at once; DELETE did not in 300).
+    // A mutation is registered and applied in the background like a merge, under the shared lock; until then the
+    // old rows stay, never read (a query names its version).
+    await clickhouse.command(`ALTER TABLE registry_organizations DELETE WHERE version IN (${old.map((v) => sqlUInt(v)).join(', ')})`);
   }
 }
 
