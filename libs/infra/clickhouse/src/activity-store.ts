@@ -3,7 +3,7 @@ import { type ClickHouse } from './clickhouse-client';
 import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from './sql-literal';
 import { loadMigrations } from './migration-runner';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './migrations-dir';
-import { checkPeriod, registrationsInForceSql } from './kpi-counters';
+import { checkPeriod, inPeriodSql, registrationsInForceSql } from './kpi-counters';
 
 /**
  * Writes and reads of the stored facts (migrations/0002): activity_events
@@ -35,7 +35,8 @@ export interface UserActivityCount {
 
 /**
  * Exact counts per person and activity ("group:text", "call", ...) over a
- * period of whole UTC hours, of the organizations given (else of all, and
+ * period of whole spans (a local ISO week or month, kpi-counters.ts), of the
+ * organizations given (else of all, and
  * of events naming none): what the aggregator wrote, for checks and
  * diagnostics. The KPIs read kpi-counters.ts.
  */
@@ -47,8 +48,8 @@ export async function userActivityCounts(
   const orgs = query.orgIds === undefined ? '' : query.orgIds.length === 0 ? 'AND 0' : `AND org_id IN ${sqlStringList(query.orgIds)}`;
   const rows = await clickhouse.query<{ user_id: string; activity: string; events: string | number }>(
     `SELECT user_id, activity, uniqExactMerge(events) AS events
-     FROM user_activity_hourly
-     WHERE hour >= ${sqlDateTime(query.startMs)} AND hour < ${sqlDateTime(query.endMs)} ${orgs}
+     FROM user_activity_spans
+     WHERE ${inPeriodSql(query.startMs, query.endMs)} ${orgs}
      GROUP BY user_id, activity ORDER BY user_id, activity`,
   );
   return rows.map((r) => ({ user_id: r.user_id, activity: r.activity, events: Number(r.events) }));
@@ -136,7 +137,8 @@ export async function lastEventPerRegion(clickhouse: ClickHouse, registryVersion
  * again (the copies collapse into one row per event id when ClickHouse
  * merges; until then reads stay exact, every derived form being
  * idempotent), and last the history that only the tables of migration 0001
- * hold is converted again (migration 0003's statements: idempotent too).
+ * hold is converted again (migration 0003's statements: idempotent too) and
+ * copied on into the tables of migration 0004 (its statements again).
  * Reads in the meantime see partial data: stop the aggregator and expect
  * the KPIs to fill up again while it runs.
  */
@@ -153,14 +155,34 @@ export async function rebuildDerivedTables(
     await clickhouse.command(`INSERT INTO activity_events SELECT * FROM activity_events WHERE toYYYYMM(time) = ${sqlUInt(month)}`);
     onMonth(month, ++done, months.length);
   }
-  const legacy = loadMigrations(CLICKHOUSE_MIGRATIONS_DIR).find((m) => m.version === LEGACY_CONVERSION_MIGRATION);
-  if (legacy === undefined) throw new Error(`migration ${LEGACY_CONVERSION_MIGRATION} (the conversion of the 0001 tables) is missing`);
-  for (const statement of legacy.statements) await clickhouse.command(statement);
+  const migrations = loadMigrations(CLICKHOUSE_MIGRATIONS_DIR);
+  for (const version of [LEGACY_CONVERSION_MIGRATION, REGION_READS_MIGRATION]) {
+    const migration = migrations.find((m) => m.version === version);
+    if (migration === undefined) throw new Error(`migration ${version} is missing`);
+    for (const statement of migration.statements) await clickhouse.command(statement);
+  }
   return { months: months.length };
 }
 
 /** The migration that converts the history of the 0001 tables into facts. */
 const LEGACY_CONVERSION_MIGRATION = 3;
+/**
+ * The migration whose tables replaced user_activity_hourly and
+ * registration_facts: run again after the conversion, it copies what only
+ * those hold (the converted history) on (idempotent: its tables exist, its
+ * old views are gone, its copies merge).
+ */
+const REGION_READS_MIGRATION = 4;
 
-/** The tables migrations/0002 derives from activity_events by materialized views. */
-export const DERIVED_TABLES = ['user_activity_hourly', 'registration_facts', 'org_connection_facts', 'org_event_summary'] as const;
+/**
+ * The tables derived from activity_events by materialized views (0002, 0004),
+ * and the two of 0002 that 0004 replaced, which hold only what 0003 converts.
+ */
+export const DERIVED_TABLES = [
+  'user_activity_spans',
+  'registrations_by_org',
+  'org_connection_facts',
+  'org_event_summary',
+  'user_activity_hourly',
+  'registration_facts',
+] as const;

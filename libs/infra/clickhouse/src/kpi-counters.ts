@@ -4,7 +4,7 @@ import { type ClickHouse } from './clickhouse-client';
 import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from './sql-literal';
 
 /**
- * The KPI read model (migrations/0002): every count of a region's units in
+ * The KPI read model (migrations/0002, 0004): every count of a region's units in
  * one period, with placement and weeks derived now, from the mirrored
  * registry version given, never from anything stamped at ingest.
  *
@@ -19,9 +19,19 @@ import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from 
  * - events of organizations the registry does not know count nowhere until
  *   it does (then their whole history counts, with no replay).
  *
- * A period is a half-open UTC interval [start, end) of whole hours: the
- * activity is kept per UTC hour, and every zone of Russia is a whole-hour
- * offset, so a local ISO week or calendar month is a whole number of hours.
+ * A period is a half-open UTC interval [start, end) of whole spans
+ * (migrations/0004): the activity is kept per span of UTC hours that every
+ * zone from UTC+0 to UTC+12 places in one ISO week and one calendar month,
+ * so any local ISO week or calendar month of a region of Russia (UTC+2 to
+ * UTC+12, whole hours) or of UTC is a whole number of spans. Other periods
+ * are refused (checkPeriod).
+ *
+ * What a region reads (migrations/0004): the registrations of its
+ * organizations (registrations_by_org, small granules keyed by
+ * organization), the activity naming them (user_activity_spans, the same),
+ * and the activity naming no organization in the period, of the region's
+ * teachers only (the one read that scans the country's rows of the period:
+ * such events have no organization to look them up by).
  *
  * Joins with the mirror are ALL INNER JOINs on org_id (unique in a version):
  * ANY INNER JOIN keeps one row per key of the left side too on current
@@ -34,7 +44,7 @@ export interface UnitCounterQuery {
   readonly region: string;
   /** The mirrored registry version to place by (registry_versions). */
   readonly registryVersion: number;
-  /** The period's first and end instants (exclusive), epoch ms, whole UTC hours. */
+  /** The period's first and end instants (exclusive), epoch ms, whole spans (a local ISO week or month). */
   readonly startMs: number;
   readonly endMs: number;
   /** Activity keys that count as group-chat messages ("group:text", ...). */
@@ -46,13 +56,44 @@ export interface UnitCounterQuery {
 
 const ACTIVITY = /^[a-z_]+(:[a-z_]+)?$/;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The Monday and the first of the month (UTC midnights) of an instant's local date in a zone `offsetHours` east of UTC. */
+function localWeekAndMonth(ms: number, offsetHours: number): { readonly monday: number; readonly month: number } {
+  const local = new Date(ms + offsetHours * HOUR_MS);
+  const date = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  return { monday: date - ((local.getUTCDay() + 6) % 7) * DAY_MS, month: Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) };
+}
+
+/**
+ * The first hour of the span that holds the hour `hourMs` (migrations/0004,
+ * the same expression): the hour itself when UTC and UTC+12 place it in
+ * different ISO weeks or months, else the first hour they both place in its
+ * week and month.
+ */
+export function spanStartMs(hourMs: number): number {
+  const west = localWeekAndMonth(hourMs, 0);
+  const east = localWeekAndMonth(hourMs, 12);
+  if (west.monday !== east.monday || west.month !== east.month) return hourMs;
+  return Math.max(west.monday, west.month);
+}
+
+/** Whether a period of whole hours is a whole number of spans: no span begins before `startMs` and ends after it, nor at `endMs`. */
+export function isWholeSpans(startMs: number, endMs: number): boolean {
+  return spanStartMs(startMs) === startMs && spanStartMs(endMs) === endMs;
+}
+
+/** The condition on user_activity_spans of a checked period. */
+export function inPeriodSql(startMs: number, endMs: number): string {
+  return `span >= ${sqlDateTime(startMs)} AND span < ${sqlDateTime(endMs)}`;
+}
 
 function checkRegion(region: string, registryVersion: number): void {
   if (!REGION_CODE_PATTERN.test(region)) throw new SqlLiteralError(`not a region code: ${JSON.stringify(region)}`);
   if (!Number.isSafeInteger(registryVersion) || registryVersion < 0) throw new SqlLiteralError('not a registry version');
 }
 
-/** A period of the hourly activity: whole UTC hours, ending after it starts. */
+/** A period of the activity: whole spans of UTC hours (a local ISO week or month of UTC+0 to UTC+12), ending after it starts. */
 export function checkPeriod(startMs: number, endMs: number): void {
   for (const ms of [startMs, endMs]) {
     if (!Number.isSafeInteger(ms) || ms % HOUR_MS !== 0) {
@@ -60,6 +101,11 @@ export function checkPeriod(startMs: number, endMs: number): void {
     }
   }
   if (endMs <= startMs) throw new SqlLiteralError('a period must end after it starts');
+  if (!isWholeSpans(startMs, endMs)) {
+    throw new SqlLiteralError(
+      `a period must be whole spans of the stored activity (a local ISO week or calendar month of a zone from UTC+0 to UTC+12), got ${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}`,
+    );
+  }
 }
 
 function checkQuery(query: Pick<UnitCounterQuery, 'region' | 'registryVersion' | 'startMs' | 'endMs'>): void {
@@ -93,7 +139,7 @@ export function registrationsInForceSql(placement: { readonly region: string; re
       : `org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(placement.registryVersion)} AND region_code = ${sqlString(placement.region)}) AND`;
   return `SELECT org_id, user_id, role FROM (
        SELECT org_id, user_id, role, argMax(registered, tuple(time, time_ms, registered)) AS registered
-       FROM registration_facts
+       FROM registrations_by_org
        WHERE ${organizations} (time < ${sqlDateTime(seconds * 1000)} OR (time = ${sqlDateTime(seconds * 1000)} AND time_ms < ${sqlUInt(ms)}))
        GROUP BY org_id, user_id, role)
      WHERE registered = 1`;
@@ -104,18 +150,32 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
   if (query.countedActivities.some((a) => !ACTIVITY.test(a))) throw new SqlLiteralError('not an activity key');
   const { region, registryVersion: version } = query;
   const organizations = regionOrganizationsSql(region, version);
+  const regionOrgIds = `SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(version)} AND region_code = ${sqlString(region)}`;
+  const registrations = registrationsInForceSql({ region, registryVersion: version }, query.endMs);
   const units = `['region', concat('municipality:', municipality_id), concat('category:', category),
                  concat('municipality_category:', municipality_id, '/', category)${query.perOrganization ? ", concat('org:', org_id)" : ''}]`;
   // (user_id, role, no_headcount, unit) of every registration in force at the end.
   const registeredUnits = `
     SELECT user_id, role, no_headcount, unit FROM (
       SELECT org_id, user_id, role, municipality_id, category, no_headcount
-      FROM (${registrationsInForceSql({ region, registryVersion: version }, query.endMs)}) AS registrations
+      FROM (${registrations}) AS registrations
       ALL INNER JOIN (${organizations}) AS organizations USING org_id
     ) ARRAY JOIN ${units} AS unit`;
-  const inPeriod = `hour >= ${sqlDateTime(query.startMs)} AND hour < ${sqlDateTime(query.endMs)}`;
+  const inPeriod = inPeriodSql(query.startMs, query.endMs);
   const counted = query.countedActivities.length === 0 ? '0' : `activity IN ${sqlStringList(query.countedActivities)}`;
+  const sums = (prefix: string) =>
+    `sumIf(n, ${counted}) AS ${prefix}messages, sumIf(n, activity = ${sqlString(query.callActivity)}) AS ${prefix}calls,
+     sumIf(n, activity != 'call_initiated') AS ${prefix}any_activity`;
 
+  // PREWHERE: the states (events) are read only for the granules that hold
+  // rows of the region (18.16 does not move these conditions itself: an
+  // unplaced read with WHERE took 10 times as long).
+  //
+  // Counts are summed, not merged, across organizations and across events
+  // naming one or none: an event names one organization or none, so message
+  // counts add up exactly. Only a call can be in two of them (joined again
+  // naming another organization, or none), and calls and any activity are
+  // only compared with >= 1, where 1 + 1 and 1 give the same answer.
   const rows = await clickhouse.query<Record<string, string>>(`
     SELECT unit,
            uniqExact(user_id) AS registered_users,
@@ -123,44 +183,52 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
            uniqExactIf(user_id, role = 'student') AS registered_students,
            uniqExactIf(user_id, role = 'parent') AS registered_parents,
            uniqExactIf(user_id, role = 'teacher' AND no_headcount = 1) AS registered_teachers_without_headcount,
-           uniqExactIf(user_id, role = 'teacher' AND messages >= 3) AS teachers_3_messages,
-           uniqExactIf(user_id, role = 'teacher' AND messages >= 10) AS teachers_10_messages,
-           uniqExactIf(user_id, role = 'teacher' AND calls >= 1) AS teachers_1_call,
-           uniqExactIf(user_id, role = 'teacher' AND any_activity >= 1) AS active_teachers
-    FROM (${registeredUnits}) AS registered
-    ANY LEFT JOIN
+           uniqExactIf(user_id, role = 'teacher' AND messages + unplaced_messages >= 3) AS teachers_3_messages,
+           uniqExactIf(user_id, role = 'teacher' AND messages + unplaced_messages >= 10) AS teachers_10_messages,
+           uniqExactIf(user_id, role = 'teacher' AND calls + unplaced_calls >= 1) AS teachers_1_call,
+           uniqExactIf(user_id, role = 'teacher' AND any_activity + unplaced_any_activity >= 1) AS active_teachers
+    FROM
     (
-        SELECT user_id, unit,
-               sumIf(n, ${counted}) AS messages,
-               sumIf(n, activity = ${sqlString(query.callActivity)}) AS calls,
-               sumIf(n, activity != 'call_initiated') AS any_activity
-        FROM
+        SELECT user_id, role, no_headcount, unit, messages, calls, any_activity
+        FROM (${registeredUnits}) AS registered
+        ANY LEFT JOIN
         (
-            -- distinct events (calls) per person, unit and activity, over the
-            -- period's hours: those naming an organization of the unit, and
-            -- those naming none for the units the person is registered in
-            SELECT user_id, unit, activity, uniqExactMerge(events) AS n
+            -- events naming an organization of the region: distinct events
+            -- (calls) per person, organization and activity over the period,
+            -- summed per unit of the organization
+            SELECT user_id, unit, ${sums('')}
             FROM
             (
-                SELECT user_id, activity, events, unit FROM (
-                    SELECT user_id, activity, events, org_id, municipality_id, category
-                    FROM user_activity_hourly
-                    ALL INNER JOIN (${organizations}) AS organizations USING org_id
-                    WHERE org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(version)} AND region_code = ${sqlString(region)})
-                      AND ${inPeriod}
-                ) ARRAY JOIN ${units} AS unit
-                UNION ALL
-                SELECT user_id, activity, events, unit FROM (
-                    SELECT user_id, activity, events
-                    FROM user_activity_hourly
-                    WHERE org_id = '' AND ${inPeriod}
-                      AND user_id IN (SELECT user_id FROM (${registrationsInForceSql({ region, registryVersion: version }, query.endMs)}))
-                ) AS unplaced ALL INNER JOIN (SELECT DISTINCT user_id, unit FROM (${registeredUnits})) AS units_of_user USING user_id
-            )
-            GROUP BY user_id, unit, activity
+                SELECT user_id, activity, n, org_id, municipality_id, category
+                FROM
+                (
+                    SELECT user_id, org_id, activity, uniqExactMerge(events) AS n
+                    FROM user_activity_spans
+                    PREWHERE org_id IN (${regionOrgIds}) AND ${inPeriod}
+                    GROUP BY user_id, org_id, activity
+                ) AS placed_events
+                ALL INNER JOIN (${organizations}) AS organizations USING org_id
+            ) ARRAY JOIN ${units} AS unit
+            GROUP BY user_id, unit
+        ) AS placed USING (user_id, unit)
+    ) AS registered_placed
+    ANY LEFT JOIN
+    (
+        -- events naming no organization, of the region's teachers (only
+        -- teachers' activity is counted; any who ever registered as one,
+        -- the join keeps those registered at the end): per person, for every
+        -- unit the person is registered in
+        SELECT user_id, ${sums('unplaced_')}
+        FROM
+        (
+            SELECT user_id, activity, uniqExactMerge(events) AS n
+            FROM user_activity_spans
+            PREWHERE org_id = '' AND ${inPeriod}
+              AND user_id IN (SELECT user_id FROM registrations_by_org PREWHERE org_id IN (${regionOrgIds}) WHERE role = 'teacher')
+            GROUP BY user_id, activity
         )
-        GROUP BY user_id, unit
-    ) AS activity USING (user_id, unit)
+        GROUP BY user_id
+    ) AS unplaced USING user_id
     GROUP BY unit`);
 
   return new Map(
