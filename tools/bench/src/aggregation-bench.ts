@@ -1,12 +1,15 @@
 /**
- * Aggregation: a topic pre-filled with 1 million normalized records (10%
- * of them exact duplicates) rolled into the weekly counters by
+ * Aggregation: a topic pre-filled with 1 million normalized records
+ * (sferum.activity.v2, 10% of them exact duplicates) written into the facts
+ * and the tables derived from them (activity_events and its four views, of
+ * migrations 0002 and 0004) by
  *   - ours: an aggregator process (batches, one INSERT per flush, commit after write);
- *   - baseline: ClickHouse's own Kafka table engine with a materialized view
- *     into the same tables (the same idempotent -State views);
- *   - ceiling: a direct bulk insert of the same rows, no Kafka at all.
+ *   - baseline: ClickHouse's own Kafka table engine with materialized views
+ *     into the same five tables (the same rows, the same idempotent states);
+ *   - ceiling: a direct bulk insert of the same rows into activity_events
+ *     (its views fill the rest), no Kafka at all.
  * Each into a database of its own; afterwards the three must hold the same
- * counters (checked), or the comparison means nothing.
+ * five tables (checked), or the comparison means nothing.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,6 +18,7 @@ import { type ActivityRecord } from '@sferum/contracts';
 import { decodeActivityRecord } from '@sferum/domain';
 import { ClickHouse, CLICKHOUSE_MIGRATIONS_DIR, runClickHouseMigrations } from '@sferum/infra-clickhouse';
 import { KafkaClient } from '@sferum/infra-kafka';
+import { type Admin } from 'kafkajs';
 import { errorMessage } from '@sferum/util';
 import { type BenchContext } from './context';
 import { RssWatcher, sampleProcess } from './proc';
@@ -61,12 +65,101 @@ export function benchRecord(i: number, now: string): ActivityRecord {
   return { ...base, type: 'ru.sferum.message.sent', role: null, chatId: hex(`chat-${n % 3000}`), chatKind: n % 5 === 0 ? 'direct' : 'group', messageKind: 'text', callId: null, initiator: null };
 }
 
-async function totals(ch: ClickHouse): Promise<string> {
-  const [row] = await ch.query<{ activity: string; registrations: string }>(
-    `SELECT (SELECT sum(n) FROM (SELECT uniqExactMerge(events) AS n FROM weekly_user_activity GROUP BY week, user_id, activity)) AS activity,
-            (SELECT uniqExact(event_id) FROM registration_events) AS registrations`,
-  );
-  return `${row?.activity ?? 0}/${row?.registrations ?? 0}`;
+/**
+ * A fingerprint of everything the aggregator writes (activity_events and
+ * the tables its views fill: org_connection_facts and org_event_summary of
+ * 0002, user_activity_spans and registrations_by_org of 0004): for each of
+ * the five tables, the number of distinct rows (states merged per
+ * key) and a sum of their hashes. Equal fingerprints: the same facts and
+ * the same derived tables, whatever parts or duplicates they are stored in.
+ */
+export async function factFingerprint(ch: ClickHouse): Promise<string> {
+  const tables: Record<string, string> = {
+    activity_events: `SELECT DISTINCT cityHash64(event_id, type, time, time_ms, source, ingested_at, user_id, org_id, role, chat_kind, message_kind, call_id, initiator) AS h FROM activity_events`,
+    org_connection_facts: `SELECT DISTINCT cityHash64(org_id, time, event_id) AS h FROM org_connection_facts`,
+    org_event_summary: `SELECT cityHash64(org_id, source, type, uniqExactMerge(events), minMerge(first_time), maxMerge(last_time), maxMerge(last_ingested_at)) AS h
+                        FROM org_event_summary GROUP BY org_id, source, type`,
+    user_activity_spans: `SELECT cityHash64(org_id, span, user_id, activity, uniqExactMerge(events)) AS h FROM user_activity_spans GROUP BY org_id, span, user_id, activity`,
+    registrations_by_org: `SELECT DISTINCT cityHash64(org_id, user_id, role, time, time_ms, registered, event_id) AS h FROM registrations_by_org`,
+  };
+  const parts: string[] = [];
+  for (const [table, rows] of Object.entries(tables)) {
+    const [row] = await ch.query<{ n: string; h: string }>(`SELECT count() AS n, sum(h) AS h FROM (${rows})`);
+    parts.push(`${table} ${row?.n ?? 0}/${row?.h ?? 0}`);
+  }
+  return parts.join(', ');
+}
+
+/** Consumers of the Kafka engine's table (num_consumers): one per core of this machine. */
+export const KAFKA_ENGINE_CONSUMERS = 2;
+
+/**
+ * The five writes of an insert into activity_events (the facts, and the
+ * views of migrations 0002 and 0004 on them) as materialized views of a
+ * Kafka table whose rows are the records' JSON text (one String column
+ * `raw`, TabSeparated, a newline after each message: the records hold no
+ * tab, newline or backslash), each fact column computed from the record's
+ * field the way decodeActivityRecord does (milliseconds padded like
+ * "…:00.1Z" -> 100, null -> '' or 0). The raw text rather than JSONEachRow: a view that writes both
+ * `time` and `time_ms` cannot alias `time` and still read the field `time`
+ * (18.16 substitutes the alias everywhere in the query). The baseline does
+ * not validate records: every record of the topic is valid.
+ */
+export function kafkaEngineViews(kafkaTable: string): Record<string, string> {
+  const field = (name: string) => `visitParamExtractString(raw, '${name}')`;
+  const f = {
+    event_id: field('eventId'),
+    type: field('type'),
+    time: `toDateTime(substring(${field('time')}, 1, 19), 'UTC')`,
+    time_ms: `toUInt16OrZero(substring(concat(extract(${field('time')}, '[.]([0-9]{1,3})Z$'), '000'), 1, 3))`,
+    source: field('source'),
+    ingested_at: `toDateTime(substring(${field('ingestedAt')}, 1, 19), 'UTC')`,
+    user_id: field('userId'),
+    org_id: field('orgId'),
+    role: field('role'),
+    chat_kind: field('chatKind'),
+    message_kind: field('messageKind'),
+    call_id: field('callId'),
+    initiator: `toUInt8(visitParamExtractBool(raw, 'initiator'))`,
+  };
+  return {
+    activity_events: `SELECT ${Object.entries(f).map(([column, expression]) => `${expression} AS ${column}`).join(', ')} FROM ${kafkaTable}`,
+    org_connection_facts: `SELECT ${f.org_id} AS org_id, ${f.time} AS time, ${f.event_id} AS event_id
+       FROM ${kafkaTable}
+       WHERE ${f.type} = 'ru.sferum.org.connected'`,
+    org_event_summary: `SELECT ${f.org_id} AS org_id, ${f.source} AS source, ${f.type} AS type,
+              uniqExactState(${f.event_id}) AS events, minState(${f.time}) AS first_time, maxState(${f.time}) AS last_time,
+              maxState(${f.ingested_at}) AS last_ingested_at
+       FROM ${kafkaTable}
+       WHERE org_id != ''
+       GROUP BY org_id, source, type`,
+    user_activity_spans: `SELECT ${f.org_id} AS org_id,
+              if(toMonday(${f.time}, 'UTC') = toMonday(${f.time} + 43200, 'UTC') AND toStartOfMonth(${f.time}, 'UTC') = toStartOfMonth(${f.time} + 43200, 'UTC'),
+                 toDateTime(greatest(toMonday(${f.time}, 'UTC'), toStartOfMonth(${f.time}, 'UTC')), 'UTC'),
+                 toStartOfHour(${f.time})) AS span,
+              ${f.user_id} AS user_id, activity,
+              uniqExactState(if(${f.type} = 'ru.sferum.call.joined', ${f.call_id}, ${f.event_id})) AS events
+       FROM ${kafkaTable}
+       ARRAY JOIN if(${f.type} = 'ru.sferum.call.joined', if(${f.initiator} = 1, ['call', 'call_initiated'], ['call']),
+                     [concat(${f.chat_kind}, ':', ${f.message_kind})]) AS activity
+       WHERE user_id != '' AND ${f.type} IN ('ru.sferum.message.sent', 'ru.sferum.call.joined')
+       GROUP BY org_id, span, user_id, activity`,
+    registrations_by_org: `SELECT ${f.org_id} AS org_id, ${f.user_id} AS user_id, ${f.role} AS role, ${f.time} AS time, ${f.time_ms} AS time_ms,
+              toUInt8(${f.type} = 'ru.sferum.user.registered') AS registered, ${f.event_id} AS event_id
+       FROM ${kafkaTable}
+       WHERE ${f.type} IN ('ru.sferum.user.registered', 'ru.sferum.user.left')`,
+  };
+}
+
+/** The offsets a consumer group has committed on a topic, and the topic's end offsets ("p:offset,..."). */
+async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<{ committed: string; end: string }> {
+  const [ends, groups] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const committed = new Map((groups[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  const sorted = [...ends].sort((a, b) => a.partition - b.partition);
+  return {
+    committed: sorted.map((p) => `${p.partition}:${committed.get(p.partition) ?? '-1'}`).join(','),
+    end: sorted.map((p) => `${p.partition}:${p.high}`).join(','),
+  };
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -153,60 +246,58 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
     600_000,
   );
   const doneAt = Date.now();
-  const expected = await totals(oursDb);
+  const expected = await factFingerprint(oursDb);
   const oursSeconds = (doneAt - started) / 1000;
   const peakRssMiB = rss.stop();
   const cpu = sampleProcess(aggregator.pid!)?.cpuSeconds ?? NaN;
   aggregator.kill('SIGTERM');
-  ctx.log(`  ours: ${oursSeconds.toFixed(1)} s (${Math.round(records / oursSeconds)} records/s), peak RSS ${peakRssMiB.toFixed(0)} MiB, counters ${expected}`);
+  ctx.log(`  ours: ${oursSeconds.toFixed(1)} s (${Math.round(records / oursSeconds)} records/s), peak RSS ${peakRssMiB.toFixed(0)} MiB; ${expected}`);
 
-  // Baseline: ClickHouse's Kafka engine. 18.16 streams a Kafka table into its
-  // first materialized view only (and not on into that view's target's own
-  // views: checked), so each counter table the KPIs read gets a Kafka table of
-  // its own, each a consumer group reading the whole topic from the start.
+  // Baseline: ClickHouse's Kafka engine writing what ours writes: the facts
+  // (activity_events) and the four tables their views fill. On 18.16 a Kafka
+  // table's rows reach the materialized views of the Kafka table itself, not
+  // the views of those views' targets (checked: a view into activity_events
+  // leaves the tables of activity_events' views empty), so one Kafka table feeds five views,
+  // each a migration's view with the record's fields in place of the fact
+  // columns.
   let kafkaEngine: AggregationResult['kafkaEngine'];
   const engineDb = ch(databases.engine);
-  const columns = `schema String, eventId String, type String, time String, week String, timeZone String, region String,
-         municipality Nullable(String), orgId Nullable(String), category Nullable(String), unassigned UInt8, source String, ingestedAt String,
-         userId Nullable(String), role Nullable(String), chatId Nullable(String), chatKind Nullable(String), messageKind Nullable(String),
-         callId Nullable(String), initiator Nullable(UInt8)`;
-  const views: Record<string, string> = {
-    // the same rows as migration 0001's weekly_user_activity_mv and registration_events_mv, from the record's field names
-    weekly_user_activity: `SELECT week, ifNull(userId, '') AS user_id, activity,
-              uniqExactState(if(type = 'ru.sferum.call.joined', ifNull(callId, ''), eventId)) AS events,
-              maxState(parseDateTimeBestEffort(substring(time, 1, 19), 'UTC')) AS last_time
-       FROM kafka_weekly_user_activity
-       ARRAY JOIN if(type = 'ru.sferum.call.joined', if(ifNull(initiator, 0) = 1, ['call', 'call_initiated'], ['call']),
-                     [concat(ifNull(chatKind, ''), ':', ifNull(messageKind, ''))]) AS activity
-       WHERE ifNull(userId, '') != '' AND type IN ('ru.sferum.message.sent', 'ru.sferum.call.joined')
-       GROUP BY week, user_id, activity`,
-    registration_events: `SELECT region, ifNull(municipality, '') AS municipality, ifNull(orgId, '') AS org_id, ifNull(category, '') AS category,
-              ifNull(userId, '') AS user_id, ifNull(role, '') AS role, parseDateTimeBestEffort(substring(time, 1, 19), 'UTC') AS time,
-              toUInt8(type = 'ru.sferum.user.registered') AS registered, eventId AS event_id, unassigned
-       FROM kafka_registration_events
-       WHERE type IN ('ru.sferum.user.registered', 'ru.sferum.user.left')`,
-  };
+  const views = kafkaEngineViews('kafka_activity');
+  const group = `bench-kafka-engine-${stamp}`;
   try {
-    ctx.log('  baseline: ClickHouse Kafka engine, a Kafka table and a materialized view per counter table');
+    ctx.log(`  baseline: ClickHouse Kafka engine, one Kafka table (${KAFKA_ENGINE_CONSUMERS} consumers) and a materialized view per table`);
+    await admin.setOffsets({ groupId: group, topic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
+    await engineDb.command(
+      `CREATE TABLE kafka_activity (raw String) ENGINE = Kafka SETTINGS
+         kafka_broker_list = '${ctx.kafkaBrokers.join(',')}', kafka_topic_list = '${topic}', kafka_group_name = '${group}',
+         kafka_format = 'TabSeparated', kafka_row_delimiter = '\\n', kafka_num_consumers = ${KAFKA_ENGINE_CONSUMERS}`,
+    );
+    // A Kafka table streams once every view of it has its target table: a
+    // view into a table that does not exist holds the stream until all five
+    // views are there (else the first would take records the others miss).
+    await engineDb.command('CREATE MATERIALIZED VIEW kafka_hold_mv TO kafka_hold_nonexistent AS SELECT raw FROM kafka_activity');
+    for (const [target, select] of Object.entries(views)) await engineDb.command(`CREATE MATERIALIZED VIEW kafka_${target}_mv TO ${target} AS ${select}`);
     const engineStarted = Date.now();
-    for (const [target, select] of Object.entries(views)) {
-      const group = `bench-kafka-engine-${target}-${stamp}`;
-      await admin.setOffsets({ groupId: group, topic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
-      await engineDb.command(`CREATE TABLE kafka_${target} (${columns}) ENGINE = Kafka('${ctx.kafkaBrokers.join(',')}', '${topic}', '${group}', 'JSONEachRow')`);
-      await engineDb.command(`CREATE MATERIALIZED VIEW kafka_${target}_mv TO ${target} AS ${select}`);
-    }
-    let last = '';
+    await engineDb.command('DROP TABLE kafka_hold_mv');
+    // Done when the group has committed every offset and the five tables hold
+    // what ours wrote (18.16 may commit a poll's offsets just before writing
+    // its last block).
+    let lastProgress = '';
     let lastChange = Date.now();
     await until(
       'the Kafka engine',
       async () => {
-        const t = await totals(engineDb);
-        if (t !== last) {
-          last = t;
+        const progress = await committedOffsets(admin, group, topic);
+        if (progress.committed !== lastProgress) {
+          lastProgress = progress.committed;
           lastChange = Date.now();
         }
-        if (Date.now() - lastChange > 60_000) throw new Error(`stalled at ${t} (expected ${expected})`);
-        return t === expected;
+        const caughtUp = progress.committed === progress.end;
+        const tables = caughtUp ? await factFingerprint(engineDb) : '';
+        if (Date.now() - lastChange > 60_000) {
+          throw new Error(caughtUp ? `every offset committed, but the tables differ from ours: ${tables}` : `stalled at offsets ${progress.committed} of ${progress.end}`);
+        }
+        return caughtUp && tables === expected;
       },
       900_000,
     );
@@ -217,10 +308,8 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
     kafkaEngine = { error: errorMessage(error) };
     ctx.log(`  Kafka engine: ${kafkaEngine.error}`);
   } finally {
-    for (const target of Object.keys(views)) {
-      await engineDb.command(`DROP TABLE IF EXISTS kafka_${target}_mv`).catch(() => undefined);
-      await engineDb.command(`DROP TABLE IF EXISTS kafka_${target}`).catch(() => undefined);
-    }
+    for (const view of ['kafka_hold_mv', ...Object.keys(views).map((t) => `kafka_${t}_mv`)]) await engineDb.command(`DROP TABLE IF EXISTS ${view}`).catch(() => undefined);
+    await engineDb.command('DROP TABLE IF EXISTS kafka_activity').catch(() => undefined);
   }
 
   // Ceiling: the same rows inserted directly, 100,000 an INSERT (JSONEachRow over
@@ -238,7 +327,7 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
   const directDb = ch(databases.direct);
   const insertUrl = new URL(ctx.clickhouseUrl);
   insertUrl.searchParams.set('database', databases.direct);
-  insertUrl.searchParams.set('query', 'INSERT INTO activity_ingest FORMAT JSONEachRow');
+  insertUrl.searchParams.set('query', 'INSERT INTO activity_events FORMAT JSONEachRow');
   const directStarted = Date.now();
   for (const body of chunks) {
     const response = await fetch(insertUrl, { method: 'POST', body });
@@ -246,12 +335,14 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
     await response.arrayBuffer();
   }
   const directSeconds = (Date.now() - directStarted) / 1000;
-  const directTotals = await totals(directDb);
-  const engineTotals = await totals(engineDb);
-  ctx.log(`  direct: ${directSeconds.toFixed(1)} s; counters ours ${expected}, engine ${engineTotals}, direct ${directTotals}`);
+  const directTotals = await factFingerprint(directDb);
+  const engineTotals = await factFingerprint(engineDb);
+  ctx.log(`  direct: ${directSeconds.toFixed(1)} s; tables equal to ours: engine ${engineTotals === expected ? 'yes' : `no (${engineTotals})`}, direct ${directTotals === expected ? 'yes' : `no (${directTotals})`}`);
 
-  for (const database of Object.values(databases)) await oursDb.command(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
-  await Promise.all([oursDb.close(), engineDb.close(), directDb.close()]);
+  // Dropped through a connection bound to no database (one bound to a dropped database fails).
+  const server = new ClickHouse({ url: ctx.clickhouseUrl, database: 'default' }, false);
+  for (const database of Object.values(databases)) await server.command(`DROP DATABASE IF EXISTS ${database}`);
+  await Promise.all([oursDb.close(), engineDb.close(), directDb.close(), server.close()]);
   await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
   await kafka.close();
 

@@ -20,6 +20,15 @@ export interface BenchContext {
   readonly kafkaLibs: string;
   readonly pids: { readonly ingest?: number; readonly aggregator?: number; readonly kpi?: number };
   readonly quick: boolean;
+  /** With --keep: the databases the kpi part synthesized are left in place (for profiling its queries). */
+  readonly keep: boolean;
+  /**
+   * --kpi-org-ids: the national week's organization ids, "scattered" (default:
+   * "nat-<k>", a region's organizations spread over the whole key range) or
+   * "by-region" ("nat-<region>-<k>": a region's organizations adjacent in
+   * every table ordered by org_id, as ids that begin with the region would be).
+   */
+  readonly kpiOrgIds: 'scattered' | 'by-region';
   /** With --profile: node flags that write a CPU profile of each service process the benchmark starts. */
   readonly nodeProfileArgs: readonly string[];
   log(line: string): void;

@@ -1,11 +1,12 @@
 /**
  * Freshness: while the ingest takes a constant 5,000 events/s (the load
  * generator, batches of 100), a probe event is pushed every 250 ms and the
- * time from its 2xx to its user's counter being visible in ClickHouse (what
- * the KPI service reads; it caches nothing) is measured.
+ * time from its 2xx to its user's activity being visible in ClickHouse's
+ * user_activity_spans (what the KPI service reads, by organization and
+ * span, as here; it caches nothing) is measured.
  */
 import { createPseudonymizer } from '@sferum/domain';
-import { ClickHouse, sqlStringList } from '@sferum/infra-clickhouse';
+import { ClickHouse, spanStartMs, sqlDateTime, sqlString, sqlStringList } from '@sferum/infra-clickhouse';
 import { type BenchContext } from './context';
 import { loadGenerator } from './ingest-bench';
 import { percentile, round } from './stats';
@@ -33,11 +34,17 @@ export async function benchFreshness(ctx: BenchContext): Promise<FreshnessResult
   let probes = 0;
   const load = loadGenerator(ctx, 100, 4, seconds, rate);
   const deadline = Date.now() + seconds * 1000;
+  const probeOrg = '54-general-0001';
+  // The probes' spans: from the span of the hour before the run (a clock a little behind).
+  const fromSpan = sqlDateTime(spanStartMs(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000));
 
   const poller = (async () => {
     while (Date.now() < deadline + 30_000 && (Date.now() < deadline || pending.size > 0)) {
       if (pending.size > 0) {
-        const rows = await ch.query<{ user_id: string }>(`SELECT DISTINCT user_id FROM weekly_user_activity WHERE user_id IN ${sqlStringList([...pending.keys()])}`);
+        const rows = await ch.query<{ user_id: string }>(
+          `SELECT DISTINCT user_id FROM user_activity_spans
+           WHERE org_id = ${sqlString(probeOrg)} AND span >= ${fromSpan} AND user_id IN ${sqlStringList([...pending.keys()])}`,
+        );
         const seen = performance.now();
         for (const { user_id } of rows) {
           const sent = pending.get(user_id);
@@ -59,7 +66,7 @@ export async function benchFreshness(ctx: BenchContext): Promise<FreshnessResult
       source: 'urn:bench:probe',
       type: 'ru.sferum.message.sent',
       time: new Date().toISOString(),
-      data: { userId: user, chatId: 'probe-chat', chatKind: 'group', messageKind: 'text', orgId: '54-general-0001' },
+      data: { userId: user, chatId: 'probe-chat', chatKind: 'group', messageKind: 'text', orgId: probeOrg },
     };
     const response = await fetch(`${ctx.urls.ingest}/v1/events`, {
       method: 'POST',

@@ -29,20 +29,14 @@ export interface IngestResult {
   readonly ratioBatch1000ToBaseline: number;
 }
 
-/** The size of a normalized record on sferum.activity.v1 for a message (what the producer tool should send). */
+/** The size of a normalized record on sferum.activity.v2 for a message (what the producer tool should send). */
 export const ACTIVITY_RECORD_BYTES = Buffer.byteLength(
   JSON.stringify({
-    schema: 'sferum.activity.v1',
+    schema: 'sferum.activity.v2',
     eventId: '0123456789abcdef0123456789abcdef',
     type: 'ru.sferum.message.sent',
     time: '2026-11-18T03:12:45.123Z',
-    week: '2026-W47',
-    timeZone: 'Asia/Novosibirsk',
-    region: '54',
-    municipality: '54-m01',
     orgId: '54-general-0001',
-    category: 'general',
-    unassigned: false,
     source: 'demo',
     ingestedAt: '2026-11-18T03:12:45.456Z',
     userId: '0123456789abcdef0123456789abcdef',

@@ -1,11 +1,13 @@
 /**
- * npm run bench [-- --only ingest,aggregation,freshness,kpi] [--quick] [--profile]
+ * npm run bench [-- --only ingest,aggregation,freshness,kpi] [--quick] [--profile] [--keep] [--kpi-org-ids scattered|by-region]
  *
  * Benchmarks of the running system (start it with `npm run up`), each part
  * with its baseline measured in the same run. Writes
  * bench/results/<timestamp>.json and .md, and docs/benchmarks.md. With
  * --profile, the service processes it starts write CPU profiles to
- * bench/profiles/ (open them in Chrome DevTools).
+ * bench/profiles/ (open them in Chrome DevTools). With --keep, the kpi
+ * part leaves the ClickHouse and PostgreSQL databases of its national week
+ * in place and prints their names (for profiling its queries).
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -26,7 +28,6 @@ import { type BenchResults } from './results';
 const PARTS = ['ingest', 'aggregation', 'freshness', 'kpi'] as const;
 type Part = (typeof PARTS)[number];
 
-
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -44,11 +45,13 @@ function version(command: string, args: string[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, profile: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, profile: { type: 'boolean' }, keep: { type: 'boolean' }, 'kpi-org-ids': { type: 'string' } }, strict: true });
   const profileDir = join(ROOT, 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
   const parts = (values.only ?? PARTS.join(',')).split(',').map((p) => p.trim()) as Part[];
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; expected ${PARTS.join(', ')}`);
+  const kpiOrgIds = values['kpi-org-ids'] ?? 'scattered';
+  if (kpiOrgIds !== 'scattered' && kpiOrgIds !== 'by-region') throw new Error('--kpi-org-ids: expected scattered or by-region');
   const env = readDevEnv();
   const ctx: BenchContext = {
     root: ROOT,
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
     kafkaLibs: join(ROOT, '.stack', 'kafka', 'libs'),
     pids: { ingest: pidOf('ingest'), aggregator: pidOf('aggregator'), kpi: pidOf('kpi') },
     quick: values.quick === true,
+    keep: values.keep === true,
+    kpiOrgIds,
     nodeProfileArgs: values.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     log: (line) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`),
   };

@@ -11,6 +11,7 @@ import {
 } from '@sferum/testing';
 import { insertActivityFacts, lastEventPerRegion, registrationsAt, unknownOrganizations, userActivityCounts } from '../src/activity-store';
 import { type ClickHouse } from '../src/clickhouse-client';
+import { readFactWrites } from '../src/fact-writes';
 import { mirrorRegistry } from '../src/registry-mirror';
 import { closeChdb } from './chdb-engine';
 import { CLICKHOUSE_18_16, CLICKHOUSE_CURRENT, OnBothVersions } from './versions';
@@ -68,6 +69,16 @@ describe(`Activity store: ${CLICKHOUSE_CURRENT.label} answers as ${CLICKHOUSE_18
     const { legacy, current } = await both.ask((db) => weekCounts(db, ['2023-W19', '2023-W20']));
     expect(current).toStrictEqual(legacy);
     expect(legacy).toEqual(expectedActivityCounts(records));
+  });
+
+  it('the writes counted per month and kind (what keeps the KPI figures valid), duplicates included', async () => {
+    const records = generateActivity(40, 30);
+    const both = await withRecords('test_versions_writes', records, records);
+    const { legacy, current } = await both.ask(async (db) => Object.fromEntries((await readFactWrites(db)).rows));
+    expect(current).toStrictEqual(legacy);
+    const messagesAndCalls = records.filter((r) => r.type === 'ru.sferum.message.sent' || r.type === 'ru.sferum.call.joined').length;
+    const sum = (kind: string) => Object.entries(legacy).filter(([key]) => key.startsWith(`${kind}:`)).reduce((n, [, rows]) => n + rows, 0);
+    expect(sum('activity')).toBe(2 * messagesAndCalls);
   });
 
   it('Sunday 23:59:59 and Monday 00:00:00 local, in Novosibirsk and Moscow, each cut in its own zone', async () => {

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ActivityCounters } from '@sferum/domain';
+import { activeOrganizations, ClickHouse, type FactWrites, periodWrites, readFactWrites, unitActivityCounters, type UnitCounterQuery } from '@sferum/infra-clickhouse';
+import { VersionedCache } from '@sferum/util';
+
+/** What the KPIs of one region and period are computed from: two ClickHouse queries. */
+export interface WeekFigures {
+  readonly counters: Map<string, ActivityCounters>;
+  readonly activeOrgs: Set<string>;
+}
+
+/**
+ * Figures kept per region and period (about 100 units each, a few hundred
+ * with organizations): a thousand is a few weeks of history for every
+ * region of the country in a few tens of megabytes.
+ */
+const KEPT_FIGURES = 1_000;
+
+/**
+ * The figures of a region's period, computed in ClickHouse once for each
+ * state of the facts that could change them: kept, keyed by the query
+ * (region, mirrored registry version, period, counted activities), with the
+ * writes of the period's months as their version (fact-writes.ts). A
+ * repeated question (a dashboard refreshing, the previous week of every
+ * answer, a history) is answered from memory until an event, a
+ * registration or a registry change touches it; then it is computed again,
+ * so an answer is never older than the facts it was asked after.
+ */
+@Injectable()
+export class WeekFiguresService {
+  private readonly kept = new VersionedCache<WeekFigures>(KEPT_FIGURES);
+
+  constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
+
+  /** The writes the facts have received so far: read once per answer, before any figure of it. */
+  writes(): Promise<FactWrites> {
+    return readFactWrites(this.clickhouse);
+  }
+
+  figures(query: UnitCounterQuery, writes: FactWrites): Promise<WeekFigures> {
+    const key = JSON.stringify([query.region, query.registryVersion, query.startMs, query.endMs, [...query.countedActivities].sort(), query.callActivity, query.perOrganization]);
+    return this.kept.get(key, periodWrites(writes, query.startMs, query.endMs), async () => {
+      const [counters, activeOrgs] = await Promise.all([
+        unitActivityCounters(this.clickhouse, query),
+        activeOrganizations(this.clickhouse, { region: query.region, registryVersion: query.registryVersion, atMs: query.endMs }),
+      ]);
+      return { counters, activeOrgs };
+    });
+  }
+
+  /** Figures answered from memory and computed, since the start. */
+  stats(): { readonly hits: number; readonly misses: number; readonly entries: number } {
+    return this.kept.stats();
+  }
+}
