@@ -6,3 +6,5 @@ export * from './migrations-dir';
 export * from './activity-store';
 export * from './kpi-counters';
 export * from './registry-mirror';
+export * from './clickhouse-failure';
+export * from './fact-writes';

@@ -9,6 +9,7 @@ export class AggregatorMetrics {
   readonly written: Counter;
   readonly duplicates: Counter;
   readonly deadLetters: Counter;
+  readonly refusedRows: Counter;
   readonly writeRetries: Counter;
   readonly flushSeconds: Histogram;
   readonly flushRows: Histogram;
@@ -26,6 +27,11 @@ export class AggregatorMetrics {
       registers,
     });
     this.deadLetters = new Counter({ name: 'aggregator_dead_letters_total', help: 'Records sent to the dead-letter topic', registers });
+    this.refusedRows = new Counter({
+      name: 'aggregator_refused_rows_total',
+      help: 'Rows ClickHouse refused for their data, sent to the dead-letter topic (also counted in aggregator_dead_letters_total)',
+      registers,
+    });
     this.writeRetries = new Counter({ name: 'aggregator_write_retries_total', help: 'Failed ClickHouse writes that were retried', registers });
     this.flushSeconds = new Histogram({
       name: 'aggregator_flush_duration_seconds',
