@@ -49,6 +49,43 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short-secret-value');
   });
 
+  it('masks the password of a URL it echoes, also when the URL is invalid or longer than what it shows', () => {
+    const urls = {
+      DATABASE_URL: env.url({ protocols: ['postgres:'] }),
+      CLICKHOUSE_URL: env.url({ protocols: ['http:'] }),
+      WEBHOOKS: env.urlList({ protocols: ['https:'] }),
+      LONG: env.url({ protocols: ['postgres:'] }),
+    };
+    const password = 'Hunter2-s3cret';
+    let error: unknown;
+    try {
+      loadConfig('kpi', urls, {
+        DATABASE_URL: `postgres://sferum:${password}@127.0.0.1:notaport/db`,
+        CLICKHOUSE_URL: `https://default:${password}@ch:8123`,
+        WEBHOOKS: `https://hooks.example/a?token=${password}, ftp://x`,
+        // The password starts before the 80th character and ends after it.
+        LONG: `postgres://${'u'.repeat(60)}:${password}${password}@host:bad/db`,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('Hunter2');
+    expect(message).not.toContain('s3cret');
+    expect(message).toContain('DATABASE_URL must be a URL (postgres://) (got "postgres://sferum:***@127.0.0.1:notaport/db")');
+    expect(message).toContain('CLICKHOUSE_URL must be a URL (http://) (got "https://default:***@ch:8123")');
+    expect(message).toContain('WEBHOOKS must be a comma-separated list of URLs (https://) (got "https://hooks.example/a?token=*** ftp://x")');
+    expect(message).toContain(`LONG must be a URL (postgres://) (got "postgres://${'u'.repeat(60)}:***@h`);
+  });
+
+  it('refuses a URL whose password would not decode, and says why', () => {
+    const parser = env.url({ protocols: ['postgres:'] });
+    expect(parser.parse('postgres://u:50%25off@host/db')).toEqual({ ok: true, value: 'postgres://u:50%25off@host/db' });
+    expect(parser.parse('postgres://u:50%off@host/db')).toEqual({ ok: false, reason: 'must be a URL (postgres://) whose user name and password decode (write a "%" in them as %25)' });
+    expect(parser.parse('postgres://%zz:x@host/db').ok).toBe(false);
+  });
+
   it('reports missing required variables', () => {
     expect(() => loadConfig('ingest', spec, {})).toThrow(/KAFKA_BROKERS is required[\s\S]*PSEUDONYM_KEY is required/);
   });
@@ -93,8 +130,12 @@ describe('env.instant', () => {
     expect(parser.parse('2027-01-04T07:00:00+07:00')).toEqual({ ok: true, value: Date.parse('2027-01-04T00:00:00Z') });
     expect(parser.parse(undefined)).toEqual({ ok: true, value: null });
   });
-  it('refuses days that do not exist and times without an offset', () => {
+  it('refuses days and times of day that do not exist, and times without an offset', () => {
     expect(parser.parse('2023-02-30T10:00:00Z').ok).toBe(false);
+    expect(parser.parse('2023-05-14T24:00:00Z')).toEqual({ ok: false, reason: expect.stringContaining('24:00:00 is not a time of day') });
+    expect(parser.parse('2023-05-14T23:59:60Z').ok).toBe(false);
+    expect(parser.parse('2023-05-14T23:60:00Z').ok).toBe(false);
+    expect(parser.parse('2023-05-14T23:59:59Z').ok).toBe(true);
     expect(parser.parse('2026-11-25T12:00:00').ok).toBe(false);
     expect(parser.parse('tomorrow').ok).toBe(false);
   });

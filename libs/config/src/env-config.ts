@@ -3,8 +3,10 @@
  *
  * A service declares one spec (variable name -> parser), reads it once at
  * start with `loadConfig`, and gets a typed object or a ConfigError that
- * lists every bad variable at once. Secrets are never echoed back.
+ * lists every bad variable at once. Secrets are never echoed back, and a
+ * value that is echoed has the password of any URL in it masked.
  */
+import { maskUrl } from '@sferum/util';
 
 export interface VarParser<T> {
   /** What a good value looks like, shown in error messages. */
@@ -96,7 +98,13 @@ export const env = {
     return withDefault(expected, options, (raw) => {
       try {
         const url = new URL(raw);
-        return options.protocols.includes(url.protocol) ? ok(raw) : fail(`must be ${expected}`);
+        if (!options.protocols.includes(url.protocol)) return fail(`must be ${expected}`);
+        // The clients decode the user name and password: a stray "%" would
+        // stop the service later with nothing but "URI malformed".
+        if (!decodes(url.username) || !decodes(url.password)) {
+          return fail(`must be ${expected} whose user name and password decode (write a "%" in them as %25)`);
+        }
+        return ok(raw);
       } catch {
         return fail(`must be ${expected}`);
       }
@@ -126,12 +134,15 @@ export const env = {
   instant(options: Common<number | null> = {}): VarParser<number | null> {
     const expected = 'an RFC 3339 instant with an offset, for example 2026-11-25T12:00:00Z';
     return withDefault(expected, options, (raw) => {
-      const m = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.exec(raw);
-      const ms = Date.parse(raw);
-      if (m === null || Number.isNaN(ms)) return fail(`must be ${expected}`);
+      const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.exec(raw);
+      if (m === null) return fail(`must be ${expected}`);
       const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
       const real = day.getUTCFullYear() === Number(m[1]) && day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3]);
-      return real ? ok(ms) : fail(`must be ${expected} (${m[1]}-${m[2]}-${m[3]} is not a day)`);
+      if (!real) return fail(`must be ${expected} (${m[1]}-${m[2]}-${m[3]} is not a day)`);
+      // Date.parse reads 24:00:00 as the next midnight; a clock time is 00:00:00 to 23:59:59.
+      if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return fail(`must be ${expected} (${m[4]}:${m[5]}:${m[6]} is not a time of day)`);
+      const ms = Date.parse(raw);
+      return Number.isNaN(ms) ? fail(`must be ${expected}`) : ok(ms);
     });
   },
 
@@ -145,6 +156,15 @@ export const env = {
     });
   },
 };
+
+function decodes(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type ConfigSpec = Record<string, VarParser<unknown>>;
 export type ConfigOf<S extends ConfigSpec> = { readonly [K in keyof S]: S[K] extends VarParser<infer T> ? T : never };
@@ -178,7 +198,8 @@ export function loadConfig<S extends ConfigSpec>(
     if (parsed.ok) {
       result[variable] = parsed.value;
     } else {
-      const shown = parser.secret || raw === undefined || raw.trim() === '' ? '' : ` (got "${raw.slice(0, 80)}")`;
+      // Masked before it is cut: a cut inside the user info would leave the password's start unmasked.
+      const shown = parser.secret || raw === undefined || raw.trim() === '' ? '' : ` (got "${maskUrl(raw.trim()).slice(0, 80)}")`;
       const reason = parsed.reason === 'is required' ? `is required: expected ${parser.expected}` : parsed.reason;
       problems.push({ variable, reason: `${reason}${shown}` });
     }

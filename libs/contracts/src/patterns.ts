@@ -14,3 +14,18 @@ export const ISO_WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
 
 /** A calendar date ("2023-03-17"); the parts are captured. Whether the day exists is checked apart. */
 export const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether year, month (1-12) and day name a day of the proleptic Gregorian calendar ("2023-02-30" does not). */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (![year, month, day].every(Number.isInteger) || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Whether a text is a calendar date "YYYY-MM-DD" that exists (strict:
+ * `Date.parse` accepts "2023-02-30" as 2 March, PostgreSQL refuses it).
+ */
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE_PATTERN.exec(value);
+  return match !== null && isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
+}

@@ -1,4 +1,10 @@
-/** The message of anything thrown: an Error's message, else the value as text. */
+import { maskCredentials } from './mask-credentials';
+
+/**
+ * The message of anything thrown: an Error's message, else the value as
+ * text; the password of any URL in it masked (a driver's error can carry the
+ * connection string it was given, and these messages are logged).
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return maskCredentials(error instanceof Error ? error.message : String(error));
 }

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { KAFKA_VARS, loadConfig } from '@sferum/config';
+import { parseRfc3339 } from '@sferum/domain';
 import { KafkaClient } from '@sferum/infra-kafka';
 import { UsageError } from './cli-data-source';
 import { runCli } from './cli-runner';
@@ -32,8 +33,9 @@ runCli(async () => {
   if ((values['from-beginning'] === true) === (values.from !== undefined)) throw new UsageError(USAGE);
   let fromMs: number | undefined;
   if (values.from !== undefined) {
-    fromMs = Date.parse(values.from);
-    if (Number.isNaN(fromMs) || !/[Zz]|[+-]\d{2}:\d{2}$/.test(values.from)) throw new UsageError(`--from must be a time with an offset: ${USAGE}`);
+    // The ingest's own parser: a day or a time of day that does not exist (2023-02-30, 24:00:00, 23:59:60) is refused, not rolled over.
+    fromMs = parseRfc3339(values.from);
+    if (fromMs === undefined) throw new UsageError(`--from must be an RFC 3339 time with an offset that exists, for example 2023-05-01T00:00:00Z (got "${values.from}"): ${USAGE}`);
   }
 
   const client = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'sferum-replay' });

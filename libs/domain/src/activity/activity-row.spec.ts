@@ -44,6 +44,12 @@ describe('decodeActivityRecord', () => {
     expect(decodeActivityRecord(JSON.stringify(v1))).toEqual({ ok: true, ingestedAtMs: Date.parse('2023-05-14T17:00:00.500Z'), row });
   });
 
+  it('keeps the first and last instants DateTime holds, and 29 February of a leap year', () => {
+    for (const time of ['1970-01-01T00:00:00Z', '2105-12-31T23:59:59.999Z', '2024-02-29T23:59:59Z']) {
+      expect(decodeActivityRecord(JSON.stringify({ ...record, time })).ok).toBe(true);
+    }
+  });
+
   it('keeps calls, events naming no organization, and times without milliseconds', () => {
     const call = { ...record, type: 'ru.sferum.call.joined', time: '2023-05-14T16:59:59Z', chatId: null, chatKind: null, messageKind: null, callId: 'd'.repeat(32), initiator: true, orgId: null };
     const decoded = decodeActivityRecord(JSON.stringify(call));
@@ -63,6 +69,17 @@ describe('decodeActivityRecord', () => {
     [JSON.stringify({ ...record, orgId: "54'; DROP TABLE x" }), 'orgId: invalid'],
     [JSON.stringify({ ...record, userId: 'raw-user-id' }), 'userId: invalid'],
     [JSON.stringify({ ...record, chatKind: null }), 'chat_kind: required for ru.sferum.message.sent'],
+    // Days and times of day that do not exist, which ClickHouse would refuse with the whole batch.
+    [JSON.stringify({ ...record, time: '2023-02-30T10:00:00Z' }), 'time: not a real instant (2023-02-30T10:00:00Z)'],
+    [JSON.stringify({ ...record, time: '2023-02-29T10:00:00Z' }), 'time: not a real instant'],
+    [JSON.stringify({ ...record, time: '2023-05-14T24:00:00Z' }), 'time: not a real instant'],
+    [JSON.stringify({ ...record, time: '2023-05-14T23:59:60Z' }), 'time: not a real instant'],
+    [JSON.stringify({ ...record, time: '2023-05-14T23:60:00Z' }), 'time: not a real instant'],
+    [JSON.stringify({ ...record, time: '2023-13-01T00:00:00Z' }), 'time: not a real instant'],
+    [JSON.stringify({ ...record, ingestedAt: '2023-04-31T00:00:00.500Z' }), 'ingestedAt: not a real instant'],
+    // Instants DateTime cannot hold.
+    [JSON.stringify({ ...record, time: '1969-12-31T23:59:59Z' }), "time: outside what ClickHouse's DateTime holds"],
+    [JSON.stringify({ ...record, time: '2106-01-01T00:00:00Z' }), "time: outside what ClickHouse's DateTime holds"],
   ])('poison %#: %s', (value, reason) => {
     const decoded = decodeActivityRecord(value);
     expect(decoded.ok).toBe(false);

@@ -5,12 +5,16 @@
  * message with the reason it goes to the dead-letter topic.
  */
 import { ACTIVITY_SCHEMA, ACTIVITY_SCHEMA_V1, CHAT_KINDS, EVENT_TYPES, IDENTIFIER_PATTERN, MESSAGE_KINDS, ROLES, type ActivityFactRow } from '@sferum/contracts';
+import { parseRfc3339 } from '../events/normalize-event';
 
 export type DecodedRecord = { ok: true; row: ActivityFactRow; ingestedAtMs: number } | { ok: false; reason: string };
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const IDENTIFIER = IDENTIFIER_PATTERN;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+/** The instants ClickHouse's DateTime columns hold: 1970-01-01 to the end of 2105, UTC (as the SQL literals allow). */
+const FIRST_DATETIME_MS = 0;
+const END_DATETIME_MS = Date.UTC(2106, 0, 1);
 
 export function decodeActivityRecord(value: Buffer | string | null): DecodedRecord {
   if (value === null) return poison('empty message value');
@@ -36,6 +40,19 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
     }
     return v;
   };
+  /**
+   * A UTC instant "2023-05-14T16:59:59.123Z" that exists and that DateTime
+   * holds: ClickHouse refuses 2023-02-30 or 24:00:00 and would refuse the
+   * whole batch with it, so such a record is poison here, not a stop there.
+   */
+  const instant = (name: string): string => {
+    const v = text(name, ISO_UTC, false);
+    if (v === '') return v;
+    const ms = parseRfc3339(v);
+    if (ms === undefined) problems.push(`${name}: not a real instant (${v})`);
+    else if (ms < FIRST_DATETIME_MS || ms >= END_DATETIME_MS) problems.push(`${name}: outside what ClickHouse's DateTime holds, 1970 to 2105 (${v})`);
+    return v;
+  };
   const oneOf = (name: string, values: readonly string[], nullable: boolean): string => {
     const v = record[name];
     if (v === null && nullable) return '';
@@ -57,8 +74,8 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
 
   const eventId = text('eventId', HEX32, false);
   const type = oneOf('type', EVENT_TYPES, false);
-  const time = text('time', ISO_UTC, false);
-  const ingestedAt = text('ingestedAt', ISO_UTC, false);
+  const time = instant('time');
+  const ingestedAt = instant('ingestedAt');
   // v1 records also carry a placement stamped at ingest (week, timeZone,
   // region, municipality, category, unassigned): read and ignored, placement
   // is derived when the KPIs are read.

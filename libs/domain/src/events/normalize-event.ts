@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ACTIVITY_SCHEMA, type ActivityRecord, type AnyCloudEventV1 } from '@sferum/contracts';
+import { ACTIVITY_SCHEMA, type ActivityRecord, type AnyCloudEventV1, isCalendarDay } from '@sferum/contracts';
 import { type Rejection } from './event-validation';
 import { type Pseudonymizer } from './pseudonymize';
 
@@ -32,8 +32,7 @@ export function parseRfc3339(value: string): number | undefined {
   const m = RFC3339.exec(value);
   if (m === null) return undefined;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  if (!isCalendarDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = (m[7] ?? '').slice(0, 4); // keep milliseconds
   const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${fraction}${m[8] === 'z' ? 'Z' : m[8]}`);
   return Number.isNaN(ms) ? undefined : ms;

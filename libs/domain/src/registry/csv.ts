@@ -76,13 +76,73 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+/**
+ * The first characters that make a spreadsheet program read a cell as a
+ * formula (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, tab and carriage
+ * return. A name such as `=HYPERLINK("http://...")` in an export would run
+ * when a coordinator opens the file.
+ *
+ * A cell starts at the start of a field, and also right after a semicolon:
+ * a spreadsheet in a Russian locale splits a CSV on `;` (the locale's list
+ * separator), where the quotes of a comma-separated file protect nothing
+ * but a field that begins with one, so `Школа;=1+1` would give a cell `=1+1`.
+ */
+const FORMULA_START = /(^|;)(?=[=+\-@\t\r])/g;
+const HAS_FORMULA_START = /(^|;)[=+\-@\t\r]/;
 
+/** Whether a spreadsheet could read part of a text as a formula: it begins with `=`, `+`, `-`, `@`, a tab or CR, or has one right after a semicolon. */
+export function opensAsFormula(text: string): boolean {
+  return HAS_FORMULA_START.test(text);
+}
+
+/**
+ * A text cell made safe to open (OWASP's advice): a single quote before
+ * every place a formula could start, so that spreadsheets read text. A text
+ * without such a place is returned as it is.
+ */
+export function neutralizeFormula(text: string): string {
+  return opensAsFormula(text) ? text.replace(FORMULA_START, "$1'") : text;
+}
+
+/**
+ * A cell of the CSVs the services write. A string is text that came from
+ * outside the service (names, identifiers, and anything else a person or a
+ * registry file chose): it is neutralized. A number is one the service
+ * computed (a count, a percentage, a delta such as -5): written as it is,
+ * never mistaken for a formula. null is an empty cell.
+ */
+export type CsvCell = string | number | null;
+
+/**
+ * Quoted: a quote, a separator (a semicolon too, for spreadsheets that split
+ * on it), a line break, a tab, edge spaces, and a leading single quote. A
+ * neutralized cell thus is always quoted (as OWASP advises), and writing it
+ * again after it was read back gives the same bytes.
+ */
+const NEEDS_QUOTES = /[",;\r\n\t]|^\s|\s$|^'/;
+
+/** One text field: neutralized, then quoted where NEEDS_QUOTES says. */
 export function formatCsvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = neutralizeFormula(value);
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** One cell: text through formatCsvField, a finite number as JavaScript writes it, null empty. */
+export function formatCsvCell(cell: CsvCell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number') {
+    if (!Number.isFinite(cell)) throw new TypeError(`a CSV number cell must be finite, got ${cell}`);
+    return String(cell);
+  }
+  return formatCsvField(cell);
 }
 
 /** One CSV line with LF ending. */
-export function formatCsvLine(fields: readonly string[]): string {
-  return `${fields.map(formatCsvField).join(',')}\n`;
+export function formatCsvLine(cells: readonly CsvCell[]): string {
+  return `${cells.map(formatCsvCell).join(',')}\n`;
+}
+
+/** A whole CSV: the lines, with a UTF-8 BOM first when asked (spreadsheet programs then read Cyrillic right). */
+export function formatCsv(rows: readonly (readonly CsvCell[])[], options: { readonly bom?: boolean } = {}): string {
+  return `${options.bom === true ? '\ufeff' : ''}${rows.map(formatCsvLine).join('')}`;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ORG_CATEGORIES } from '@sferum/contracts';
-import { CsvSyntaxError, formatCsvLine, parseCsv } from './csv';
+import { CsvSyntaxError, formatCsvLine, neutralizeFormula, opensAsFormula, parseCsv } from './csv';
 import { formatOrganizationCsv, ORGANIZATION_CSV_COLUMNS, validateOrganizationCsv, type OrganizationRecord } from './organization-csv';
 
 const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
@@ -31,13 +31,13 @@ describe('parseCsv', () => {
     expect(() => parseCsv(text)).toThrow(reason);
   });
 
-  it('reads back whatever it writes', () => {
+  it('reads back whatever it writes (text a spreadsheet could run with its leading quote)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.string(), { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 20 }), (rows) => {
         const text = rows.map((r) => formatCsvLine(r)).join('');
         const parsed = parseCsv(text).map((r) => r.fields);
         // A record that is one empty field is an empty line: skipped by design.
-        expect(parsed).toEqual(rows.filter((r) => !(r.length === 1 && r[0] === '')));
+        expect(parsed).toEqual(rows.filter((r) => !(r.length === 1 && r[0] === '')).map((r) => r.map(neutralizeFormula)));
       }),
     );
   });
@@ -91,6 +91,49 @@ describe('validateOrganizationCsv', () => {
     ]);
   });
 
+  it.each(['=', '+', '-', '@'])('refuses names and ids that begin with %j, each with its line and column', (c) => {
+    const result = validateOrganizationCsv(
+      file(
+        `ok-1,Школа,general,m1,М1,54,10`,
+        `o-2,"${c}HYPERLINK(""http://evil.example"")",general,m1,М1,54,10`,
+        `o-3,Школа,general,m2,${c}1+1,54,10`,
+        `o-4,Школа;${c}1+1,general,m1,М1,54,10`,
+        ...(c === '-' ? ['-5,Школа,general,m1,М1,54,10', 'o-6,Школа,general,-m3,М3,54,10'] : []),
+      ),
+      context,
+    );
+    expect(result.records).toEqual([]);
+    const formula = expect.stringContaining('a spreadsheet opening the export would read it as a formula');
+    expect(result.problems).toEqual([
+      { line: 3, column: 'org_name', reason: formula },
+      { line: 4, column: 'municipality_name', reason: formula },
+      { line: 5, column: 'org_name', reason: formula },
+      ...(c === '-'
+        ? [
+            { line: 6, column: 'org_id', reason: 'must not begin with "-": a spreadsheet opening the export would read it as a formula' },
+            { line: 7, column: 'municipality_id', reason: 'must not begin with "-": a spreadsheet opening the export would read it as a formula' },
+          ]
+        : []),
+    ]);
+    expect(result.problems[0]?.reason).toBe(
+      'must not begin with =, +, -, @, a tab or a carriage return, nor have one right after a semicolon: a spreadsheet opening the export would read it as a formula',
+    );
+  });
+
+  it('refuses a tab or a carriage return where a spreadsheet would start a cell (the edges are trimmed first)', () => {
+    const result = validateOrganizationCsv(file('o-1,"Школа;\t=1",general,m1,М1,54,1', 'o-2,Школа,general,m1,"М1;\r+1",54,1', 'o-3,"\t=1+1",general,m1,М1,54,1'), context);
+    expect(result.problems.map((p) => [p.line, p.column])).toEqual([
+      [2, 'org_name'],
+      [3, 'municipality_name'],
+      [4, 'org_name'],
+    ]);
+  });
+
+  it('accepts names with those characters inside, where no spreadsheet starts a cell', () => {
+    const result = validateOrganizationCsv(file('o-1,Школа - филиал,general,m1,"М1, г. Новосибирск",54,1', 'o-2,"a=b, x@y, 1+1",general,m1,"М1, г. Новосибирск",54,1'), context);
+    expect(result.problems).toEqual([]);
+  });
+
   it('rejects a wrong header, an empty file and broken quoting with the line', () => {
     expect(validateOrganizationCsv('id,name\n', context).problems).toEqual([
       { line: 1, column: null, reason: `the header must be exactly: ${HEADER}` },
@@ -111,8 +154,8 @@ describe('validateOrganizationCsv', () => {
 
 describe('formatOrganizationCsv', () => {
   const record = fc.record<OrganizationRecord>({
-    orgId: fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/),
-    orgName: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0),
+    orgId: fc.stringMatching(/^[A-Za-z0-9._:][A-Za-z0-9._:-]{0,19}$/),
+    orgName: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0 && !opensAsFormula(s)),
     category: fc.constantFrom(...ORG_CATEGORIES),
     municipalityId: fc.constantFrom('m1', 'm2'),
     municipalityName: fc.constant('М'),
@@ -129,6 +172,17 @@ describe('formatOrganizationCsv', () => {
         expect(formatOrganizationCsv(imported.records)).toBe(exported);
       }),
     );
+  });
+
+  it('export neutralizes what the import refuses, so a file it accepts needs nothing neutralized', () => {
+    const legacy = { orgId: 'o-1', orgName: '=1+1', category: 'general', municipalityId: 'm', municipalityName: 'М;@x', regionCode: '54', teacherHeadcount: 7 } as const;
+    const exported = formatOrganizationCsv([legacy]);
+    expect(exported).toBe(`${HEADER}\no-1,"'=1+1",general,m,"М;'@x",54,7\n`);
+    // Neutralized, it imports (the quote is part of the name now) and exports to the same bytes.
+    const imported = validateOrganizationCsv(exported, context);
+    expect(imported.problems).toEqual([]);
+    expect(imported.records[0]).toMatchObject({ orgName: "'=1+1", municipalityName: "М;'@x" });
+    expect(formatOrganizationCsv(imported.records)).toBe(exported);
   });
 
   it('orders rows by org_id', () => {

@@ -7,9 +7,15 @@
  * rows ordered by org_id (byte order) on export. teacher_headcount may be
  * empty (unknown). Export followed by import changes nothing, and export
  * after import gives the same bytes.
+ *
+ * Free text of the file: org_name and municipality_name, and the two ids
+ * (chosen by whoever made the file). The export neutralizes any of them a
+ * spreadsheet could read as a formula (csv.ts); the import refuses them, so
+ * that no accepted file needs it. category, region_code and
+ * teacher_headcount are checked against fixed shapes that cannot.
  */
 import { IDENTIFIER_PATTERN, ORG_CATEGORIES, REGION_CODE_PATTERN, type OrgCategory } from '@sferum/contracts';
-import { CsvSyntaxError, formatCsvLine, parseCsv } from './csv';
+import { CsvSyntaxError, formatCsvLine, opensAsFormula, parseCsv } from './csv';
 
 export const ORGANIZATION_CSV_COLUMNS = [
   'org_id',
@@ -49,6 +55,14 @@ export interface ValidatedOrganizations {
 const IDENTIFIER = IDENTIFIER_PATTERN;
 const HEADCOUNT = /^\d{1,8}$/;
 const MAX_NAME = 500;
+
+/**
+ * Text the export would have to neutralize (a leading quote) is refused
+ * here instead, so that a file the import accepts exports to the same
+ * bytes: names, and identifiers (which may begin with "-").
+ */
+const FORMULA_NAME = 'must not begin with =, +, -, @, a tab or a carriage return, nor have one right after a semicolon: a spreadsheet opening the export would read it as a formula';
+const FORMULA_ID = 'must not begin with "-": a spreadsheet opening the export would read it as a formula';
 
 export interface ValidationContext {
   /** Region codes of the registry. */
@@ -102,6 +116,7 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
     const before = problems.length;
 
     if (!IDENTIFIER.test(orgId)) problem('org_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
+    else if (opensAsFormula(orgId)) problem('org_id', FORMULA_ID);
     else {
       const first = firstLineOfOrg.get(orgId);
       if (first !== undefined) problem('org_id', `duplicate org_id "${orgId}", first on line ${first}`);
@@ -109,12 +124,15 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
     }
     if (orgName.length === 0) problem('org_name', 'must not be empty');
     else if (orgName.length > MAX_NAME) problem('org_name', `must be at most ${MAX_NAME} characters`);
+    else if (opensAsFormula(orgName)) problem('org_name', FORMULA_NAME);
     if (!(ORG_CATEGORIES as readonly string[]).includes(category)) {
       problem('category', `unknown category "${category}": expected one of ${ORG_CATEGORIES.join(', ')}`);
     }
     if (!IDENTIFIER.test(municipalityId)) problem('municipality_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
+    else if (opensAsFormula(municipalityId)) problem('municipality_id', FORMULA_ID);
     if (municipalityName.length === 0) problem('municipality_name', 'must not be empty');
     else if (municipalityName.length > MAX_NAME) problem('municipality_name', `must be at most ${MAX_NAME} characters`);
+    else if (opensAsFormula(municipalityName)) problem('municipality_name', FORMULA_NAME);
     const regionKnown = REGION_CODE_PATTERN.test(regionCode) && context.knownRegions.has(regionCode);
     if (!REGION_CODE_PATTERN.test(regionCode)) problem('region_code', `must be two digits, for example 54 (got "${regionCode}")`);
     else if (!regionKnown) problem('region_code', `unknown region code "${regionCode}"`);
@@ -124,7 +142,7 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
       else if (!HEADCOUNT.test(headcount)) problem('teacher_headcount', `must be a whole number or empty (got "${headcount}")`);
       else teacherHeadcount = Number(headcount);
     }
-    if (regionKnown && IDENTIFIER.test(municipalityId) && municipalityName.length > 0) {
+    if (regionKnown && IDENTIFIER.test(municipalityId) && municipalityName.length > 0 && !opensAsFormula(municipalityName)) {
       const seen = municipalities.get(municipalityId);
       if (seen === undefined) municipalities.set(municipalityId, { name: municipalityName, regionCode, line: row.line });
       else if (seen.name !== municipalityName || seen.regionCode !== regionCode) {
@@ -162,7 +180,7 @@ export function formatOrganizationCsv(records: readonly OrganizationRecord[]): s
       r.municipalityId,
       r.municipalityName,
       r.regionCode,
-      r.teacherHeadcount === null ? '' : String(r.teacherHeadcount),
+      r.teacherHeadcount,
     ]);
   }
   return out;

@@ -1,12 +1,15 @@
 import {
   addWeeks,
   compareWeeks,
+  FIRST_ISO_WEEK,
   formatIsoWeek,
   formatLocalDate,
   InvalidWeekError,
   isoWeekOf,
   isoWeekOfDate,
   isValidTimeZone,
+  isWeekInRange,
+  LAST_ISO_WEEK,
   lastCompleteWeek,
   localDateOf,
   mondayOf,
@@ -136,6 +139,62 @@ describe('parseIsoWeek', () => {
   ])('rejects %j with a reason', (input, reason) => {
     expect(() => parseIsoWeek(input)).toThrow(InvalidWeekError);
     expect(() => parseIsoWeek(input)).toThrow(reason);
+  });
+});
+
+describe('the weeks ClickHouse can hold', () => {
+  // DateTime: from 1970-01-01 00:00 UTC; the SQL literals refuse 2106 and later (libs/infra/clickhouse sql-literal.ts).
+  const FIRST_INSTANT = 0;
+  const END_INSTANT = Date.UTC(2106, 0, 1);
+  // Fixed offsets from UTC+14 to UTC-12 (POSIX names invert the sign), and real zones of Russia's two ends.
+  const ZONES = ['Etc/GMT-14', 'Etc/GMT-12', 'Asia/Kamchatka', 'Europe/Kaliningrad', 'UTC', 'Etc/GMT+12'];
+  const held = (year: number, week: number) =>
+    ZONES.every((zone) => {
+      const { startMs, endMs } = weekBounds({ year, week }, zone);
+      return startMs >= FIRST_INSTANT && endMs < END_INSTANT;
+    });
+
+  it('are 1970-W02 to 2105-W52: the first and last whose every instant DateTime holds in every zone', () => {
+    expect([formatIsoWeek(FIRST_ISO_WEEK), formatIsoWeek(LAST_ISO_WEEK)]).toEqual(['1970-W02', '2105-W52']);
+    expect(held(1970, 2)).toBe(true);
+    expect(held(2105, 52)).toBe(true);
+    // Their neighbours are not: 1970-W01 begins on 29 December 1969, 2105-W53 (2105 has 53 weeks) ends on 4 January 2106.
+    expect(formatLocalDate(mondayOf({ year: 1970, week: 1 }))).toBe('1969-12-29');
+    expect(weeksInIsoYear(2105)).toBe(53);
+    expect(formatLocalDate(mondayOf(addWeeks(LAST_ISO_WEEK, 2)))).toBe('2106-01-04');
+    expect(held(1970, 1)).toBe(false);
+    expect(held(2105, 53)).toBe(false);
+  });
+
+  it.each([
+    ['1970-W02', '1970-W02'],
+    ['2105-W52', '2105-W52'],
+    ['1970-W53', '1970-W53'], // 1970 has 53 weeks
+  ])('parses %s at the edge', (input, formatted) => {
+    expect(formatIsoWeek(parseIsoWeek(input))).toBe(formatted);
+    expect(isWeekInRange(parseIsoWeek(input))).toBe(true);
+  });
+
+  it.each([
+    ['1970-W01', 'out of range: weeks go from 1970-W02 to 2105-W52'],
+    ['1969-W52', 'year out of range: weeks go from 1970-W02 to 2105-W52'],
+    ['0000-W01', 'year out of range'],
+    ['2105-W53', 'out of range: weeks go from 1970-W02 to 2105-W52'],
+    ['2106-W01', 'year out of range'],
+    ['9999-W52', 'year out of range'],
+    ['2104-W53', 'week must be 01..52 in 2104'],
+    ['2023-W53', 'week must be 01..52 in 2023'],
+    ['2026-W54', 'week must be 01..53 in 2026'],
+  ])('refuses %s: %s', (input, reason) => {
+    expect(() => parseIsoWeek(input)).toThrow(InvalidWeekError);
+    expect(() => parseIsoWeek(input)).toThrow(reason);
+  });
+
+  it('isWeekInRange at both edges', () => {
+    expect(isWeekInRange({ year: 1970, week: 1 })).toBe(false);
+    expect(isWeekInRange(FIRST_ISO_WEEK)).toBe(true);
+    expect(isWeekInRange(LAST_ISO_WEEK)).toBe(true);
+    expect(isWeekInRange({ year: 2105, week: 53 })).toBe(false);
   });
 });
 

@@ -196,15 +196,38 @@ export class InvalidWeekError extends Error {
   }
 }
 
-/** Parses "YYYY-Www"; throws InvalidWeekError with the reason otherwise. */
+/**
+ * The first and last ISO weeks every instant of which ClickHouse's DateTime
+ * holds, whatever the region's zone (UTC-12 to UTC+14): DateTime counts
+ * seconds from 1970-01-01 00:00 UTC, and the years it holds end with 2105
+ * (ClickHouse 18.16's documented range; the SQL literals refuse later
+ * instants). 1970-W01 begins on Monday 29 December 1969, before the first
+ * instant; 2105-W53 ends on Monday 4 January 2106, after the last.
+ */
+export const FIRST_ISO_WEEK: IsoWeek = { year: 1970, week: 2 };
+export const LAST_ISO_WEEK: IsoWeek = { year: 2105, week: 52 };
+
+/** Whether a week lies from FIRST_ISO_WEEK to LAST_ISO_WEEK: one whose activity can be stored and read. */
+export function isWeekInRange(week: IsoWeek): boolean {
+  return compareWeeks(week, FIRST_ISO_WEEK) >= 0 && compareWeeks(week, LAST_ISO_WEEK) <= 0;
+}
+
+/**
+ * Parses "YYYY-Www" into a week that exists (W53 only in a year that has
+ * one) and that ClickHouse can hold (FIRST_ISO_WEEK to LAST_ISO_WEEK);
+ * throws InvalidWeekError with the reason otherwise. Every request parser
+ * of a week goes through here, so no route queries a week it cannot hold.
+ */
 export function parseIsoWeek(input: string): IsoWeek {
   const match = WEEK_PATTERN.exec(input);
   if (match === null) throw new InvalidWeekError(input, 'expected the form YYYY-Www, for example 2023-W19');
   const year = Number(match[1]);
   const week = Number(match[2]);
-  if (year < 1970 || year > 9999) throw new InvalidWeekError(input, 'year out of range 1970..9999');
+  const range = `weeks go from ${formatIsoWeek(FIRST_ISO_WEEK)} to ${formatIsoWeek(LAST_ISO_WEEK)}, the weeks ClickHouse's DateTime holds in every time zone`;
+  if (year < FIRST_ISO_WEEK.year || year > LAST_ISO_WEEK.year) throw new InvalidWeekError(input, `year out of range: ${range}`);
   const max = weeksInIsoYear(year);
   if (week < 1 || week > max) throw new InvalidWeekError(input, `week must be 01..${max} in ${year}`);
+  if (!isWeekInRange({ year, week })) throw new InvalidWeekError(input, `out of range: ${range}`);
   return { year, week };
 }
 

@@ -1,4 +1,4 @@
-import { ISO_DATE_PATTERN } from '@sferum/contracts';
+import { ISO_DATE_PATTERN, isIsoDate } from '@sferum/contracts';
 /**
  * Literals embedded in ClickHouse SQL. ClickHouse 18.16 has no query
  * parameters, so every value that comes from input passes through one of
@@ -49,17 +49,10 @@ export function sqlUInt(value: number | bigint): string {
   return String(value);
 }
 
-const ISO_DATE = ISO_DATE_PATTERN;
-
 /** A Date literal from "YYYY-MM-DD" (validated as a real calendar date). */
 export function sqlDate(value: string): string {
-  const match = ISO_DATE.exec(value);
-  if (match === null) throw new SqlLiteralError(`expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new SqlLiteralError(`not a calendar date: ${value}`);
-  }
+  if (!ISO_DATE_PATTERN.test(value)) throw new SqlLiteralError(`expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!isIsoDate(value)) throw new SqlLiteralError(`not a calendar date: ${value}`);
   return `toDate('${value}')`;
 }
 

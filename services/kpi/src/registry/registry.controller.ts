@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { formatOrganizationCsv, validateOrganizationCsv } from '@sferum/domain';
+import { formatOrganizationCsv, MunicipalityMovesRefused, validateOrganizationCsv } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
 import { boundedInt, optionalBool, optionalCategory, optionalIdentifier, optionalRegion } from './registry-query';
 import { RegistryService } from './registry.service';
@@ -70,7 +70,9 @@ export class RegistryController {
   /**
    * Upserts organizations from CSV (text/csv). The whole file applies in one
    * transaction or not at all; every bad row is reported with its line,
-   * column and reason. `?dryRun=true` validates without writing.
+   * column and reason. `?dryRun=true` validates without writing. A file
+   * that places an existing municipality in another region is refused (400,
+   * each move listed) unless `?allowMunicipalityMoves=true`.
    */
   @Post('organizations/import')
   @RequireKey('admin')
@@ -79,12 +81,14 @@ export class RegistryController {
     @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
     @Query('dryRun') dryRun: unknown,
+    @Query('allowMunicipalityMoves') allowMoves: unknown,
   ) {
     if (!/^text\/csv\b/i.test(contentType ?? '')) {
       throw new ProblemException(415, 'send the organizations as Content-Type: text/csv (UTF-8)');
     }
     if (typeof body !== 'string' || body.trim() === '') throw new ProblemException(400, 'the CSV body is empty');
     const onlyValidate = optionalBool('dryRun', dryRun);
+    const options = { allowMunicipalityMoves: optionalBool('allowMunicipalityMoves', allowMoves) };
     const { records, problems } = validateOrganizationCsv(body, { knownRegions: this.registry.regionCodes() });
     if (problems.length > 0) {
       throw new ProblemException(422, `${problems.length} row problem(s); nothing was applied`, {
@@ -92,7 +96,17 @@ export class RegistryController {
         problems: problems.slice(0, MAX_LISTED_PROBLEMS),
       });
     }
-    if (onlyValidate) return { dryRun: true, rows: records.length };
-    return { dryRun: false, ...(await this.registry.importOrganizations(records)) };
+    try {
+      if (onlyValidate) {
+        await this.registry.checkMunicipalityMoves(records, options);
+        return { dryRun: true, rows: records.length };
+      }
+      return { dryRun: false, ...(await this.registry.importOrganizations(records, options)) };
+    } catch (error) {
+      if (error instanceof MunicipalityMovesRefused) {
+        throw new ProblemException(400, error.message, { parameter: 'allowMunicipalityMoves', municipalityMoves: error.moves });
+      }
+      throw error;
+    }
   }
 }

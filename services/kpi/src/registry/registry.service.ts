@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AlertState } from '@sferum/infra-postgres';
 import { type AlertKind } from '@sferum/contracts';
-import { type OrganizationRecord, type Threshold } from '@sferum/domain';
+import { MunicipalityMovesRefused, type OrganizationRecord, type Threshold } from '@sferum/domain';
 import { ClickHouse, unknownOrganizations } from '@sferum/infra-clickhouse';
 import {
   exportOrganizations,
+  findMunicipalityMoves,
   findOrganization,
   findOrganizations,
   getAlertSettings,
@@ -62,10 +63,17 @@ export class RegistryService {
     return exportOrganizations(this.dataSource, region);
   }
 
-  async importOrganizations(records: readonly OrganizationRecord[]) {
-    const report = await importOrganizations(this.dataSource, records);
+  /** Upserts the records; throws MunicipalityMovesRefused (nothing applied) for a move to another region that is not allowed. */
+  async importOrganizations(records: readonly OrganizationRecord[], options: { readonly allowMunicipalityMoves: boolean }) {
+    const report = await importOrganizations(this.dataSource, records, options);
     await this.cache.refresh();
     return report;
+  }
+
+  /** A dry run's check against the registry as it stands: the same refusal as the import, nothing written. */
+  async checkMunicipalityMoves(records: readonly OrganizationRecord[], options: { readonly allowMunicipalityMoves: boolean }): Promise<void> {
+    const moves = await findMunicipalityMoves(this.dataSource, records);
+    if (moves.length > 0 && !options.allowMunicipalityMoves) throw new MunicipalityMovesRefused(moves);
   }
 
   /** The organization ids events named and the registry does not know, with what each source sent. */

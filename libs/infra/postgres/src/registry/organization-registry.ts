@@ -1,4 +1,4 @@
-import { type OrganizationRecord } from '@sferum/domain';
+import { municipalityMoves, MunicipalityMovesRefused, type MunicipalityMove, type OrganizationRecord } from '@sferum/domain';
 import { type OrgCategory } from '@sferum/contracts';
 import { type DataSource, type EntityManager } from 'typeorm';
 
@@ -12,22 +12,49 @@ export interface ImportReport {
   readonly rows: number;
   readonly municipalities: ImportCounts;
   readonly organizations: ImportCounts;
+  /** The municipalities the import moved to another region (only with allowMunicipalityMoves). */
+  readonly municipalityMoves: readonly MunicipalityMove[];
+}
+
+export interface ImportOptions {
+  /**
+   * Apply a file that places existing municipalities in other regions.
+   * Without it such a file applies nothing and MunicipalityMovesRefused
+   * lists the moves. Moving organizations between municipalities needs no flag.
+   */
+  readonly allowMunicipalityMoves?: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 const CHUNK = 5_000;
 
 /**
+ * The name of the transaction-level advisory lock every import takes (as
+ * the alert store names its locks): imports run one after the other, so no
+ * concurrent import can create or move a municipality between the move
+ * check and the upsert of this one.
+ */
+const IMPORT_LOCK = 'registry-import';
+
+/**
  * Upserts organizations (and their municipalities) in one transaction: the
  * whole file applies or nothing does. Rows whose values do not change are
  * not written, so a re-import reports them as unchanged and keeps their
- * updated_at. Organizations absent from the file are kept.
+ * updated_at. Organizations absent from the file are kept. A municipality
+ * the file places in another region than the registry does is refused
+ * (MunicipalityMovesRefused) unless `allowMunicipalityMoves`; the check
+ * reads PostgreSQL inside the import's own transaction.
  */
 export async function importOrganizations(
   dataSource: DataSource,
   records: readonly OrganizationRecord[],
-  onProgress?: (done: number, total: number) => void,
+  options: ImportOptions = {},
 ): Promise<ImportReport> {
   return dataSource.transaction(async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK]);
+    const moves = await movesOf(manager, records);
+    if (moves.length > 0 && options.allowMunicipalityMoves !== true) throw new MunicipalityMovesRefused(moves);
+
     const municipalities = new Map<string, { name: string; regionCode: string }>();
     for (const r of records) municipalities.set(r.municipalityId, { name: r.municipalityName, regionCode: r.regionCode });
     const municipalityCounts = await upsertMunicipalities(manager, municipalities);
@@ -53,10 +80,26 @@ export async function importOrganizations(
         ],
       );
       count(organizations, written, chunk.length);
-      onProgress?.(Math.min(start + CHUNK, records.length), records.length);
+      options.onProgress?.(Math.min(start + CHUNK, records.length), records.length);
     }
-    return { rows: records.length, municipalities: municipalityCounts, organizations };
+    return { rows: records.length, municipalities: municipalityCounts, organizations, municipalityMoves: moves };
   });
+}
+
+/**
+ * The municipalities `records` would move to another region, as the
+ * registry stands now: what a dry run reports. The import itself checks
+ * again inside its transaction.
+ */
+export async function findMunicipalityMoves(dataSource: DataSource, records: readonly OrganizationRecord[]): Promise<MunicipalityMove[]> {
+  return movesOf(dataSource.manager, records);
+}
+
+async function movesOf(manager: EntityManager, records: readonly OrganizationRecord[]): Promise<MunicipalityMove[]> {
+  const ids = [...new Set(records.map((r) => r.municipalityId))];
+  if (ids.length === 0) return [];
+  const rows: { id: string; region_code: string }[] = await manager.query('SELECT id, region_code FROM municipality WHERE id = ANY($1::varchar[])', [ids]);
+  return municipalityMoves(records, new Map(rows.map((r) => [r.id, r.region_code])));
 }
 
 async function upsertMunicipalities(

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { formatOrganizationCsv, ORGANIZATION_CSV_COLUMNS, validateOrganizationCsv } from '@sferum/domain';
+import { formatOrganizationCsv, MunicipalityMovesRefused, ORGANIZATION_CSV_COLUMNS, validateOrganizationCsv } from '@sferum/domain';
 import { createTestDatabase, expectEventually } from '@sferum/testing';
 import { type DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { createKey, createSource, findKeyHolder, listSources, RegistryError, revokeSource, rotateSource } from '../keys/api-keys';
-import { exportOrganizations, findOrganizations, importOrganizations, listMunicipalities, regionCodes } from './organization-registry';
+import { exportOrganizations, findMunicipalityMoves, findOrganization, findOrganizations, importOrganizations, listMunicipalities, regionCodes } from './organization-registry';
 import { RegistryLookup } from './registry-lookup';
 
 const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
@@ -41,9 +41,10 @@ describe('organization registry against the real PostgreSQL', () => {
     const { records, problems } = await validate(csv);
     expect(problems).toEqual([]);
     const progress: number[] = [];
-    const first = await importOrganizations(ds, records, (done) => progress.push(done));
+    const first = await importOrganizations(ds, records, { onProgress: (done) => progress.push(done) });
     expect(first.organizations).toEqual({ inserted: 50_000, updated: 0, unchanged: 0 });
     expect(first.municipalities).toEqual({ inserted: 35, updated: 0, unchanged: 0 });
+    expect(first.municipalityMoves).toEqual([]);
     expect(progress.at(-1)).toBe(50_000);
 
     const stamps = await ds.query(`SELECT max(updated_at) AS t FROM organization`);
@@ -138,5 +139,77 @@ describe('organization registry against the real PostgreSQL', () => {
     const admin = await createKey(ds, 'admin');
     expect(await findKeyHolder(ds, admin)).toEqual({ keyId: expect.any(Number), role: 'admin', source: null });
     expect(await findKeyHolder(ds, 'sfk_' + 'A'.repeat(43))).toBeUndefined();
+  });
+
+  describe('municipality moves', () => {
+    const file = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+    const regionOf = async (id: string) => (await ds.query<{ region_code: string }[]>('SELECT region_code FROM municipality WHERE id = $1', [id]))[0]?.region_code;
+
+    beforeAll(async () => {
+      const { records, problems } = await validate(file('mv-1,Школа,general,mv-a,Район А,54,1', 'mv-2,Школа,general,mv-b,Район Б,54,2', 'mv-3,Школа,general,mv-c,Район В,42,3'));
+      expect(problems).toEqual([]);
+      await importOrganizations(ds, records);
+    });
+
+    it('refuses a file that moves municipalities to another region, lists each with both regions, and applies nothing', async () => {
+      const { records } = await validate(
+        file(
+          'mv-1,Школа,general,mv-a,Район А,42,1', // mv-a: 54 -> 42
+          'mv-2,Школа переименована,general,mv-b,Район Б,54,2', // a change that would apply
+          'mv-3,Школа,general,mv-c,Район В,77,3', // mv-c: 42 -> 77
+          'mv-4,Новая,general,mv-new,Новый район,77,4', // a new municipality: no move
+        ),
+      );
+      const refused = await importOrganizations(ds, records).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(MunicipalityMovesRefused);
+      expect((refused as MunicipalityMovesRefused).moves).toEqual([
+        { municipalityId: 'mv-a', municipalityName: 'Район А', fromRegion: '54', toRegion: '42' },
+        { municipalityId: 'mv-c', municipalityName: 'Район В', fromRegion: '42', toRegion: '77' },
+      ]);
+      expect(await findMunicipalityMoves(ds, records)).toEqual((refused as MunicipalityMovesRefused).moves);
+      // Nothing applied: no region changed, no rename, no new organization or municipality.
+      expect([await regionOf('mv-a'), await regionOf('mv-c'), await regionOf('mv-new')]).toEqual(['54', '42', undefined]);
+      expect((await findOrganization(ds, 'mv-2'))?.orgName).toBe('Школа');
+      expect(await findOrganization(ds, 'mv-4')).toBeUndefined();
+    });
+
+    it('applies the same file with the flag, and reports the moves it made', async () => {
+      const { records } = await validate(file('mv-1,Школа,general,mv-a,Район А,42,1', 'mv-3,Школа,general,mv-c,Район В,77,3'));
+      const report = await importOrganizations(ds, records, { allowMunicipalityMoves: true });
+      expect(report.municipalityMoves).toEqual([
+        { municipalityId: 'mv-a', municipalityName: 'Район А', fromRegion: '54', toRegion: '42' },
+        { municipalityId: 'mv-c', municipalityName: 'Район В', fromRegion: '42', toRegion: '77' },
+      ]);
+      expect(report.municipalities).toEqual({ inserted: 0, updated: 2, unchanged: 0 });
+      expect([await regionOf('mv-a'), await regionOf('mv-c')]).toEqual(['42', '77']);
+      expect((await findOrganization(ds, 'mv-1'))?.regionCode).toBe('42');
+      // Applied, the file is no move any more: importing it again needs no flag and changes nothing.
+      const again = await importOrganizations(ds, records);
+      expect(again).toMatchObject({ municipalityMoves: [], municipalities: { inserted: 0, updated: 0, unchanged: 2 }, organizations: { inserted: 0, updated: 0, unchanged: 2 } });
+    });
+
+    it('moves an organization to a municipality of another region without any flag', async () => {
+      const { records } = await validate(file('mv-2,Школа,general,mv-c,Район В,77,2')); // mv-2: mv-b (54) -> mv-c (77)
+      const report = await importOrganizations(ds, records);
+      expect(report).toMatchObject({ municipalityMoves: [], organizations: { inserted: 0, updated: 1, unchanged: 0 } });
+      expect((await findOrganization(ds, 'mv-2'))?.regionCode).toBe('77');
+    });
+
+    it('checks against the registry inside the transaction: two imports at once cannot slip a move past it', async () => {
+      // Both create mv-race, one in 54 and one in 42: the second to take the lock sees the first's municipality.
+      const [a, b] = await Promise.all([
+        validate(file('race-1,Школа,general,mv-race,Гонка,54,1')),
+        validate(file('race-2,Школа,general,mv-race,Гонка,42,1')),
+      ]);
+      const results = await Promise.allSettled([importOrganizations(ds, a.records), importOrganizations(ds, b.records)]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+      expect(rejected.reason).toBeInstanceOf(MunicipalityMovesRefused);
+      const winner = results[0].status === 'fulfilled' ? '54' : '42';
+      expect(await regionOf('mv-race')).toBe(winner);
+    });
   });
 });
