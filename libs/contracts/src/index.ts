@@ -6,3 +6,4 @@ export * from './events/activity-row';
 export * from './patterns';
 export * from './json-schema';
 export * from './api-schemas';
+export * from './kpi-settings';

@@ -129,9 +129,11 @@ export function municipalities(): Dashboard {
     query.column(`kpis.${kpi}.value`, `${title}, %`, 'number');
     query.column(`kpis.${kpi}.band`, `${title}: band`, 'string');
   }
+  // A small cell's teacher shares and bands are empty: this column says why.
+  query.column('suppressed', 'Withheld (fewer teachers than the minimum)', 'string');
   const table = new TablePanel()
     .title('Municipalities, last complete week')
-    .description('One row per municipality; click a header to sort. Bands as decided by the KPI service.')
+    .description('One row per municipality; click a header to sort. Bands as decided by the KPI service. A municipality with fewer teachers than the region minimum (settings, default 5) shows no teacher share: "small_cell".')
     .withTarget(query)
     .height(24)
     .span(24);

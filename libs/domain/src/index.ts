@@ -17,3 +17,6 @@ export * from './kpi/kpi-report';
 export * from './kpi/kpi-table';
 export * from './alerts/alert-rules';
 export * from './time/clock';
+export * from './kpi/small-cells';
+export * from './kpi/kpi-settings';
+export * from './registry/municipality-moves';

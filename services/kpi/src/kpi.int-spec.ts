@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
-import { validateOrganizationCsv } from '@sferum/domain';
+import { parseCsv, validateOrganizationCsv } from '@sferum/domain';
 import { createServiceApp } from '@sferum/infra-http';
 import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouse, runClickHouseMigrations } from '@sferum/infra-clickhouse';
 import { KafkaClient } from '@sferum/infra-kafka';
@@ -62,6 +62,8 @@ describe('KPI service: the reference week through the real pipeline', () => {
     adminKey = await createKey(ds, 'admin');
 
     const env = { ...process.env, DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: chDatabase, ACTIVITY_TOPIC: topic, ACTIVITY_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error' };
+    // This spec is about the figures: it reads without a key (the key check has its own specs).
+    const kpiEnv = { ...env, READ_KEYS_REQUIRED: 'false' };
     // ingest and aggregator run as the compiled services (a service may not import another).
     const ingestPort = await freePort();
     ingest = spawn(process.execPath, [join(REPO_ROOT, 'dist/services/ingest/src/main.js')], {
@@ -71,7 +73,7 @@ describe('KPI service: the reference week through the real pipeline', () => {
       stdio: 'ignore',
     });
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
-    kpi = await createServiceApp(KpiModule.forRoot(loadKpiConfig(env)), {
+    kpi = await createServiceApp(KpiModule.forRoot(loadKpiConfig(kpiEnv)), {
       service: 'kpi',
       host: '127.0.0.1',
       port: 0,
@@ -174,7 +176,7 @@ describe('KPI service: the reference week through the real pipeline', () => {
     try {
       const headcount = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=2023-W19`)).json()) as { rows: { kpis: Record<string, Record<string, number>>; orgsWithoutHeadcount: number }[]; settings: unknown };
       const registeredInSchoolsWithoutHeadcount = Array.from({ length: TEACHERS }, (_, t) => t % ACTIVE_SCHOOLS).filter((s) => s < 10).length;
-      expect(headcount.settings).toEqual({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: null });
+      expect(headcount.settings).toEqual({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: null, minTeacherDenominator: 5 });
       expect(headcount.rows[0]?.kpis['teachers_10_messages']?.['denominator']).toBe((SCHOOLS - 10) * 20 + 30 + registeredInSchoolsWithoutHeadcount);
       expect(headcount.rows[0]?.orgsWithoutHeadcount).toBe(10);
       expect(headcount.rows[0]?.kpis['teachers_1_call']?.['numerator']).toBe(Array.from({ length: CALLERS }, (_, c) => c % 3 === 0).filter(Boolean).length);
@@ -186,10 +188,10 @@ describe('KPI service: the reference week through the real pipeline', () => {
   it('history: weekly series of one indicator, per unit', async () => {
     const response = await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=teachers_10_messages&from=2023-W17&to=2023-W20`);
     expect(response.status).toBe(200);
-    const history = (await response.json()) as { series: { id: string; points: { week: string; numerator: number; denominator: number; value: number | null }[] }[] };
+    const history = (await response.json()) as { series: { id: string; points: { week: string; numerator: number | null; denominator: number; value: number | null }[] }[] };
     expect(history.series).toHaveLength(1);
     expect(history.series[0]?.points.map((p) => [p.week, p.numerator, p.denominator])).toEqual([
-      ['2023-W17', 0, 0], // nobody registered yet
+      ['2023-W17', null, 0], // nobody registered yet: no teacher is fewer than the minimum, so withheld
       ['2023-W18', 0, TEACHERS + 1],
       ['2023-W19', WRITERS_10, TEACHERS + 1],
       ['2023-W20', 0, TEACHERS + 1],
@@ -267,5 +269,163 @@ describe('KPI service: the reference week through the real pipeline', () => {
       writers: before['teachers_10_messages']! + 1,
     });
     expect((await unknown()).some((o) => o.orgId === 'late-school')).toBe(false);
+  });
+
+  describe('small cells: 4 teachers withhold their teacher figures, 5 show them', () => {
+    type Row = {
+      level: string;
+      id: string;
+      kpis: Record<string, { numerator: number | null; denominator: number; value: number | null; band: string | null; previous: number | null; suppressed?: string }>;
+      counters: Record<string, number | null>;
+      suppressed?: string;
+      minTeacherDenominator?: number;
+    };
+    const get = async <T>(path: string): Promise<T> => {
+      const response = await fetch(`${kpiUrl}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      return (await response.json()) as T;
+    };
+    const byCategory = async () => Object.fromEntries((await get<{ rows: Row[] }>('/v1/kpi?region=54&week=2023-W19&groupBy=category')).rows.map((r) => [r.id, r]));
+    const putSettings = (body: unknown) =>
+      fetch(`${kpiUrl}/v1/registry/regions/54/settings`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` }, body: JSON.stringify(body) });
+
+    beforeAll(async () => {
+      // Two organizations, each alone in its category: 4 and 5 teachers, registered in W18, each of whom wrote 10 group messages and took part in a call in W19.
+      const csv = [
+        'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount',
+        'edge-4,Кружок четырёх,additional,nsk-city,Новосибирск,54,',
+        'edge-5,Детский сад пяти,preschool,nsk-city,Новосибирск,54,',
+      ].join('\n');
+      const imported = await fetch(`${kpiUrl}/v1/registry/organizations/import`, { method: 'POST', headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${adminKey}` }, body: csv });
+      expect(imported.status).toBe(200);
+      const event = (id: string, type: string, time: string, data: Record<string, unknown>) => ({ specversion: '1.0', id, source: 'urn:edge', type, time, data });
+      const events = [4, 5].flatMap((n) =>
+        Array.from({ length: n }, (_, t) => {
+          const userId = `edge-${n}-teacher-${t}`;
+          const orgId = `edge-${n}`;
+          return [
+            event(`${userId}-reg`, 'ru.sferum.user.registered', '2023-05-02T09:00:00+07:00', { userId, orgId, role: 'teacher' }),
+            ...Array.from({ length: 10 }, (_, m) => event(`${userId}-m${m}`, 'ru.sferum.message.sent', `2023-05-10T1${m}:00:00+07:00`, { userId, chatId: `${orgId}-staff`, chatKind: 'group', orgId })),
+            event(`${userId}-call`, 'ru.sferum.call.joined', '2023-05-11T15:00:00+07:00', { userId, callId: `${orgId}-meeting`, initiator: t === 0, orgId }),
+          ];
+        }).flat(),
+      );
+      await push(events);
+      await expectEventually(async () => {
+        const rows = await byCategory();
+        expect(rows['preschool']?.counters['teachers_1_call']).toBe(5);
+        expect(rows['additional']?.counters['registered_teachers']).toBe(4);
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+    }, 90_000);
+
+    it('GET /v1/kpi: the reason and the minimum on the 4, counts kept, shares, bands and active-teacher counts null; the 5 shown', async () => {
+      const rows = await byCategory();
+      const withheld = { numerator: null, denominator: 4, value: null, band: null, previous: null, suppressed: 'small_cell' };
+      expect(rows['additional']).toMatchObject({ level: 'category', suppressed: 'small_cell', minTeacherDenominator: 5 });
+      expect(rows['additional']?.kpis).toEqual({
+        active_schools: { numerator: 0, denominator: 0, value: null, band: null, previous: null },
+        active_orgs: { numerator: 1, denominator: 1, value: 100, band: 'good', previous: 100 },
+        teachers_10_messages: withheld,
+        teachers_1_call: withheld,
+      });
+      expect(rows['additional']?.counters).toEqual({
+        orgs: 1,
+        active_orgs: 1,
+        registered_users: 4,
+        registered_teachers: 4,
+        registered_students: 0,
+        registered_parents: 0,
+        teacher_headcount: 0,
+        teachers_3_messages: null,
+        teachers_10_messages: null,
+        teachers_1_call: null,
+        active_teachers: null,
+      });
+      expect(rows['preschool']).not.toHaveProperty('suppressed');
+      expect(rows['preschool']?.kpis['teachers_10_messages']).toEqual({ numerator: 5, denominator: 5, value: 100, band: 'good', previous: 0 });
+      expect(rows['preschool']?.counters).toMatchObject({ registered_teachers: 5, teachers_3_messages: 5, teachers_10_messages: 5, teachers_1_call: 5, active_teachers: 5 });
+      expect(rows['general']).not.toHaveProperty('suppressed');
+      // The organization level, and a filtered unit, by the same rule.
+      const orgs = await get<{ rows: Row[] }>('/v1/kpi?region=54&week=2023-W19&groupBy=organization&municipality=nsk-city&category=additional');
+      expect(orgs.rows.map((r) => [r.id, r.suppressed, r.counters['registered_teachers'], r.counters['teachers_10_messages']])).toEqual([['edge-4', 'small_cell', 4, null]]);
+      const five = await get<{ rows: Row[] }>('/v1/kpi?region=54&week=2023-W19&groupBy=organization&category=preschool');
+      expect(five.rows.map((r) => [r.id, r.suppressed, r.kpis['teachers_1_call']?.numerator])).toEqual([['edge-5', undefined, 5]]);
+      const scoped = await get<{ rows: Row[] }>('/v1/kpi?region=54&week=2023-W19&municipality=nsk-city&category=additional');
+      expect(scoped.rows[0]).toMatchObject({ level: 'municipality', suppressed: 'small_cell' });
+    });
+
+    it('history: the weeks of the 4 withheld, those of the 5 shown', async () => {
+      type History = { minTeacherDenominator: number; series: { id: string; points: { week: string; numerator: number | null; value: number | null; band: string | null; suppressed?: string }[] }[] };
+      const small = await get<History>('/v1/kpi/history?region=54&category=additional&kpi=teachers_10_messages&from=2023-W18&to=2023-W19');
+      expect(small.minTeacherDenominator).toBe(5);
+      expect(small.series[0]?.points.map((p) => [p.week, p.numerator, p.value, p.band, p.suppressed])).toEqual([
+        ['2023-W18', null, null, null, 'small_cell'],
+        ['2023-W19', null, null, null, 'small_cell'],
+      ]);
+      const shown = await get<History>('/v1/kpi/history?region=54&category=preschool&kpi=teachers_10_messages&from=2023-W18&to=2023-W19');
+      expect(shown.series[0]?.points.map((p) => [p.week, p.numerator, p.value, p.band, p.suppressed])).toEqual([
+        ['2023-W18', 0, 0, 'below_norm', undefined],
+        ['2023-W19', 5, 100, 'good', undefined],
+      ]);
+    });
+
+    it('exports: withheld cells empty, the last column says why', async () => {
+      const response = await fetch(`${kpiUrl}/v1/kpi/export.csv?region=54&week=2023-W19&groupBy=category`);
+      expect(response.status).toBe(200);
+      const [header, ...lines] = parseCsv(await response.text());
+      const record = (id: string) => Object.fromEntries(header!.fields.map((h, i) => [h.replace(/^\ufeff/, ''), lines.find((l) => l.fields[2] === id)!.fields[i]]));
+      expect(record('additional')).toMatchObject({
+        teachers_10_messages_value: '',
+        teachers_10_messages_band: '',
+        teachers_10_messages_numerator: '',
+        teachers_10_messages_denominator: '4',
+        teachers_1_call_numerator: '',
+        registered_teachers: '4',
+        teachers_10_messages: '',
+        active_teachers: '',
+        suppressed: 'small_cell: fewer than 5 teachers, teacher shares and active-teacher counts withheld',
+      });
+      expect(record('preschool')).toMatchObject({ teachers_10_messages_value: '100', teachers_10_messages_numerator: '5', teachers_10_messages: '5', suppressed: '' });
+      expect((await fetch(`${kpiUrl}/v1/kpi/export.xlsx?region=54&week=2023-W19&groupBy=category`)).status).toBe(200);
+    });
+
+    it('the minimum is a region setting: 6 withholds the 5, 4 shows the 4; anything but an integer from 1 to 1000 is a 400', async () => {
+      expect(await get('/v1/registry/regions/54/settings')).toEqual({ teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null, minTeacherDenominator: 5 });
+      try {
+        expect((await putSettings({ minTeacherDenominator: 6 })).status).toBe(200);
+        expect((await byCategory())['preschool']).toMatchObject({ suppressed: 'small_cell', minTeacherDenominator: 6 });
+        expect((await putSettings({ minTeacherDenominator: 4 })).status).toBe(200);
+        const rows = await byCategory();
+        expect(rows['additional']?.kpis['teachers_10_messages']).toEqual({ numerator: 4, denominator: 4, value: 100, band: 'good', previous: 0 });
+        expect(rows['additional']).not.toHaveProperty('suppressed');
+        for (const bad of [0, 1001, 2.5, '5', null, -1]) {
+          const response = await putSettings({ minTeacherDenominator: bad });
+          expect({ bad, status: response.status }).toEqual({ bad, status: 400 });
+          expect(((await response.json()) as { detail: string }).detail).toContain('minTeacherDenominator: expected an integer from 1 to 1000');
+        }
+        expect((await get<{ minTeacherDenominator: number }>('/v1/registry/regions/54/settings')).minTeacherDenominator).toBe(4); // the refused ones changed nothing
+      } finally {
+        expect((await putSettings({})).status).toBe(200); // the defaults again
+      }
+      expect((await byCategory())['additional']).toMatchObject({ suppressed: 'small_cell', minTeacherDenominator: 5 });
+    });
+
+    it('a threshold date that is no calendar day is a 400', async () => {
+      const response = await fetch(`${kpiUrl}/v1/registry/thresholds/teachers_1_call`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ lower: '0.5', upper: '1', effectiveFrom: '2023-02-30' }),
+      });
+      expect(response.status).toBe(400);
+    });
+
+    it('/metrics holds no per-organization series', async () => {
+      const response = await fetch(`${kpiUrl}/metrics`, { headers: { Authorization: `Bearer ${adminKey}` } });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).not.toMatch(/edge-4|edge-5|s0\d{3}|late-school|col-1/);
+      const labels = new Set([...text.matchAll(/[{,]([A-Za-z_]+)="/g)].map((m) => m[1]));
+      expect([...labels].filter((l) => /org/i.test(l!))).toEqual([]);
+    });
   });
 });

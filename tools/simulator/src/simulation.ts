@@ -58,7 +58,7 @@ export const REGISTRY_AT = ['first', 'middle', 'last'] as const;
 export type RegistryAt = (typeof REGISTRY_AT)[number];
 
 /** Settings and thresholds the reference uses without a KPI service to ask: the defaults of a new deployment. */
-export const DEFAULT_SETTINGS: ReferenceSettings = { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null };
+export const DEFAULT_SETTINGS: ReferenceSettings = { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null, minTeacherDenominator: 5 };
 export const FEDERAL_THRESHOLDS: ReferenceThreshold[] = [
   { kpi: 'active_schools', lower: '50', upper: '90', effectiveFrom: '2023-03-17' },
   { kpi: 'active_orgs', lower: '50', upper: '90', effectiveFrom: '2023-03-17' },
@@ -318,7 +318,12 @@ export function compareAnswer(answer: ApiKpiAnswer, expected: ExpectedWeek, unit
       problems.push(`${key}: not in the reference`);
       continue;
     }
-    const got = { kpis: row.kpis, counters: row.counters, ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }) };
+    const got = {
+      kpis: row.kpis,
+      counters: row.counters,
+      ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }),
+      ...(row.suppressed === undefined ? {} : { suppressed: row.suppressed, minTeacherDenominator: row.minTeacherDenominator }),
+    };
     if (JSON.stringify(canonical(got)) !== JSON.stringify(canonical(want))) {
       problems.push(`${key}: expected ${JSON.stringify(canonical(want))}, got ${JSON.stringify(canonical(got))}`);
     }

@@ -60,6 +60,34 @@ describe('KPI alert rules', () => {
     expect(kinds(series([20, 20, 20, null]))).toEqual([]); // no value this week: nothing to compare
   });
 
+  describe('small cells: a week whose teacher figures are withheld counts as a week without a value', () => {
+    /** The values as given, the weeks at `withheld` marked suppressed (a withheld point carries no value; these carry one to show it is ignored). */
+    const withSuppressed = (values: number[], bands: Band[], withheld: number[]): UnitSeries => {
+      const s = series(values, bands);
+      return { ...s, points: s.points.map((p, i) => (withheld.includes(i) ? { ...p, suppressed: 'small_cell' as const } : p)) };
+    };
+
+    it('no band_worse and no drop when the last week is suppressed', () => {
+      expect(kinds(withSuppressed([30, 30, 30, 0], ['good', 'good', 'good', 'below_norm'], []))).toEqual(['band_worse', 'drop']);
+      expect(kinds(withSuppressed([30, 30, 30, 0], ['good', 'good', 'good', 'below_norm'], [3]))).toEqual([]);
+    });
+
+    it('no band_worse against a suppressed week before', () => {
+      expect(kinds(withSuppressed([30, 30, 30, 24], ['good', 'good', 'good', 'average'], [2]))).toEqual(['drop']); // a fall of 6 points against weeks 0 and 1; no band to compare with
+      expect(kinds(withSuppressed([26, 26, 26, 24], ['good', 'good', 'good', 'average'], [2]))).toEqual([]);
+      expect(kinds(withSuppressed([26, 26, 26, 24], ['good', 'good', 'good', 'average'], []))).toEqual(['band_worse']);
+    });
+
+    it('suppressed weeks are left out of the mean of the N weeks', () => {
+      // Without the rule the 90 of the withheld week lifts the mean to 40: a drop of 30 points.
+      expect(kinds(withSuppressed([15, 15, 90, 10], ['average', 'average', 'good', 'below_norm'], [2]))).toEqual(['drop']); // mean 15 of two weeks, fall 5
+      const [drop] = kpiAlerts(withSuppressed([15, 15, 90, 10], ['average', 'average', 'good', 'below_norm'], [2]), S);
+      expect(drop!.details).toMatchObject({ baselineMean: 15, baselineWeeks: ['2026-W40', '2026-W41'] });
+      expect(kinds(withSuppressed([15, 15, 90, 12], ['average', 'average', 'good', 'average'], [2]))).toEqual([]); // fall 3 points, 20%
+      expect(kinds(withSuppressed([30, 30, 30, 0], ['good', 'good', 'good', 'below_norm'], [0, 1, 2]))).toEqual([]); // no week shown before: no baseline, no band before
+    });
+  });
+
   it('a fall to zero from zero is no fall', () => {
     expect(kinds(series([0, 0, 0, 0]))).toEqual([]);
   });

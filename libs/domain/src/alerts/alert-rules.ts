@@ -11,8 +11,16 @@
  *
  * Drops are decided exactly on the values in hundredths of a percent (what
  * the API reports), so a fall of exactly X points alerts.
+ *
+ * Small cells (libs/domain/src/kpi/small-cells.ts): a week in which the
+ * unit's teacher figures are withheld (`suppressed`) is a week without a
+ * value. A suppressed last week raises no alert (and the unit's active
+ * KPI alerts resolve: nothing can be said of it); a suppressed week before
+ * it raises no band_worse; suppressed weeks are left out of the baseline,
+ * whose mean is then taken over the weeks that were shown (none: no drop).
+ * So no alert ever carries a withheld value.
  */
-import { type AlertKind, type Band, BANDS, type KpiId } from '@sferum/contracts';
+import { type AlertKind, type Band, BANDS, type KpiId, type SuppressionReason } from '@sferum/contracts';
 import { type LocalDate, localDateOf, startOfLocalDay } from '../week/iso-week';
 
 export interface AlertSettings {
@@ -97,6 +105,14 @@ export interface SeriesPoint {
   readonly week: string;
   readonly value: number | null;
   readonly band: Band | null;
+  /** Set when the week's figures of the unit are withheld: the point counts as having no value. */
+  readonly suppressed?: SuppressionReason;
+}
+
+/** A point as the rules see it: a withheld week has neither value nor band, whatever it was given. */
+function shown(point: SeriesPoint): SeriesPoint {
+  if (point.suppressed === undefined) return point;
+  return { week: point.week, value: null, band: null };
 }
 
 /** One indicator of one unit, oldest week first, the last complete week last. */
@@ -119,12 +135,13 @@ const hundredths = (value: number) => Math.round(value * 100);
 /** The KPI alerts of one unit's series for its last week. */
 export function kpiAlerts(series: UnitSeries, settings: AlertSettings): AlertCandidate[] {
   const out: AlertCandidate[] = [];
-  const last = series.points[series.points.length - 1];
+  const points = series.points.map(shown);
+  const last = points[points.length - 1];
   if (last === undefined || last.value === null) return out;
   const base = { region: series.region, municipality: series.municipality, kpi: series.kpi, week: last.week };
   const where = series.municipality === null ? `region ${series.region}` : `${series.name} (${series.region})`;
 
-  const previous = series.points[series.points.length - 2];
+  const previous = points[points.length - 2];
   if (previous?.band != null && last.band !== null && rank(last.band) < rank(previous.band)) {
     out.push({
       ...base,
@@ -135,7 +152,7 @@ export function kpiAlerts(series: UnitSeries, settings: AlertSettings): AlertCan
     });
   }
 
-  const baseline = series.points.slice(Math.max(0, series.points.length - 1 - settings.baselineWeeks), -1).filter((p) => p.value !== null);
+  const baseline = points.slice(Math.max(0, points.length - 1 - settings.baselineWeeks), -1).filter((p) => p.value !== null);
   if (baseline.length > 0) {
     const n = baseline.length;
     const sum = baseline.reduce((s, p) => s + hundredths(p.value!), 0); // mean = sum / n hundredths

@@ -45,6 +45,7 @@ const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
   previousActiveOrgs: new Set(),
   scope: {},
   teacherDenominator: 'registered',
+  minTeacherDenominator: 5,
   thresholds: FEDERAL_THRESHOLDS_2023,
   weekMonday: '2023-05-08',
   previousWeekMonday: '2023-05-01',
@@ -102,8 +103,17 @@ describe('buildKpiRows', () => {
   it('a unit without any activity or registration still has a row, with empty-denominator indicators', () => {
     const [row] = buildKpiRows(input({ current: new Map(), previous: new Map(), activeOrgs: new Set() }));
     expect(row?.counters.orgs).toBe(4);
-    expect(row?.kpis.teachers_10_messages).toEqual({ numerator: 0, denominator: 0, value: null, band: null, previous: null });
+    // No teacher at all is fewer than the minimum: a small cell.
+    expect(row?.kpis.teachers_10_messages).toEqual({ numerator: null, denominator: 0, value: null, band: null, previous: null, suppressed: 'small_cell' });
     expect(row?.kpis.active_schools).toMatchObject({ numerator: 0, denominator: 3, value: 0, band: 'below_norm' });
+    expect(buildKpiRows(input({ current: new Map(), previous: new Map(), activeOrgs: new Set(), minTeacherDenominator: 1 }))[0]?.kpis.teachers_10_messages).toEqual({
+      numerator: null,
+      denominator: 0,
+      value: null,
+      band: null,
+      previous: null,
+      suppressed: 'small_cell',
+    });
   });
 
   it('the headcount denominator says how many organizations lacked a headcount', () => {
@@ -111,5 +121,108 @@ describe('buildKpiRows', () => {
     expect(row?.kpis.teachers_10_messages).toMatchObject({ numerator: 5, denominator: 74 }); // 70 headcount + 4 registered teachers of s2
     expect(row?.orgsWithoutHeadcount).toBe(1);
     expect(buildKpiRows(input())[0]?.orgsWithoutHeadcount).toBeUndefined();
+  });
+
+  describe('small cells', () => {
+    // Two schools of one municipality: 4 registered teachers (all wrote 10+, all called) and 5 (the same).
+    const SMALL = [org('o4', 'm1', 'general', null), org('o5', 'm1', 'general', null)];
+    const busy = (teachers: number) => counters({ registeredUsers: teachers + 3, registeredTeachers: teachers, registeredStudents: 3, teachers3Messages: teachers, teachers10Messages: teachers, teachers1Call: teachers, activeTeachers: teachers });
+    const edge = (over: Partial<ReportInput> = {}) =>
+      buildKpiRows(
+        input({
+          organizations: SMALL,
+          current: new Map([['org:o4', busy(4)], ['org:o5', busy(5)], ['region', busy(9)]]),
+          previous: new Map([['org:o4', busy(4)], ['org:o5', busy(5)], ['region', busy(9)]]),
+          activeOrgs: new Set(['o4', 'o5']),
+          previousActiveOrgs: new Set(['o4', 'o5']),
+          groupBy: 'organization',
+          ...over,
+        }),
+      );
+
+    it('4 teachers: counts shown, teacher shares, bands and active-teacher counts withheld with the reason and the minimum', () => {
+      const [four] = edge();
+      expect(four).toMatchObject({ id: 'o4', suppressed: 'small_cell', minTeacherDenominator: 5 });
+      expect(four?.counters).toEqual({
+        orgs: 1,
+        active_orgs: 1,
+        registered_users: 7,
+        registered_teachers: 4,
+        registered_students: 3,
+        registered_parents: 0,
+        teacher_headcount: 0,
+        teachers_3_messages: null,
+        teachers_10_messages: null,
+        teachers_1_call: null,
+        active_teachers: null,
+      });
+      for (const kpi of ['teachers_10_messages', 'teachers_1_call'] as const) {
+        expect(four?.kpis[kpi]).toEqual({ numerator: null, denominator: 4, value: null, band: null, previous: null, suppressed: 'small_cell' });
+      }
+      // The organization indicators are no one's activity: shown.
+      expect(four?.kpis.active_schools).toEqual({ numerator: 1, denominator: 1, value: 100, band: 'good', previous: 100 });
+    });
+
+    it('5 teachers: every figure shown, no reason', () => {
+      const [, five] = edge();
+      expect(five).not.toHaveProperty('suppressed');
+      expect(five).not.toHaveProperty('minTeacherDenominator');
+      expect(five?.counters).toMatchObject({ registered_teachers: 5, teachers_3_messages: 5, teachers_10_messages: 5, teachers_1_call: 5, active_teachers: 5 });
+      expect(five?.kpis.teachers_10_messages).toEqual({ numerator: 5, denominator: 5, value: 100, band: 'good', previous: 100 });
+      expect(five?.kpis.teachers_1_call).not.toHaveProperty('suppressed');
+    });
+
+    it('the minimum is the region setting: 1 shows the four, 6 withholds the five', () => {
+      expect(edge({ minTeacherDenominator: 1 }).map((r) => r.suppressed ?? 'shown')).toEqual(['shown', 'shown']);
+      expect(edge({ minTeacherDenominator: 6 }).map((r) => r.suppressed ?? 'shown')).toEqual(['small_cell', 'small_cell']);
+      expect(edge({ minTeacherDenominator: 6 })[1]).toMatchObject({ minTeacherDenominator: 6 });
+    });
+
+    it('every level: region, municipality, category, municipality x category', () => {
+      const scoped = (over: Partial<ReportInput>) => edge({ groupBy: undefined, ...over })[0]?.suppressed ?? 'shown';
+      const units = new Map([
+        ['region', busy(4)],
+        ['municipality:m1', busy(4)],
+        ['category:general', busy(5)],
+        ['municipality_category:m1/general', busy(3)],
+      ]);
+      expect(scoped({ current: units })).toBe('small_cell');
+      expect(scoped({ current: units, scope: { municipality: 'm1' } })).toBe('small_cell');
+      expect(scoped({ current: units, scope: { category: 'general' } })).toBe('shown');
+      expect(scoped({ current: units, scope: { municipality: 'm1', category: 'general' } })).toBe('small_cell');
+      expect(edge({ current: units, groupBy: 'municipality' })[0]?.suppressed).toBe('small_cell');
+      expect(edge({ current: units, groupBy: 'category' })[0]?.suppressed).toBeUndefined();
+    });
+
+    it('the headcount denominator: small when the headcount or the registered teachers are below the minimum', () => {
+      const rows = (headcounts: [number | null, number | null]) =>
+        edge({ teacherDenominator: 'headcount', organizations: [org('o4', 'm1', 'general', headcounts[0]), org('o5', 'm1', 'general', headcounts[1])] }).map((r) => [
+          r.id,
+          r.kpis.teachers_10_messages.denominator,
+          r.suppressed ?? 'shown',
+        ]);
+      // A headcount of 40 with 4 registered teachers: "4 of 40" would still be those four people's week.
+      expect(rows([40, 40])).toEqual([
+        ['o4', 40, 'small_cell'],
+        ['o5', 40, 'shown'],
+      ]);
+      // 5 registered teachers but a headcount of 4 (duplicates, other staff): the denominator is small.
+      expect(rows([4, 5])).toEqual([
+        ['o4', 4, 'small_cell'],
+        ['o5', 5, 'shown'],
+      ]);
+      expect(rows([40, 4])).toEqual([
+        ['o4', 40, 'small_cell'],
+        ['o5', 4, 'small_cell'],
+      ]);
+    });
+
+    it('previous is withheld when the week before was a small cell, and shown when only this week is', () => {
+      const [, five] = edge({ previous: new Map([['org:o5', busy(4)]]) });
+      expect(five?.kpis.teachers_10_messages).toEqual({ numerator: 5, denominator: 5, value: 100, band: 'good', previous: null });
+      expect(five?.kpis.active_schools.previous).toBe(100);
+      const [four] = edge({ previous: new Map([['org:o4', busy(5)]]) });
+      expect(four?.kpis.teachers_10_messages).toEqual({ numerator: null, denominator: 4, value: null, band: null, previous: 100, suppressed: 'small_cell' });
+    });
   });
 });

@@ -4,11 +4,14 @@
  * indicators (and last week's value) and the counters reported next to
  * them. Registry figures (organizations, including those without any
  * user; headcounts) come from the registry; activity figures from the
- * counters of the activity store, keyed by unit.
+ * counters of the activity store, keyed by unit. A small cell (see
+ * small-cells.ts) withholds its teacher figures, in this week and as the
+ * `previous` of the next.
  */
-import { type KpiId, KPI_IDS, type OrgCategory, type TeacherDenominator } from '@sferum/contracts';
+import { type Band, type KpiId, KPI_IDS, type OrgCategory, type SuppressionReason, type TeacherDenominator } from '@sferum/contracts';
 import { type Threshold } from './kpi-bands';
-import { evaluateKpis, type KpiValue, type UnitCounters } from './kpi-evaluation';
+import { evaluateKpis, type KpiEvaluation, type UnitCounters } from './kpi-evaluation';
+import { isTeacherShareKpi, smallCellOf } from './small-cells';
 
 export interface ReportOrganization {
   readonly orgId: string;
@@ -41,9 +44,18 @@ export interface ReportScope {
   readonly category?: OrgCategory;
 }
 
-export interface KpiRowValue extends KpiValue {
-  /** The same indicator a week earlier (value), null when it had no denominator. */
+export interface KpiRowValue {
+  /** Null when withheld (suppressed). */
+  readonly numerator: number | null;
+  readonly denominator: number;
+  /** Percentage rounded half-up to two decimals; null for an empty denominator or when withheld. */
+  readonly value: number | null;
+  /** Decided on the exact fraction; null for an empty denominator, no threshold in force, or when withheld. */
+  readonly band: Band | null;
+  /** The same indicator a week earlier (value), null when it had no denominator or was withheld. */
   readonly previous: number | null;
+  /** Set when this week's numerator, value and band are withheld. */
+  readonly suppressed?: SuppressionReason;
 }
 
 export interface KpiRow {
@@ -59,13 +71,18 @@ export interface KpiRow {
     readonly registered_students: number;
     readonly registered_parents: number;
     readonly teacher_headcount: number;
-    readonly teachers_3_messages: number;
-    readonly teachers_10_messages: number;
-    readonly teachers_1_call: number;
-    readonly active_teachers: number;
+    /** The counts of active teachers: null in a small cell. */
+    readonly teachers_3_messages: number | null;
+    readonly teachers_10_messages: number | null;
+    readonly teachers_1_call: number | null;
+    readonly active_teachers: number | null;
   };
   /** Set with the headcount denominator: organizations counted by their registered teachers (no headcount). */
   readonly orgsWithoutHeadcount?: number;
+  /** Set on a small cell: its teacher shares, bands and counts of active teachers are withheld. */
+  readonly suppressed?: SuppressionReason;
+  /** Set with `suppressed`: the region's minimum it is below. */
+  readonly minTeacherDenominator?: number;
 }
 
 export interface ReportInput {
@@ -79,6 +96,8 @@ export interface ReportInput {
   readonly groupBy?: GroupBy;
   readonly scope: ReportScope;
   readonly teacherDenominator: TeacherDenominator;
+  /** The region's small-cell minimum (settings). */
+  readonly minTeacherDenominator: number;
   readonly thresholds: readonly Threshold[];
   readonly weekMonday: string;
   readonly previousWeekMonday: string;
@@ -165,16 +184,28 @@ function countersOf(unit: Unit, activity: ReadonlyMap<string, ActivityCounters>,
   };
 }
 
+/** A week of a unit: its indicators and whether it is a small cell. */
+function judge(counters: UnitCounters, input: ReportInput, weekMonday: string): { evaluation: KpiEvaluation; small: SuppressionReason | null } {
+  const evaluation = evaluateKpis(counters, { teacherDenominator: input.teacherDenominator, thresholds: input.thresholds, weekMonday });
+  const small = smallCellOf({ teacherDenominator: evaluation.teacherDenominator.value, registeredTeachers: counters.registeredTeachers }, input.minTeacherDenominator);
+  return { evaluation, small };
+}
+
 export function buildKpiRows(input: ReportInput): KpiRow[] {
   return unitsOf(input).map((unit) => {
     const counters = countersOf(unit, input.current, input.activeOrgs);
-    const now = evaluateKpis(counters, { teacherDenominator: input.teacherDenominator, thresholds: input.thresholds, weekMonday: input.weekMonday });
-    const before = evaluateKpis(countersOf(unit, input.previous, input.previousActiveOrgs), {
-      teacherDenominator: input.teacherDenominator,
-      thresholds: input.thresholds,
-      weekMonday: input.previousWeekMonday,
-    });
-    const kpis = Object.fromEntries(KPI_IDS.map((kpi) => [kpi, { ...now.kpis[kpi], previous: before.kpis[kpi].value }])) as Record<KpiId, KpiRowValue>;
+    const now = judge(counters, input, input.weekMonday);
+    const before = judge(countersOf(unit, input.previous, input.previousActiveOrgs), input, input.previousWeekMonday);
+    const kpis = Object.fromEntries(
+      KPI_IDS.map((kpi): [KpiId, KpiRowValue] => {
+        const { numerator, denominator, value, band } = now.evaluation.kpis[kpi];
+        const teacherShare = isTeacherShareKpi(kpi);
+        const previous = teacherShare && before.small !== null ? null : before.evaluation.kpis[kpi].value;
+        if (teacherShare && now.small !== null) return [kpi, { numerator: null, denominator, value: null, band: null, previous, suppressed: now.small }];
+        return [kpi, { numerator, denominator, value, band, previous }];
+      }),
+    ) as Record<KpiId, KpiRowValue>;
+    const activity = (count: number) => (now.small === null ? count : null);
     return {
       level: unit.level,
       id: unit.id,
@@ -188,12 +219,13 @@ export function buildKpiRows(input: ReportInput): KpiRow[] {
         registered_students: counters.registeredStudents,
         registered_parents: counters.registeredParents,
         teacher_headcount: counters.teacherHeadcount,
-        teachers_3_messages: counters.teachers3Messages,
-        teachers_10_messages: counters.teachers10Messages,
-        teachers_1_call: counters.teachers1Call,
-        active_teachers: counters.activeTeachers,
+        teachers_3_messages: activity(counters.teachers3Messages),
+        teachers_10_messages: activity(counters.teachers10Messages),
+        teachers_1_call: activity(counters.teachers1Call),
+        active_teachers: activity(counters.activeTeachers),
       },
-      ...(input.teacherDenominator === 'headcount' ? { orgsWithoutHeadcount: now.teacherDenominator.orgsCountedByRegisteredTeachers } : {}),
+      ...(input.teacherDenominator === 'headcount' ? { orgsWithoutHeadcount: now.evaluation.teacherDenominator.orgsCountedByRegisteredTeachers } : {}),
+      ...(now.small === null ? {} : { suppressed: now.small, minTeacherDenominator: input.minTeacherDenominator }),
     };
   });
 }

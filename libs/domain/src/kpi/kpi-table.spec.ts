@@ -1,9 +1,9 @@
 import { parseCsv } from '../registry/csv';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
-import { buildKpiRows } from './kpi-report';
+import { buildKpiRows, type ReportInput } from './kpi-report';
 import { kpiCsv, kpiTableHeader, kpiTableRows } from './kpi-table';
 
-const rows = buildKpiRows({
+const input = {
   region: { code: '54', name: 'Новосибирская область' },
   organizations: [{ orgId: 's1', orgName: 'Школа № 1, "Лицей"', municipalityId: 'm1', municipalityName: 'Город', category: 'general', teacherHeadcount: 10 }],
   current: new Map([
@@ -16,10 +16,14 @@ const rows = buildKpiRows({
   groupBy: 'organization',
   scope: {},
   teacherDenominator: 'registered',
+  minTeacherDenominator: 1,
   thresholds: FEDERAL_THRESHOLDS_2023,
   weekMonday: '2023-05-08',
   previousWeekMonday: '2023-05-01',
-});
+} satisfies ReportInput;
+const rows = buildKpiRows(input);
+// The same school under the default minimum of 5: its 2 teachers are a small cell.
+const small = buildKpiRows({ ...input, minTeacherDenominator: 5 });
 
 describe('KPI tables', () => {
   it('one line per unit with the same numbers as the API', () => {
@@ -39,6 +43,41 @@ describe('KPI tables', () => {
       teachers_1_call_band: 'below_norm',
       registered_teachers: 2,
       teacher_headcount: 10,
+      suppressed: null,
+    });
+  });
+
+  it('a small cell: withheld figures are empty cells, and the last column says why with the minimum', () => {
+    const header = kpiTableHeader('en');
+    const [line] = kpiTableRows('2023-W19', small, 'en');
+    const record = Object.fromEntries(header.map((h, i) => [h, line?.[i]]));
+    expect(header[header.length - 1]).toBe('suppressed');
+    expect(record).toMatchObject({
+      active_schools_value: 100,
+      active_schools_band: 'good',
+      teachers_10_messages_value: null,
+      teachers_10_messages_band: null,
+      teachers_10_messages_numerator: null,
+      teachers_10_messages_denominator: 2,
+      teachers_1_call_value: null,
+      teachers_1_call_numerator: null,
+      registered_teachers: 2,
+      teachers_3_messages: null,
+      teachers_10_messages: null,
+      teachers_1_call: null,
+      active_teachers: null,
+      suppressed: 'small_cell: fewer than 5 teachers, teacher shares and active-teacher counts withheld',
+    });
+    const [headerLine, csvLine] = parseCsv(kpiCsv('2023-W19', small, 'ru'));
+    const ru = Object.fromEntries(headerLine!.fields.map((h, i) => [h, csvLine?.fields[i]]));
+    expect(ru).toMatchObject({
+      'Доля педагогов с 10+ сообщениями, %': '',
+      'Доля педагогов с 10+ сообщениями: уровень': '',
+      'Доля педагогов с 10+ сообщениями: числитель': '',
+      'Доля педагогов с 10+ сообщениями: знаменатель': '2',
+      'Педагогов с 10+ сообщениями': '',
+      'Зарегистрировано педагогов': '2',
+      'Скрыто (малая группа)': 'малая группа: меньше 5 педагогов, доли педагогов и число активных педагогов не показываются',
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * KPI rows as a flat table for ministry reports (CSV, XLSX): one line per
  * unit, the same numbers as the API. Column headers in English (API field
- * names) or Russian.
+ * names) or Russian. A small cell's withheld figures are empty cells, and
+ * its last column (`suppressed`) says why, with the region's minimum.
  */
 import { KPI_IDS } from '@sferum/contracts';
 import { formatCsvLine } from '../registry/csv';
@@ -34,6 +35,15 @@ const BAND_RU: Record<string, string> = { below_norm: 'ниже нормы', ave
 
 const COUNTERS = Object.keys(COUNTER_TITLES_RU) as (keyof KpiRow['counters'])[];
 
+/** The reason a row's figures are withheld, in words a reader of the file acts on; empty when nothing is. */
+function suppressedText(row: KpiRow, language: TableLanguage): string | null {
+  if (row.suppressed === undefined) return null;
+  const minimum = row.minTeacherDenominator ?? '?';
+  return language === 'ru'
+    ? `малая группа: меньше ${minimum} педагогов, доли педагогов и число активных педагогов не показываются`
+    : `small_cell: fewer than ${minimum} teachers, teacher shares and active-teacher counts withheld`;
+}
+
 export function kpiTableHeader(language: TableLanguage): string[] {
   if (language === 'ru') {
     return [
@@ -43,9 +53,10 @@ export function kpiTableHeader(language: TableLanguage): string[] {
       'Наименование',
       ...KPI_IDS.flatMap((kpi) => [`${KPI_TITLES_RU[kpi]}, %`, `${KPI_TITLES_RU[kpi]}: уровень`, `${KPI_TITLES_RU[kpi]}: числитель`, `${KPI_TITLES_RU[kpi]}: знаменатель`]),
       ...COUNTERS.map((c) => COUNTER_TITLES_RU[c]),
+      'Скрыто (малая группа)',
     ];
   }
-  return ['week', 'level', 'id', 'name', ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]), ...COUNTERS];
+  return ['week', 'level', 'id', 'name', ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]), ...COUNTERS, 'suppressed'];
 }
 
 export function kpiTableRows(week: string, rows: readonly KpiRow[], language: TableLanguage): (string | number | null)[][] {
@@ -60,6 +71,7 @@ export function kpiTableRows(week: string, rows: readonly KpiRow[], language: Ta
       return [k.value, band, k.numerator, k.denominator];
     }),
     ...COUNTERS.map((c) => row.counters[c]),
+    suppressedText(row, language),
   ]);
 }
 

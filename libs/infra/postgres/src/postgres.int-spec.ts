@@ -75,4 +75,23 @@ describe('TypeORM migrations against the real PostgreSQL', () => {
       ds.query(`INSERT INTO threshold (kpi, lower_edge, upper_edge, effective_from) VALUES ('active_orgs', 60, 50, '2024-01-01')`),
     ).rejects.toThrow(/threshold_edges_ordered/);
   });
+
+  it('0005 gives the settings rows that existed the minimum teacher denominator 5, raises the registry version, and bounds it to 1..1000', async () => {
+    // Back to just before 0005 (and any migration after it).
+    const index = MIGRATIONS.findIndex((m) => m.name === 'MinTeacherDenominator1700000000005');
+    expect(index).toBeGreaterThan(0);
+    for (let i = index; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+    await ds.query(`INSERT INTO region_settings (region_code, teacher_denominator, call_mode) VALUES ('54', 'headcount', 'initiated')`);
+    const version = async () => Number((await ds.query<{ version: string }[]>(`SELECT version::text AS version FROM registry_state`))[0]!.version);
+    const before = await version();
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await ds.query(`SELECT region_code, teacher_denominator, min_teacher_denominator FROM region_settings`)).toEqual([
+      { region_code: '54', teacher_denominator: 'headcount', min_teacher_denominator: 5 },
+    ]);
+    expect(await version()).toBeGreaterThan(before); // running KPI services reload the settings with the new field
+    for (const bad of [0, 1001]) {
+      await expect(ds.query(`UPDATE region_settings SET min_teacher_denominator = $1 WHERE region_code = '54'`, [bad])).rejects.toThrow(/region_settings_min_teacher_denominator_range/);
+    }
+    await ds.query(`DELETE FROM region_settings`);
+  });
 });

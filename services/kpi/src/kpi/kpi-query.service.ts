@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type KpiId, type OrgCategory } from '@sferum/contracts';
+import { type KpiId, type OrgCategory, type RegionKpiSettings, type SuppressionReason } from '@sferum/contracts';
 import {
   addWeeks,
   buildKpiRows,
@@ -9,10 +9,10 @@ import {
   currentWeek,
   formatIsoWeek,
   formatLocalDate,
+  isWeekInRange,
   lastCompleteWeek,
   mondayOf,
   weekBounds,
-  type ActivityCounters,
   type Clock,
   type GroupBy,
   type IsoWeek,
@@ -20,11 +20,11 @@ import {
   type ReportOrganization,
   type Threshold,
 } from '@sferum/domain';
-import { activeOrganizations, ClickHouse, unitActivityCounters } from '@sferum/infra-clickhouse';
+import { type FactWrites } from '@sferum/infra-clickhouse';
 import { CLOCK } from '@sferum/infra-http';
-import { type RegionKpiSettings } from '@sferum/infra-postgres';
 import { RegistryCache, type CachedRegion } from '../registry/registry-cache';
 import { parseKpiRequest } from './kpi-request';
+import { type WeekFigures, WeekFiguresService } from './week-figures.service';
 
 export interface KpiRequest {
   readonly region: Pick<CachedRegion, 'code' | 'name' | 'timeZone'>;
@@ -49,10 +49,13 @@ export interface HistoryPoint {
   readonly week: string;
   readonly weekStart: string;
   readonly partial: boolean;
-  readonly numerator: number;
+  /** Null when withheld (a small cell that week). */
+  readonly numerator: number | null;
   readonly denominator: number;
   readonly value: number | null;
   readonly band: string | null;
+  /** Set when the unit was a small cell that week: numerator, value and band withheld. */
+  readonly suppressed?: SuppressionReason;
 }
 
 export interface KpiHistory {
@@ -61,12 +64,9 @@ export interface KpiHistory {
   readonly from: string;
   readonly to: string;
   readonly timeZone: string;
+  /** The region's small-cell minimum: a week whose unit had fewer teachers is withheld. */
+  readonly minTeacherDenominator: number;
   readonly series: { readonly level: string; readonly id: string; readonly name: string; readonly points: HistoryPoint[] }[];
-}
-
-interface WeekFigures {
-  readonly counters: Map<string, ActivityCounters>;
-  readonly activeOrgs: Set<string>;
 }
 
 interface RegionContext {
@@ -83,13 +83,14 @@ const HISTORY_CONCURRENCY = 4;
 /**
  * KPI answers: the registry, settings and thresholds from the cached copy
  * (no PostgreSQL per request), two ClickHouse queries per week placed by
- * the mirrored registry of the same version, the rules from the domain.
+ * the mirrored registry of the same version (kept until a write touches
+ * them: week-figures.service.ts), the rules from the domain.
  */
 @Injectable()
 export class KpiQueryService {
   constructor(
     @Inject(RegistryCache) private readonly registry: RegistryCache,
-    @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
+    @Inject(WeekFiguresService) private readonly weekFigures: WeekFiguresService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -103,7 +104,8 @@ export class KpiQueryService {
     const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
     const previousWeek = addWeeks(week, -1);
     const context = this.context(request);
-    const [current, previous] = await Promise.all([this.figures(context, week), this.figures(context, previousWeek)]);
+    const writes = await this.weekFigures.writes();
+    const [current, previous] = await Promise.all([this.figures(context, week, writes), this.figures(context, previousWeek, writes)]);
     return {
       region: region.code,
       week: formatIsoWeek(week),
@@ -121,12 +123,13 @@ export class KpiQueryService {
     const weeks: IsoWeek[] = [];
     for (let w = from; compareWeeks(w, to) <= 0; w = addWeeks(w, 1)) weeks.push(w);
     const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
-    const perWeek = await mapBounded(weeks, HISTORY_CONCURRENCY, async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week), none) }));
+    const writes = await this.weekFigures.writes();
+    const perWeek = await mapBounded(weeks, HISTORY_CONCURRENCY, async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week, writes), none) }));
     const series = new Map<string, KpiHistory['series'][number]>();
     for (const { week, rows } of perWeek) {
       for (const row of rows) {
         const entry = series.get(`${row.level}:${row.id}`) ?? { level: row.level, id: row.id, name: row.name, points: [] };
-        const { numerator, denominator, value, band } = row.kpis[kpi];
+        const { numerator, denominator, value, band, suppressed } = row.kpis[kpi];
         entry.points.push({
           week: formatIsoWeek(week),
           weekStart: formatLocalDate(mondayOf(week)),
@@ -135,6 +138,7 @@ export class KpiQueryService {
           denominator,
           value,
           band,
+          ...(suppressed === undefined ? {} : { suppressed }),
         });
         series.set(`${row.level}:${row.id}`, entry);
       }
@@ -145,6 +149,7 @@ export class KpiQueryService {
       from: formatIsoWeek(from),
       to: formatIsoWeek(to),
       timeZone: request.region.timeZone,
+      minTeacherDenominator: context.settings.minTeacherDenominator,
       series: [...series.values()],
     };
   }
@@ -156,7 +161,8 @@ export class KpiQueryService {
    */
   async monitorRows(region: KpiRequest['region'], weeks: readonly IsoWeek[]): Promise<Map<string, { region: KpiRow; municipalities: KpiRow[] }>> {
     const context = this.context({ region });
-    const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, week));
+    const writes = await this.weekFigures.writes();
+    const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, week, writes));
     const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
     const byMunicipality: RegionContext = { ...context, request: { region, groupBy: 'municipality' } };
     const out = new Map<string, { region: KpiRow; municipalities: KpiRow[] }>();
@@ -168,6 +174,11 @@ export class KpiQueryService {
     return out;
   }
 
+  /** A region's KPI settings as the cached registry holds them. */
+  settings(region: KpiRequest['region']): RegionKpiSettings {
+    return this.context({ region }).settings;
+  }
+
   /** One region's registry, settings and thresholds: one version of the cached registry for the whole answer. */
   private context(request: KpiRequest): RegionContext {
     const registry = this.registry.registry;
@@ -176,23 +187,24 @@ export class KpiQueryService {
     return { request, registryVersion: registry.mirrorVersion, settings: region.settings, thresholds: registry.thresholds, organizations: region.organizations };
   }
 
-  /** The activity counters of a week and its active organizations: two ClickHouse queries. */
-  private async figures(context: RegionContext, week: IsoWeek): Promise<WeekFigures> {
+  /** The activity counters of a week and its active organizations (two ClickHouse queries, or kept: week-figures.service.ts). */
+  private figures(context: RegionContext, week: IsoWeek, writes: FactWrites): Promise<WeekFigures> {
+    // The week before the first week ClickHouse holds (the previous week of
+    // an answer, a report's trend) has no facts: nothing to ask.
+    if (!isWeekInRange(week)) return Promise.resolve({ counters: new Map(), activeOrgs: new Set() });
     const { startMs, endMs } = weekBounds(week, context.request.region.timeZone);
-    const region = context.request.region.code;
-    const [counters, activeOrgs] = await Promise.all([
-      unitActivityCounters(this.clickhouse, {
-        region,
+    return this.weekFigures.figures(
+      {
+        region: context.request.region.code,
         registryVersion: context.registryVersion,
         startMs,
         endMs,
         countedActivities: countedMessageActivities(context.settings.countedMessageKinds),
         callActivity: callActivity(context.settings.callMode),
         perOrganization: context.request.groupBy === 'organization',
-      }),
-      activeOrganizations(this.clickhouse, { region, registryVersion: context.registryVersion, atMs: endMs }),
-    ]);
-    return { counters, activeOrgs };
+      },
+      writes,
+    );
   }
 
   private rows(context: RegionContext, week: IsoWeek, current: WeekFigures, previous: WeekFigures): KpiRow[] {
@@ -210,6 +222,7 @@ export class KpiQueryService {
         ...(request.category === undefined ? {} : { category: request.category }),
       },
       teacherDenominator: context.settings.teacherDenominator,
+      minTeacherDenominator: context.settings.minTeacherDenominator,
       thresholds: context.thresholds,
       weekMonday: formatLocalDate(mondayOf(week)),
       previousWeekMonday: formatLocalDate(mondayOf(addWeeks(week, -1))),

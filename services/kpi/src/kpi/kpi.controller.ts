@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import { isKpiId } from '@sferum/contracts';
-import { compareWeeks, kpiCsv, kpiTableHeader, kpiTableRows, weeksBetween, type TableLanguage } from '@sferum/domain';
+import { compareWeeks, kpiTableHeader, kpiTableRows, weeksBetween, type TableLanguage } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
-import ExcelJS from 'exceljs';
+import { csvExport, xlsxExport } from './kpi-export';
 import { KpiQueryService, type KpiAnswer, type KpiHistory } from './kpi-query.service';
 import { weekParameter } from './kpi-request';
 
@@ -47,23 +47,19 @@ export class KpiController {
   @Get('kpi/export.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   async exportCsv(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
+    const language = languageOf(query['lang']);
     const answer = await this.kpi.answer(this.kpi.request(query));
     reply
       .header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.csv"`)
-      .send(kpiCsv(answer.week, answer.rows, languageOf(query['lang'])));
+      .send(csvExport(kpiTableHeader(language), kpiTableRows(answer.week, answer.rows, language)));
   }
 
   @Get('kpi/export.xlsx')
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async exportXlsx(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.kpi.answer(this.kpi.request(query));
     const language = languageOf(query['lang']);
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet(`${answer.region} ${answer.week}`);
-    sheet.addRow(kpiTableHeader(language)).font = { bold: true };
-    for (const row of kpiTableRows(answer.week, answer.rows, language)) sheet.addRow(row);
-    sheet.views = [{ state: 'frozen', ySplit: 1 }];
-    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    const answer = await this.kpi.answer(this.kpi.request(query));
+    const buffer = await xlsxExport(`${answer.region} ${answer.week}`, kpiTableHeader(language), kpiTableRows(answer.week, answer.rows, language));
     reply.header('Content-Disposition', `attachment; filename="kpi-${answer.region}-${answer.week}.xlsx"`).send(buffer);
   }
 }

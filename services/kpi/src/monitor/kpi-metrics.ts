@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BANDS, KPI_IDS } from '@sferum/contracts';
+import { type KpiRow } from '@sferum/domain';
 import { MetricsRegistry } from '@sferum/infra-observability';
 import { Counter, Gauge } from 'prom-client';
 
@@ -20,10 +22,32 @@ export interface ActiveAlertGauge {
   readonly kpi: string;
 }
 
+/** The labels of the KPI gauges: a unit is a region or a municipality, never an organization. */
+export const KPI_GAUGE_LABELS = ['region', 'municipality', 'kpi', 'week'] as const;
+
+/**
+ * The gauges of a region's week: the region (municipality "") and each
+ * municipality, every indicator with a value. A value withheld for a small
+ * cell (suppressed) has no gauge, so Prometheus never holds a share of a few
+ * teachers: the series is absent, as for an empty denominator.
+ */
+export function kpiGauges(region: string, rows: { readonly region: KpiRow; readonly municipalities: readonly KpiRow[] }, week: KpiGaugeValue['week']): KpiGaugeValue[] {
+  const out: KpiGaugeValue[] = [];
+  for (const [municipality, row] of [['', rows.region] as const, ...rows.municipalities.map((m) => [m.id, m] as const)]) {
+    for (const kpi of KPI_IDS) {
+      const v = row.kpis[kpi];
+      if (v.suppressed !== undefined || v.value === null) continue;
+      out.push({ region, municipality, kpi, week, value: v.value, band: v.band === null ? null : BANDS.indexOf(v.band) });
+    }
+  }
+  return out;
+}
+
 /**
  * What the KPI service tells Prometheus about the indicators. Labels are
  * bounded: region (89), municipality (about 2,500 nationally), kpi (4),
- * week (last, current), alert kind (3); never an organization or a person.
+ * week (last, current), alert kind (3); never an organization or a person,
+ * and no value of a small cell (kpiGauges).
  */
 @Injectable()
 export class KpiMetrics {
@@ -39,7 +63,7 @@ export class KpiMetrics {
 
   constructor(@Inject(MetricsRegistry) registry: MetricsRegistry) {
     const registers = [registry];
-    const unitLabels = ['region', 'municipality', 'kpi', 'week'] as const;
+    const unitLabels = KPI_GAUGE_LABELS;
     this.value = new Gauge({ name: 'kpi_value', help: 'Indicator value, percent, of the last complete and the current week; municipality="" is the whole region', labelNames: unitLabels, registers });
     this.band = new Gauge({ name: 'kpi_band', help: 'Indicator band: 0 below norm, 1 average, 2 good', labelNames: unitLabels, registers });
     this.alerts = new Gauge({ name: 'kpi_alert_active', help: 'Active alerts (1 each) by kind, region, municipality and KPI', labelNames: ['kind', 'region', 'municipality', 'kpi'], registers });

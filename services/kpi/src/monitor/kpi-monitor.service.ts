@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { BANDS, KPI_IDS } from '@sferum/contracts';
+import { KPI_IDS } from '@sferum/contracts';
 import {
   addWeeks,
   type AlertCandidate,
@@ -23,7 +23,7 @@ import { KpiQueryService } from '../kpi/kpi-query.service';
 import { RegistryCache } from '../registry/registry-cache';
 import { type KpiConfig } from '../kpi.config';
 import { KPI_CONFIG } from '../kpi.tokens';
-import { type KpiGaugeValue, KpiMetrics } from './kpi-metrics';
+import { type KpiGaugeValue, kpiGauges, KpiMetrics } from './kpi-metrics';
 
 export interface MonitorReport {
   readonly regions: number;
@@ -43,6 +43,8 @@ const ALERT_LOCK = 'sferum-kpi-alert-evaluation';
  * as Prometheus gauges, and drop detection over the last complete week
  * with each region's alert settings. Alerts are evaluated by one instance
  * at a time (a PostgreSQL advisory lock); every instance serves gauges.
+ * A small cell's withheld shares make no gauge and no alert (the domain's
+ * alert rules say how its weeks count).
  */
 @Injectable()
 export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -109,7 +111,7 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
         const rows = await this.kpi.monitorRows({ code: region.code, name: region.name, timeZone: region.timeZone }, weeks);
         const lastRows = rows.get(formatIsoWeek(last))!;
         const currentRows = rows.get(formatIsoWeek(weeks[weeks.length - 1]!))!;
-        gauges.push(...gaugesOf(region.code, lastRows, 'last'), ...gaugesOf(region.code, currentRows, 'current'));
+        gauges.push(...kpiGauges(region.code, lastRows, 'last'), ...kpiGauges(region.code, currentRows, 'current'));
 
         const history = weeks.slice(0, -1).map((w) => rows.get(formatIsoWeek(w))!);
         const units: { municipality: string | null; name: string; pick: (week: (typeof history)[number]) => KpiRow | undefined }[] = [
@@ -123,9 +125,10 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
               municipality: unit.municipality,
               name: unit.name,
               kpi,
+              // A small-cell week carries suppressed: the rules count it as a week without a value.
               points: history.map((w, i) => {
-                const row = unit.pick(w);
-                return { week: formatIsoWeek(weeks[i]!), value: row?.kpis[kpi].value ?? null, band: row?.kpis[kpi].band ?? null };
+                const k = unit.pick(w)?.kpis[kpi];
+                return { week: formatIsoWeek(weeks[i]!), value: k?.value ?? null, band: k?.band ?? null, ...(k?.suppressed === undefined ? {} : { suppressed: k.suppressed }) };
               }),
             };
             candidates.push(...kpiAlerts(series, settings));
@@ -168,16 +171,4 @@ export class KpiMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     this.metrics.lastRun.set(Date.now() / 1000);
     return { regions: regions.length, failedRegions, candidates, fired, resolved, evaluatedAlerts };
   }
-}
-
-function gaugesOf(region: string, rows: { region: KpiRow; municipalities: KpiRow[] }, week: 'last' | 'current'): KpiGaugeValue[] {
-  const out: KpiGaugeValue[] = [];
-  for (const [municipality, row] of [['', rows.region] as const, ...rows.municipalities.map((m) => [m.id, m] as const)]) {
-    for (const kpi of KPI_IDS) {
-      const v = row.kpis[kpi];
-      if (v.value === null) continue;
-      out.push({ region, municipality, kpi, week, value: v.value, band: v.band === null ? null : BANDS.indexOf(v.band) });
-    }
-  }
-  return out;
 }

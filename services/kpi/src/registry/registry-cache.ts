@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DEFAULT_KPI_SETTINGS, type RegionKpiSettings } from '@sferum/contracts';
 import { type ReportOrganization, type Threshold } from '@sferum/domain';
 import { ClickHouse, mirrorRegistry, type MirroredOrganization } from '@sferum/infra-clickhouse';
 import { ProblemException } from '@sferum/infra-http';
 import { Readiness } from '@sferum/infra-observability';
-import { DEFAULT_KPI_SETTINGS, registrySnapshot, registryVersion, type RegionKpiSettings, type RegistrySnapshot, withLock } from '@sferum/infra-postgres';
+import { registrySnapshot, registryVersion, type RegistrySnapshot, withLock } from '@sferum/infra-postgres';
 import { errorMessage, PeriodicTask, RetryUntilDone } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { type KpiConfig } from '../kpi.config';
@@ -14,6 +15,7 @@ export interface CachedRegion {
   readonly code: string;
   readonly name: string;
   readonly timeZone: string;
+  /** Its KPI settings, the small-cell minimum (minTeacherDenominator) included; the defaults when it has none. */
   readonly settings: RegionKpiSettings;
   /** Municipality id -> name. */
   readonly municipalities: ReadonlyMap<string, string>;

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
-import { ISO_DATE_PATTERN, isKpiId } from '@sferum/contracts';
-import { edgesOf, InvalidAlertSettingsError, InvalidPercentError, InvalidThresholdError, type Threshold } from '@sferum/domain';
+import { isIsoDate, isKpiId } from '@sferum/contracts';
+import { edgesOf, InvalidAlertSettingsError, InvalidKpiSettingsError, InvalidPercentError, InvalidThresholdError, type Threshold, validateKpiSettings } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import { parseKpiSettings, RegistryError } from '@sferum/infra-postgres';
+import { RegistryError } from '@sferum/infra-postgres';
 import { optionalRegion } from './registry-query';
 import { RegistryService } from './registry.service';
-
 
 /** Per-region KPI settings and the effective-dated KPI thresholds. */
 @Controller('v1/registry')
@@ -19,14 +18,18 @@ export class SettingsController {
     return this.registry.kpiSettings(this.region(code));
   }
 
-  /** Body: {"teacherDenominator": "registered"|"headcount", "callMode": "participated"|"initiated", "countedMessageKinds": null|[...]}. */
+  /**
+   * Body: {"teacherDenominator": "registered"|"headcount", "callMode": "participated"|"initiated", "countedMessageKinds": null|[...],
+   * "minTeacherDenominator": 1..1000}; a field left out takes its default. No settings field is a date: the one date these
+   * routes take is a threshold's effectiveFrom, checked as a real calendar day below.
+   */
   @Put('regions/:code/settings')
   @RequireKey('admin')
   async putSettings(@Param('code') code: string, @Body() body: unknown) {
     const region = this.region(code);
     let settings;
     try {
-      settings = parseKpiSettings(body);
+      settings = validateKpiSettings(body);
     } catch (error) {
       throw asProblem(error);
     }
@@ -67,7 +70,7 @@ export class SettingsController {
     const { lower, upper, effectiveFrom } = input;
     if (typeof lower !== 'string' && typeof lower !== 'number') throw new ProblemException(400, 'lower: expected a percentage, for example "0.5"');
     if (typeof upper !== 'string' && typeof upper !== 'number') throw new ProblemException(400, 'upper: expected a percentage, for example "1"');
-    if (typeof effectiveFrom !== 'string' || !ISO_DATE_PATTERN.test(effectiveFrom) || Number.isNaN(Date.parse(`${effectiveFrom}T00:00:00Z`))) {
+    if (typeof effectiveFrom !== 'string' || !isIsoDate(effectiveFrom)) {
       throw new ProblemException(400, 'effectiveFrom: expected a date YYYY-MM-DD');
     }
     const threshold: Threshold = { kpi, lower: String(lower), upper: String(upper), effectiveFrom };
@@ -86,7 +89,13 @@ export class SettingsController {
 }
 
 function asProblem(error: unknown): unknown {
-  if (error instanceof RegistryError || error instanceof InvalidThresholdError || error instanceof InvalidPercentError || error instanceof InvalidAlertSettingsError) {
+  if (
+    error instanceof RegistryError ||
+    error instanceof InvalidThresholdError ||
+    error instanceof InvalidPercentError ||
+    error instanceof InvalidAlertSettingsError ||
+    error instanceof InvalidKpiSettingsError
+  ) {
     return new ProblemException(400, error.message);
   }
   return error;

@@ -31,6 +31,7 @@ const input = (over: Partial<ReportInput> = {}): ReportInput => ({
   nextWeek: '2026-W48',
   regionRow: { ...row('54', 'region'), level: 'region' },
   municipalities: [row('54-m01', 'Новосибирск'), row('54-m02', '<script>alert(1)</script> & "Бердск"')],
+  minTeacherDenominator: 5,
   trend: [{ week: '2026-W47', weekStart: '2026-11-16', values: { active_schools: 50, teachers_10_messages: 25, teachers_1_call: null } }],
   generatedAt: '2026-11-29T00:00:00.000Z',
   assets: '/report/assets',
@@ -61,5 +62,26 @@ describe('report page', () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).toContain('the week is not over');
     expect(html).not.toContain('rel="next"');
+  });
+
+  it('a small cell shows the reason in words and no band colour; its organization indicator keeps its band', () => {
+    const withheld = { numerator: null, denominator: 4, value: null, band: null, previous: 20, suppressed: 'small_cell' as const };
+    const small: KpiRow = {
+      ...row('54-m03', 'Маслянино'),
+      kpis: { ...row('x', 'x').kpis, teachers_10_messages: withheld, teachers_1_call: withheld },
+      counters: { ...row('x', 'x').counters, registered_teachers: 4, teachers_3_messages: null, teachers_10_messages: null, teachers_1_call: null, active_teachers: null },
+      suppressed: 'small_cell',
+      minTeacherDenominator: 5,
+    };
+    const html = renderReport(input({ municipalities: [small], regionRow: { ...small, level: 'region' } }));
+    const cell = html.match(/<td[^>]*data-kpi="teachers_10_messages"[^>]*>[^<]*<\/td>/)![0];
+    expect(cell).toContain('data-suppressed="small_cell"');
+    expect(cell).toContain('data-band=""');
+    expect(cell).not.toMatch(/band-(good|average|below_norm|none)/);
+    expect(cell).toContain('>fewer than 5 teachers</td>');
+    expect(html).toContain('<td class="num band band-below_norm" data-kpi="active_schools" data-value="50" data-band="below_norm"');
+    expect(html).toContain('<div class="card suppressed" data-kpi="teachers_1_call" data-suppressed="small_cell">');
+    expect(html).toContain('small cell: fewer than 5 teachers');
+    expect(html).toContain('Fewer than 5 teachers</span>: a small cell');
   });
 });

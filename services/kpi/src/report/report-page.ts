@@ -2,7 +2,9 @@
  * The report page: server-rendered HTML of a region's week without
  * Grafana. The municipality traffic-light table, the region's three
  * indicators with their bands, and 12-week trend charts (uPlot, served by
- * the KPI service itself: no CDN). Printable (A4 landscape).
+ * the KPI service itself: no CDN). Printable (A4 landscape). A small cell's
+ * teacher shares are withheld: its cell says so in words, with no band
+ * colour.
  */
 import { type KpiRow } from '@sferum/domain';
 
@@ -16,6 +18,8 @@ export interface ReportInput {
   readonly nextWeek: string | null;
   readonly regionRow: KpiRow;
   readonly municipalities: readonly KpiRow[];
+  /** The region's small-cell minimum (settings). */
+  readonly minTeacherDenominator: number;
   /** Oldest first: the region's value of each indicator per week. */
   readonly trend: readonly { readonly week: string; readonly weekStart: string; readonly values: Record<string, number | null> }[];
   readonly generatedAt: string;
@@ -44,8 +48,17 @@ function percent(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(2)}%`;
 }
 
-function kpiCell(row: KpiRow, kpi: string): string {
+/** What a withheld cell says instead of a value. */
+function withheldText(row: KpiRow, minimum: number): string {
+  return `fewer than ${row.minTeacherDenominator ?? minimum} teachers`;
+}
+
+function kpiCell(row: KpiRow, kpi: string, minimum: number): string {
   const k = row.kpis[kpi as keyof KpiRow['kpis']];
+  if (k.suppressed !== undefined) {
+    const title = `small cell: ${withheldText(row, minimum)} (${k.denominator} in the teacher denominator), so the share is not shown`;
+    return `<td class="num band suppressed" data-kpi="${kpi}" data-value="" data-band="" data-suppressed="${k.suppressed}" title="${escapeHtml(title)}">${escapeHtml(withheldText(row, minimum))}</td>`;
+  }
   const band = k.band ?? 'none';
   const title = `${k.numerator} / ${k.denominator}${k.band === null ? '' : `, ${BAND_NAMES[k.band]}`}${k.previous === null ? '' : `; a week earlier ${percent(k.previous)}`}`;
   return `<td class="num band band-${band}" data-kpi="${kpi}" data-value="${k.value ?? ''}" data-band="${k.band ?? ''}" title="${escapeHtml(title)}">${percent(k.value)}</td>`;
@@ -56,12 +69,15 @@ export function renderReport(input: ReportInput): string {
   const link = (week: string) => `?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(week)}`;
   const cards = REPORT_INDICATORS.map(({ kpi, title }) => {
     const k = input.regionRow.kpis[kpi];
+    if (k.suppressed !== undefined) {
+      return `<div class="card suppressed" data-kpi="${kpi}" data-suppressed="${k.suppressed}"><div class="card-title">${escapeHtml(title)}</div><div class="card-value">withheld</div><div class="card-band">small cell: ${escapeHtml(withheldText(input.regionRow, input.minTeacherDenominator))}</div></div>`;
+    }
     return `<div class="card band-${k.band ?? 'none'}" data-kpi="${kpi}"><div class="card-title">${escapeHtml(title)}</div><div class="card-value">${percent(k.value)}</div><div class="card-band">${k.band === null ? 'no band' : BAND_NAMES[k.band]} · ${k.numerator} of ${k.denominator}</div></div>`;
   }).join('\n      ');
   const rows = input.municipalities
     .map(
       (m) =>
-        `<tr data-id="${escapeHtml(m.id)}"><td class="name">${escapeHtml(m.name)}</td><td class="num">${m.counters.orgs}</td><td class="num">${m.counters.registered_teachers}</td>${REPORT_INDICATORS.map(({ kpi }) => kpiCell(m, kpi)).join('')}</tr>`,
+        `<tr data-id="${escapeHtml(m.id)}"><td class="name">${escapeHtml(m.name)}</td><td class="num">${m.counters.orgs}</td><td class="num">${m.counters.registered_teachers}</td>${REPORT_INDICATORS.map(({ kpi }) => kpiCell(m, kpi, input.minTeacherDenominator)).join('')}</tr>`,
     )
     .join('\n        ');
   const charts = REPORT_INDICATORS.map(({ kpi, title }) => `<figure class="chart"><figcaption>${escapeHtml(title)}, 12 weeks</figcaption><div id="chart-${kpi}"></div></figure>`).join('\n      ');
@@ -93,6 +109,7 @@ export function renderReport(input: ReportInput): string {
     .band-good { background: var(--good-bg); color: var(--good); }
     .band-average { background: var(--average-bg); color: var(--average); }
     .band-below_norm { background: var(--low-bg); color: var(--low); }
+    .suppressed { color: #555; font-style: italic; }
     .legend span { display: inline-block; padding: 2px 8px; margin-right: 6px; border-radius: 4px; }
     footer { margin-top: 16px; color: #666; font-size: 12px; }
     @page { size: A4 landscape; margin: 12mm; }
@@ -117,7 +134,7 @@ export function renderReport(input: ReportInput): string {
   <section class="charts" aria-label="Trend">
       ${charts}
   </section>
-  <p class="legend">Bands: <span class="band-good">good</span><span class="band-average">average</span><span class="band-below_norm">below norm</span> (value at or below the lower edge is below norm, at or above the upper edge is good; the thresholds in force on the week's Monday)</p>
+  <p class="legend">Bands: <span class="band-good">good</span><span class="band-average">average</span><span class="band-below_norm">below norm</span> (value at or below the lower edge is below norm, at or above the upper edge is good; the thresholds in force on the week's Monday). <span class="suppressed">Fewer than ${input.minTeacherDenominator} teachers</span>: a small cell, whose teacher shares are not shown so that no one's week can be read from them.</p>
   <table id="municipalities">
     <thead>
       <tr><th>Municipality</th><th>Organizations</th><th>Registered teachers</th>${REPORT_INDICATORS.map(({ title }) => `<th>${escapeHtml(title)}</th>`).join('')}</tr>

@@ -12,7 +12,8 @@ const ORGS: ReferenceOrganization[] = [
   { id: 'c1', category: 'spo', municipalityId: 'm2', regionCode: '54', headcount: 6 },
   { id: 'v1', category: 'general', municipalityId: 'v', regionCode: '25', headcount: 1 },
 ];
-const DEFAULTS: ReferenceSettings = { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null };
+/** Rules 1 to 7 are shown on units of one or two teachers: a minimum of 1 shows them (rule 8 has its own cases). */
+const DEFAULTS: ReferenceSettings = { teacherDenominator: 'registered', callMode: 'participated', countedMessageKinds: null, minTeacherDenominator: 1 };
 const THRESHOLDS = [
   { kpi: 'active_schools', lower: '50', upper: '90', effectiveFrom: '2023-03-17' },
   { kpi: 'active_orgs', lower: '50', upper: '90', effectiveFrom: '2023-03-17' },
@@ -135,7 +136,7 @@ describe('reference KPI answers', () => {
     ];
     const all = unitsOf(reference(events), '54', W47)['region']!;
     expect(all.counters).toMatchObject({ teachers_10_messages: 1, teachers_1_call: 2, active_teachers: 3 });
-    const strict = unitsOf(reference(events), '54', W47, { teacherDenominator: 'registered', callMode: 'initiated', countedMessageKinds: ['text'] })['region']!;
+    const strict = unitsOf(reference(events), '54', W47, { ...DEFAULTS, callMode: 'initiated', countedMessageKinds: ['text'] })['region']!;
     expect(strict.counters).toMatchObject({ teachers_10_messages: 0, teachers_3_messages: 1, teachers_1_call: 1, active_teachers: 3 });
   });
 
@@ -173,7 +174,8 @@ describe('reference KPI answers', () => {
     const r = reference([reg('t1', 's1', 'teacher'), reg('t1', 's3', 'teacher'), ...times(10, at).map((t) => bare('t1', t))]);
     const units = unitsOf(r, '54', W47);
     for (const unit of ['region', 'municipality:m1', 'municipality:m2', 'org:s1', 'org:s3', 'category:general']) expect([unit, units[unit]!.counters.teachers_10_messages]).toEqual([unit, 1]);
-    expect(units['org:s2']!.counters.teachers_10_messages).toBe(0);
+    expect(units['org:s2']!.counters.teachers_10_messages).toBeNull(); // no teacher there: a small cell (rule 8), even with a minimum of 1
+    expect(units['org:s2']!.counters.registered_teachers).toBe(0);
   });
 
   it('rule 4: without orgId, a person registered in two regions counts in both, each week cut in its own zone', () => {
@@ -241,7 +243,8 @@ describe('reference KPI answers', () => {
     ];
     const before = reference([...events, events[2]!]);
     const region = unitsOf(before, '54', W47)['region']!;
-    expect(region.counters).toMatchObject({ registered_users: 0, teachers_10_messages: 0, active_teachers: 0 });
+    expect(region.counters).toMatchObject({ registered_users: 0, registered_teachers: 0 });
+    expect(region.suppressed).toBe('small_cell'); // no teacher: rule 8 withholds the (empty) activity counts
     expect(before.unknownOrganizations()).toEqual([
       {
         orgId: 'ghost',
@@ -270,5 +273,72 @@ describe('reference KPI answers', () => {
     const r = reference([reg('t1', 's1', 'teacher', '2026-11-10T10:00:00+07:00'), reg('t2', 's1', 'teacher', '2026-11-18T10:00:00+07:00')]);
     const a = unitsOf(r, '54', W47)['org:s1']!;
     expect(a.kpis.active_orgs).toMatchObject({ value: 100, previous: 0 });
+  });
+
+  describe('rule 8: small cells', () => {
+    const SMALL: ReferenceSettings = { ...DEFAULTS, minTeacherDenominator: 5 };
+    const at = '2026-11-18T10:00:00+07:00';
+    /** A teacher of `org` who wrote 10 group messages and took part in a call there in W47. */
+    const busy = (user: string, org: string) => [reg(user, org, 'teacher'), ...times(10, at).map((t) => msg(user, t, { orgId: org })), call(user, at, `k-${user}`, { orgId: org })];
+    // s1 (headcount 10): 4 teachers; s2: 1; so m1 has 5. s3 (headcount 4): 5 teachers; c1 (spo): none.
+    const events = [
+      ...['a1', 'a2', 'a3', 'a4'].flatMap((u) => busy(u, 's1')),
+      ...busy('b1', 's2'),
+      ...['c1', 'c2', 'c3', 'c4', 'c5'].flatMap((u) => busy(u, 's3')),
+      reg('pupil', 's1', 'student'),
+    ];
+    const withheld = (denominator: number) => ({ numerator: null, denominator, value: null, band: null, previous: null, suppressed: 'small_cell' });
+
+    it('4 teachers: counts stay, teacher shares and active-teacher counts withheld, the reason and the minimum said', () => {
+      const s1 = unitsOf(reference(events), '54', W47, SMALL)['org:s1']!;
+      expect(s1.suppressed).toBe('small_cell');
+      expect(s1.minTeacherDenominator).toBe(5);
+      expect(s1.counters).toEqual({
+        orgs: 1,
+        active_orgs: 1,
+        registered_users: 5,
+        registered_teachers: 4,
+        registered_students: 1,
+        registered_parents: 0,
+        teacher_headcount: 10,
+        teachers_3_messages: null,
+        teachers_10_messages: null,
+        teachers_1_call: null,
+        active_teachers: null,
+      });
+      expect(s1.kpis.teachers_10_messages).toEqual(withheld(4));
+      expect(s1.kpis.teachers_1_call).toEqual(withheld(4));
+      expect(s1.kpis.active_schools).toMatchObject({ numerator: 1, denominator: 1, value: 100, band: 'good' });
+    });
+
+    it('5 teachers: shown, without a reason', () => {
+      const units = unitsOf(reference(events), '54', W47, SMALL);
+      for (const unit of ['org:s3', 'municipality:m1', 'municipality:m2', 'region', 'category:general']) expect([unit, units[unit]!.suppressed]).toEqual([unit, undefined]);
+      expect(units['org:s3']!.kpis.teachers_10_messages).toEqual({ numerator: 5, denominator: 5, value: 100, band: 'good', previous: 0 }); // registered since W45
+      expect(units['org:s3']!.counters).toMatchObject({ teachers_3_messages: 5, teachers_10_messages: 5, teachers_1_call: 5, active_teachers: 5 });
+      expect(units['municipality:m1']!.kpis.teachers_1_call).toMatchObject({ numerator: 5, denominator: 5 });
+      expect(units['org:s3']).not.toHaveProperty('minTeacherDenominator');
+    });
+
+    it('no teacher at all is a small cell; a minimum of 6 withholds the five', () => {
+      expect(unitsOf(reference(events), '54', W47, SMALL)['category:spo']).toMatchObject({ suppressed: 'small_cell', counters: { registered_teachers: 0, active_teachers: null } });
+      expect(unitsOf(reference(events), '54', W47, { ...SMALL, minTeacherDenominator: 6 })['org:s3']!.suppressed).toBe('small_cell');
+    });
+
+    it('with the headcount denominator, the smaller of headcount and registered teachers decides', () => {
+      const units = unitsOf(reference(events), '54', W47, { ...SMALL, teacherDenominator: 'headcount' });
+      expect([units['org:s1']!.kpis.teachers_10_messages.denominator, units['org:s1']!.suppressed]).toEqual([10, 'small_cell']); // 4 registered
+      expect([units['org:s3']!.kpis.teachers_10_messages.denominator, units['org:s3']!.suppressed]).toEqual([4, 'small_cell']); // headcount 4
+      expect(units['municipality:m1']!.suppressed).toBeUndefined(); // headcount 10 + 1 registered without one; 5 registered
+    });
+
+    it("previous: the week before's value as that week showed it", () => {
+      const later = [...events, reg('a5', 's1', 'teacher', '2026-11-24T10:00:00+07:00'), left('c5', 's3', 'teacher', '2026-11-24T10:00:00+07:00')];
+      const w48 = reference(later).answers('54', [W48], SMALL, THRESHOLDS)[W48]!.units;
+      // s1 has 5 teachers in W48 (shown) but was withheld in W47: no previous.
+      expect(w48['org:s1']!.kpis.teachers_10_messages).toEqual({ numerator: 0, denominator: 5, value: 0, band: 'below_norm', previous: null });
+      // s3 is down to 4 in W48 (withheld); W47 was shown.
+      expect(w48['org:s3']!.kpis.teachers_10_messages).toEqual({ ...withheld(4), previous: 100 });
+    });
   });
 });

@@ -42,6 +42,16 @@
  * 7. Unknown organizations: every orgId named by an event (any type) that
  *    the registry does not know: distinct events per type, first and last
  *    event time (truncated to whole seconds, ISO "2026-11-17T03:00:00.000Z").
+ * 8. Small cells: a unit whose teacher denominator (by setting) or number
+ *    of registered teachers is below the region's minTeacherDenominator
+ *    (default 5; 0 teachers included) withholds teachers_10_messages and
+ *    teachers_1_call (numerator, value, band null, `suppressed:
+ *    "small_cell"`, the denominator kept) and the counters
+ *    teachers_3_messages, teachers_10_messages, teachers_1_call and
+ *    active_teachers (null); the unit says `suppressed: "small_cell"` and
+ *    `minTeacherDenominator`. Every other counter and active_schools /
+ *    active_orgs stay. `previous` is the week before's value as that week
+ *    shows it (null when it was withheld).
  *
  * "As today": a week is Monday 00:00 to the next Monday 00:00 local (ISO);
  * a week's end is the next Monday 00:00 local of the unit's region; a
@@ -70,7 +80,12 @@ export interface ReferenceSettings {
   readonly callMode: 'participated' | 'initiated';
   /** null: every kind counts. */
   readonly countedMessageKinds: readonly string[] | null;
+  /** Rule 8: fewer teachers than this withhold the teacher figures. */
+  readonly minTeacherDenominator: number;
 }
+
+/** Rule 8's reason. */
+export const SMALL_CELL = 'small_cell';
 
 export interface ReferenceThreshold {
   readonly kpi: string;
@@ -81,11 +96,14 @@ export interface ReferenceThreshold {
 }
 
 export interface ExpectedKpi {
-  readonly numerator: number;
+  /** null when withheld (rule 8). */
+  readonly numerator: number | null;
   readonly denominator: number;
   readonly value: number | null;
   readonly band: Band | null;
   readonly previous: number | null;
+  /** Rule 8: set when withheld. */
+  readonly suppressed?: typeof SMALL_CELL;
 }
 
 export interface ExpectedCounters {
@@ -96,10 +114,11 @@ export interface ExpectedCounters {
   readonly registered_students: number;
   readonly registered_parents: number;
   readonly teacher_headcount: number;
-  readonly teachers_3_messages: number;
-  readonly teachers_10_messages: number;
-  readonly teachers_1_call: number;
-  readonly active_teachers: number;
+  /** These four: null in a small cell (rule 8). */
+  readonly teachers_3_messages: number | null;
+  readonly teachers_10_messages: number | null;
+  readonly teachers_1_call: number | null;
+  readonly active_teachers: number | null;
 }
 
 export interface ExpectedUnit {
@@ -107,6 +126,9 @@ export interface ExpectedUnit {
   readonly counters: ExpectedCounters;
   /** With the headcount denominator: organizations of the unit without a headcount. */
   readonly orgsWithoutHeadcount?: number;
+  /** Rule 8: a small cell, and the minimum it is below. */
+  readonly suppressed?: typeof SMALL_CELL;
+  readonly minTeacherDenominator?: number;
 }
 
 export interface ExpectedWeek {
@@ -303,6 +325,8 @@ export class ReferenceKpi {
   }
 
   private week(region: string, week: string, settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedUnit> {
+    const minimum = settings.minTeacherDenominator;
+    if (!Number.isInteger(minimum) || minimum < 1) throw new Error(`region ${region}: minTeacherDenominator must be a positive integer, got ${String(minimum)}`);
     const { zone, orgs: regionOrgs, histories, activity } = this.index(region);
     const end = weekEndUtc(week, zone);
     const monday = mondayDate(week);
@@ -423,13 +447,18 @@ export class ReferenceKpi {
         teachers_10_messages: [s.t10.size, teacherDenominator],
         teachers_1_call: [s.t1call.size, teacherDenominator],
       };
+      // Rule 8: fewer teachers (by the denominator or registered) than the minimum.
+      const small = Math.min(teacherDenominator, s.teachers.size) < minimum;
+      const withheld = (kpi: Kpi) => small && (kpi === 'teachers_10_messages' || kpi === 'teachers_1_call');
       const kpis = Object.fromEntries(
         KPIS.map((kpi) => {
           const [n, d] = fractions[kpi];
+          if (withheld(kpi)) return [kpi, { numerator: null, denominator: d, value: null, band: null, previous: null, suppressed: SMALL_CELL }];
           const threshold = inForceOn(thresholds, kpi, monday);
           return [kpi, { numerator: n, denominator: d, value: roundedPercent(n, d), band: threshold === undefined ? null : band(n, d, threshold), previous: null }];
         }),
       ) as Record<Kpi, ExpectedKpi>;
+      const activityCount = (n: number) => (small ? null : n);
       result[unit] = {
         kpis,
         counters: {
@@ -440,12 +469,13 @@ export class ReferenceKpi {
           registered_students: s.students.size,
           registered_parents: s.parents.size,
           teacher_headcount: headcount,
-          teachers_3_messages: s.t3.size,
-          teachers_10_messages: s.t10.size,
-          teachers_1_call: s.t1call.size,
-          active_teachers: s.activeTeachers.size,
+          teachers_3_messages: activityCount(s.t3.size),
+          teachers_10_messages: activityCount(s.t10.size),
+          teachers_1_call: activityCount(s.t1call.size),
+          active_teachers: activityCount(s.activeTeachers.size),
         },
         ...(settings.teacherDenominator === 'headcount' ? { orgsWithoutHeadcount: withoutHeadcount } : {}),
+        ...(small ? { suppressed: SMALL_CELL, minTeacherDenominator: minimum } : {}),
       };
     }
     return result;

@@ -99,6 +99,7 @@ export class ThresholdEntity {
 @Entity({ name: 'region_settings' })
 @Check('region_settings_denominator_known', `"teacher_denominator" IN ('registered', 'headcount')`)
 @Check('region_settings_call_mode_known', `"call_mode" IN ('participated', 'initiated')`)
+@Check('region_settings_min_teacher_denominator_range', `"min_teacher_denominator" BETWEEN 1 AND 1000`)
 export class RegionSettingsEntity {
   @PrimaryColumn({ name: 'region_code', type: 'varchar', length: 2 })
   regionCode!: string;
@@ -116,6 +117,10 @@ export class RegionSettingsEntity {
   /** Message kinds that count; null means all kinds. */
   @Column({ name: 'counted_message_kinds', type: 'text', array: true, nullable: true })
   countedMessageKinds!: string[] | null;
+
+  /** Units with fewer teachers show no per-teacher share (migration 0005). */
+  @Column({ name: 'min_teacher_denominator', type: 'integer', default: 5 })
+  minTeacherDenominator!: number;
 }
 
 /** An upstream system that pushes events. */

@@ -1,63 +1,43 @@
-import { CALL_MODES, type CallMode, type KpiId, MESSAGE_KINDS, type MessageKind, TEACHER_DENOMINATORS, type TeacherDenominator } from '@sferum/contracts';
+import { type CallMode, DEFAULT_KPI_SETTINGS, type KpiId, type MessageKind, type RegionKpiSettings, type TeacherDenominator } from '@sferum/contracts';
 import { edgesOf, type Threshold } from '@sferum/domain';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { RegistryError } from '../keys/api-keys';
 
-export interface RegionKpiSettings {
-  readonly teacherDenominator: TeacherDenominator;
-  readonly callMode: CallMode;
-  /** Message kinds that count; null means every kind. */
-  readonly countedMessageKinds: readonly MessageKind[] | null;
+// The settings contract lives in libs/contracts; re-exported for the callers of this repository.
+export { DEFAULT_KPI_SETTINGS, type RegionKpiSettings };
+
+/** A row of region_settings (migration 0005 added min_teacher_denominator, 5 for the rows that existed). */
+export interface RegionSettingsRow {
+  readonly teacher_denominator: TeacherDenominator;
+  readonly call_mode: CallMode;
+  readonly counted_message_kinds: MessageKind[] | null;
+  readonly min_teacher_denominator: number;
 }
 
-/** What a region without a settings row uses (domain brief defaults). */
-export const DEFAULT_KPI_SETTINGS: RegionKpiSettings = {
-  teacherDenominator: 'registered',
-  callMode: 'participated',
-  countedMessageKinds: null,
-};
+export const REGION_SETTINGS_COLUMNS = 'teacher_denominator, call_mode, counted_message_kinds, min_teacher_denominator';
 
-export async function getKpiSettings(dataSource: DataSource, regionCode: string): Promise<RegionKpiSettings> {
-  const rows = await dataSource.query<{ teacher_denominator: TeacherDenominator; call_mode: CallMode; counted_message_kinds: MessageKind[] | null }[]>(
-    'SELECT teacher_denominator, call_mode, counted_message_kinds FROM region_settings WHERE region_code = $1',
-    [regionCode],
-  );
-  const row = rows[0];
-  if (row === undefined) return DEFAULT_KPI_SETTINGS;
-  return { teacherDenominator: row.teacher_denominator, callMode: row.call_mode, countedMessageKinds: row.counted_message_kinds };
-}
-
-/** Validates an untrusted settings document; throws RegistryError naming the field. */
-export function parseKpiSettings(input: unknown): RegionKpiSettings {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new RegistryError('expected a JSON object');
-  const body = input as Record<string, unknown>;
-  const unknownFields = Object.keys(body).filter((k) => !['teacherDenominator', 'callMode', 'countedMessageKinds'].includes(k));
-  if (unknownFields.length > 0) throw new RegistryError(`unknown field(s): ${unknownFields.join(', ')}`);
-  const denominator = body['teacherDenominator'] ?? DEFAULT_KPI_SETTINGS.teacherDenominator;
-  if (!(TEACHER_DENOMINATORS as readonly unknown[]).includes(denominator)) {
-    throw new RegistryError(`teacherDenominator: expected one of ${TEACHER_DENOMINATORS.join(', ')}`);
-  }
-  const callMode = body['callMode'] ?? DEFAULT_KPI_SETTINGS.callMode;
-  if (!(CALL_MODES as readonly unknown[]).includes(callMode)) throw new RegistryError(`callMode: expected one of ${CALL_MODES.join(', ')}`);
-  const kinds = body['countedMessageKinds'] ?? null;
-  if (kinds !== null) {
-    if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !(MESSAGE_KINDS as readonly unknown[]).includes(k))) {
-      throw new RegistryError(`countedMessageKinds: expected null (every kind) or a non-empty list of ${MESSAGE_KINDS.join(', ')}`);
-    }
-  }
+export function settingsOfRow(row: RegionSettingsRow): RegionKpiSettings {
   return {
-    teacherDenominator: denominator as TeacherDenominator,
-    callMode: callMode as CallMode,
-    countedMessageKinds: kinds === null ? null : [...new Set(kinds as MessageKind[])].sort(),
+    teacherDenominator: row.teacher_denominator,
+    callMode: row.call_mode,
+    countedMessageKinds: row.counted_message_kinds,
+    minTeacherDenominator: row.min_teacher_denominator,
   };
 }
 
+export async function getKpiSettings(dataSource: DataSource, regionCode: string): Promise<RegionKpiSettings> {
+  const rows = await dataSource.query<RegionSettingsRow[]>(`SELECT ${REGION_SETTINGS_COLUMNS} FROM region_settings WHERE region_code = $1`, [regionCode]);
+  const row = rows[0];
+  return row === undefined ? DEFAULT_KPI_SETTINGS : settingsOfRow(row);
+}
+
+/** Stores settings validated by the domain (validateKpiSettings); the table's checks refuse anything else. */
 export async function putKpiSettings(dataSource: DataSource, regionCode: string, settings: RegionKpiSettings): Promise<void> {
   await dataSource.query(
-    `INSERT INTO region_settings (region_code, teacher_denominator, call_mode, counted_message_kinds) VALUES ($1, $2, $3, $4)
+    `INSERT INTO region_settings (region_code, ${REGION_SETTINGS_COLUMNS}) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (region_code) DO UPDATE SET teacher_denominator = EXCLUDED.teacher_denominator,
-       call_mode = EXCLUDED.call_mode, counted_message_kinds = EXCLUDED.counted_message_kinds`,
-    [regionCode, settings.teacherDenominator, settings.callMode, settings.countedMessageKinds],
+       call_mode = EXCLUDED.call_mode, counted_message_kinds = EXCLUDED.counted_message_kinds,
+       min_teacher_denominator = EXCLUDED.min_teacher_denominator`,
+    [regionCode, settings.teacherDenominator, settings.callMode, settings.countedMessageKinds, settings.minTeacherDenominator],
   );
 }
 

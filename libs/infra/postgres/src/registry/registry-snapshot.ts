@@ -1,7 +1,7 @@
 import { type OrgCategory } from '@sferum/contracts';
 import { type Threshold } from '@sferum/domain';
 import { type DataSource } from 'typeorm';
-import { listThresholds, type RegionKpiSettings } from './kpi-settings';
+import { listThresholds, type RegionKpiSettings, REGION_SETTINGS_COLUMNS, type RegionSettingsRow, settingsOfRow } from './kpi-settings';
 
 /**
  * The whole registry and its settings as one consistent picture, with the
@@ -44,9 +44,7 @@ export async function registrySnapshot(dataSource: DataSource): Promise<Registry
       `SELECT o.id, o.name, o.category, o.municipality_id, m.region_code, o.teacher_headcount
        FROM organization o JOIN municipality m ON m.id = o.municipality_id ORDER BY o.id COLLATE "C"`,
     );
-    const settingsRows = await manager.query<
-      { region_code: string; teacher_denominator: RegionKpiSettings['teacherDenominator']; call_mode: RegionKpiSettings['callMode']; counted_message_kinds: RegionKpiSettings['countedMessageKinds'] }[]
-    >('SELECT region_code, teacher_denominator, call_mode, counted_message_kinds FROM region_settings');
+    const settingsRows = await manager.query<(RegionSettingsRow & { region_code: string })[]>(`SELECT region_code, ${REGION_SETTINGS_COLUMNS} FROM region_settings`);
     const thresholds = await listThresholds(manager);
     return {
       version,
@@ -60,9 +58,7 @@ export async function registrySnapshot(dataSource: DataSource): Promise<Registry
         regionCode: o.region_code,
         headcount: o.teacher_headcount,
       })),
-      settings: new Map(
-        settingsRows.map((s) => [s.region_code, { teacherDenominator: s.teacher_denominator, callMode: s.call_mode, countedMessageKinds: s.counted_message_kinds }]),
-      ),
+      settings: new Map(settingsRows.map((s) => [s.region_code, settingsOfRow(s)])),
       thresholds,
     };
   });
