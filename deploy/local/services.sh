@@ -51,7 +51,8 @@ start_services() {
     if ! wait_until 60 "$s: ready on http://127.0.0.1:${SERVICE_PORT[$s]}" service_ready "$s"; then
       warn "$s is not ready after 60s; the end of its log:"
       tail -n 30 "$LOG_DIR/$s.log" >&2
-      curl -s "http://127.0.0.1:${SERVICE_PORT[$s]}/health/ready" >&2 || true
+      # Which check fails, and why, is shown only to an admin key (written to $DEV_ENV by npm run up).
+      curl -s -H "Authorization: Bearer ${ADMIN_KEY:-}" "http://127.0.0.1:${SERVICE_PORT[$s]}/health/ready" >&2 || true
       die "$s did not become ready"
     fi
   done

@@ -36,12 +36,15 @@ fi
 cat <<INFO
 
   Sferum KPI pipeline is up.
-    KPI API     http://127.0.0.1:${SERVICE_PORT[kpi]}/v1/kpi?region=54&groupBy=municipality
+    KPI API     http://127.0.0.1:${SERVICE_PORT[kpi]}/v1/kpi?region=54&groupBy=municipality   (every read needs the reader key:)
+                curl -H "Authorization: Bearer \$READER_KEY" 'http://127.0.0.1:${SERVICE_PORT[kpi]}/v1/kpi?region=54&groupBy=municipality'
                 http://127.0.0.1:${SERVICE_PORT[kpi]}/docs   (OpenAPI: KPI, registry, settings)
+    report      http://127.0.0.1:${SERVICE_PORT[kpi]}/report?region=54   (the browser asks: any user name, READER_KEY as the password)
     ingest      http://127.0.0.1:${SERVICE_PORT[ingest]}/v1/events   http://127.0.0.1:${SERVICE_PORT[ingest]}/docs
     metrics     http://127.0.0.1:${SERVICE_PORT[ingest]}/metrics  http://127.0.0.1:${SERVICE_PORT[aggregator]}/metrics  http://127.0.0.1:${SERVICE_PORT[kpi]}/metrics
-    health      /health/live and /health/ready on each
-  Keys of this machine (demo source DEMO_SOURCE_KEY, ADMIN_KEY): $DEV_ENV
+    health      /health/live and /health/ready on each (which check fails: with ADMIN_KEY)
+  Keys of this machine (READER_KEY to read, ADMIN_KEY, demo source DEMO_SOURCE_KEY): $DEV_ENV
+                (load them into a shell: set -a; . $DEV_ENV; set +a)
   Logs: $LOG_DIR      Stop everything: npm run down
 
 INFO

@@ -19,6 +19,8 @@ export const INGEST_VARS = {
   RATE_LIMIT_EVENTS_PER_SECOND: env.int({ default: 50_000, min: 1, max: 10_000_000 }),
   /** Events a source may push at once above the rate; at least MAX_BATCH_EVENTS. */
   RATE_LIMIT_BURST: env.int({ default: 100_000, min: 1, max: 100_000_000 }),
+  /** /metrics needs a reader or admin key (Prometheus then sends one: deploy/prometheus). */
+  METRICS_KEY_REQUIRED: env.bool({ default: false }),
   /** How often the in-memory registry checks PostgreSQL for changes, ms. */
   REGISTRY_REFRESH_MS: env.int({ default: 2_000, min: 100, max: 600_000 }),
 };

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, ClockModule } from '@sferum/infra-http';
+import { AuthModule, ClockModule, keyRequiredWhen } from '@sferum/infra-http';
 import { activityTopicSpecs, KafkaModule, TOPIC_SPECS, TopicsInitializer } from '@sferum/infra-kafka';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
@@ -17,7 +17,7 @@ export class IngestModule {
       module: IngestModule,
       imports: [
         ClockModule.forRoot(config.CLOCK_START),
-        MetricsModule.forRoot('ingest'),
+        MetricsModule.forRoot('ingest', { controllerDecorators: keyRequiredWhen(config.METRICS_KEY_REQUIRED, 'reader') }),
         HealthModule.forRoot(),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'sferum-ingest' }),
         PostgresModule.forRoot({ url: config.DATABASE_URL }),

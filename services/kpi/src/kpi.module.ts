@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClickHouseModule } from '@sferum/infra-clickhouse';
-import { AuthModule, ClockModule } from '@sferum/infra-http';
+import { AuthModule, ClockModule, keyRequiredWhen } from '@sferum/infra-http';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
 import { AlertsController } from './alerts/alerts.controller';
 import { KpiController } from './kpi/kpi.controller';
 import { KpiQueryService } from './kpi/kpi-query.service';
+import { WeekFiguresService } from './kpi/week-figures.service';
 import { type KpiConfig } from './kpi.config';
 import { KPI_CONFIG } from './kpi.tokens';
 import { KpiMetrics } from './monitor/kpi-metrics';
@@ -24,14 +25,14 @@ export class KpiModule {
       module: KpiModule,
       imports: [
         ClockModule.forRoot(config.CLOCK_START),
-        MetricsModule.forRoot('kpi'),
+        MetricsModule.forRoot('kpi', { controllerDecorators: keyRequiredWhen(config.METRICS_KEY_REQUIRED, 'reader') }),
         HealthModule.forRoot(),
         ClickHouseModule.forRoot({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE }),
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
-        AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED }),
+        AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED, rateLimit: { perMinute: config.KPI_RATE_PER_KEY, burst: config.KPI_RATE_BURST } }),
       ],
       controllers: [KpiController, RegistryController, SettingsController, AlertsController, ReportController],
-      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
+      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }
 }

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import Ajv2020 from 'ajv/dist/2020';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PROBLEM_SCHEMA } from '@sferum/contracts';
+import { DEFAULT_KPI_SETTINGS, PROBLEM_SCHEMA } from '@sferum/contracts';
+import { buildKpiRows, FEDERAL_THRESHOLDS_2023 } from '@sferum/domain';
 import { createServiceApp, generateOpenApi, nestRoutes, routeKey, undescribedStatuses, type RouteKey } from '@sferum/infra-http';
 import { handlerStatuses, REPO_ROOT } from '@sferum/testing';
 import { loadKpiConfig } from './kpi.config';
@@ -64,10 +66,10 @@ describe('the KPI OpenAPI document', () => {
 
   it('asks a key where the routes do, with their roles', () => {
     const operation = (path: string, method: string) => document.paths[path]?.[method];
-    expect(operation('/v1/kpi', 'get')?.['security']).toEqual([{ key: ['reader'] }, {}]);
+    expect(operation('/v1/kpi', 'get')?.['security']).toEqual([{ key: ['reader'] }, { browser: ['reader'] }]);
     expect(operation('/v1/registry/organizations/import', 'post')?.['security']).toEqual([{ key: ['admin'] }]);
     expect(operation('/health/ready', 'get')?.['security']).toEqual([]);
-    expect(Object.keys(operation('/v1/registry/thresholds/{kpi}', 'put')?.['responses'] as object)).toEqual(['200', '400', '401', '403', '413', '415', '500']);
+    expect(Object.keys(operation('/v1/registry/thresholds/{kpi}', 'put')?.['responses'] as object)).toEqual(['200', '400', '401', '403', '413', '415', '429', '500', '503']);
   });
 
   it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
@@ -79,5 +81,37 @@ describe('the KPI OpenAPI document', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual(JSON.parse(JSON.stringify(document)));
     expect(document.components.schemas['Problem']).toBe(PROBLEM_SCHEMA);
+  });
+
+  it('its KPI schemas accept a small cell (suppressed, withheld figures null) and a unit shown, and the settings with their minimum', () => {
+    const ajv = new Ajv2020({ strict: false, allowUnionTypes: true, validateFormats: false });
+    ajv.addSchema({ $id: 'kpi-api', components: JSON.parse(JSON.stringify(document.components)) as unknown });
+    const valid = (name: string, value: unknown) => {
+      const validate = ajv.getSchema(`kpi-api#/components/schemas/${name}`)!;
+      return validate(value) ? true : validate.errors;
+    };
+    const teachers = (n: number) => ({ registeredUsers: n, registeredTeachers: n, registeredStudents: 0, registeredParents: 0, registeredTeachersWithoutHeadcount: n, teachers3Messages: n, teachers10Messages: n, teachers1Call: n, activeTeachers: n });
+    const org = (orgId: string) => ({ orgId, orgName: orgId, municipalityId: 'm', municipalityName: 'm', category: 'general' as const, teacherHeadcount: null });
+    const rows = buildKpiRows({
+      region: { code: '54', name: 'Новосибирская область' },
+      organizations: [org('o4'), org('o5')],
+      current: new Map([['org:o4', teachers(4)], ['org:o5', teachers(5)]]),
+      previous: new Map(),
+      activeOrgs: new Set(['o4', 'o5']),
+      previousActiveOrgs: new Set(),
+      groupBy: 'organization',
+      scope: {},
+      teacherDenominator: 'registered',
+      minTeacherDenominator: DEFAULT_KPI_SETTINGS.minTeacherDenominator,
+      thresholds: FEDERAL_THRESHOLDS_2023,
+      weekMonday: '2023-05-08',
+      previousWeekMonday: '2023-05-01',
+    });
+    expect(rows.map((r) => r.suppressed)).toEqual(['small_cell', undefined]);
+    for (const row of rows) expect(valid('KpiRow', row)).toBe(true);
+    expect(valid('KpiRow', { ...rows[1], suppressed: 'hidden' })).not.toBe(true);
+    expect(valid('HistoryPoint', { week: '2023-W19', weekStart: '2023-05-08', partial: false, numerator: null, denominator: 4, value: null, band: null, suppressed: 'small_cell' })).toBe(true);
+    expect(valid('KpiSettings', DEFAULT_KPI_SETTINGS)).toBe(true);
+    expect(valid('KpiSettings', { ...DEFAULT_KPI_SETTINGS, minTeacherDenominator: 0 })).not.toBe(true);
   });
 });

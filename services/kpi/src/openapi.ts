@@ -2,16 +2,16 @@ import {
   ALERT_KINDS,
   API_KEY_ROLES,
   BANDS,
-  CALL_MODES,
   IDENTIFIER_PATTERN,
   ISO_DATE_PATTERN,
   ISO_WEEK_PATTERN,
   KPI_IDS,
-  MESSAGE_KINDS,
+  KPI_SETTINGS_SCHEMA,
+  MIN_TEACHER_DENOMINATOR_SCHEMA,
   objectSchema,
   ORG_CATEGORIES,
   REGION_CODE_PATTERN,
-  TEACHER_DENOMINATORS,
+  SUPPRESSED_SCHEMA,
   type JsonSchema,
   type KpiId,
 } from '@sferum/contracts';
@@ -22,6 +22,7 @@ import {
   type CsvProblem,
   type KpiRow,
   type KpiRowValue,
+  type MunicipalityMove,
   type Threshold,
 } from '@sferum/domain';
 import {
@@ -39,7 +40,6 @@ import {
   type ImportReport,
   type listMunicipalities,
   type OrganizationView,
-  type RegionKpiSettings,
   type RegionView,
 } from '@sferum/infra-postgres';
 import { type UnknownOrganization } from '@sferum/infra-clickhouse';
@@ -51,19 +51,24 @@ const count = { type: 'integer', minimum: 0 };
 const week = { type: 'string', pattern: ISO_WEEK_PATTERN.source, examples: ['2023-W19'] };
 const date = { type: 'string', format: 'date' };
 const dateTime = { type: 'string', format: 'date-time' };
-const percent = { type: ['number', 'null'], description: 'percent, rounded half-up to 2 decimals; null for an empty denominator' };
-const band = { enum: [...BANDS, null], description: 'decided on the exact fraction with the thresholds in force on the week Monday' };
+const percent = { type: ['number', 'null'], description: 'percent, rounded half-up to 2 decimals; null for an empty denominator or when withheld (suppressed)' };
+const band = { enum: [...BANDS, null], description: 'decided on the exact fraction with the thresholds in force on the week Monday; null when withheld' };
+const withheldCount = { type: ['integer', 'null'], minimum: 0, description: 'null in a small cell (suppressed)' };
 const level = { enum: ['region', ...GROUP_BYS] };
 const ofKpis = (schema: JsonSchema) => Object.fromEntries(KPI_IDS.map((id) => [id, schema])) as Record<KpiId, JsonSchema>;
 
 const SCHEMAS: Record<string, JsonSchema> = {
-  KpiValue: objectSchema<KpiRowValue>({
-    numerator: count,
-    denominator: count,
-    value: percent,
-    band,
-    previous: { ...percent, description: 'the value a week earlier' },
-  }),
+  KpiValue: objectSchema<KpiRowValue>(
+    {
+      numerator: withheldCount,
+      denominator: count,
+      value: percent,
+      band,
+      previous: { ...percent, description: 'the value a week earlier; null when it had no denominator or was withheld' },
+      suppressed: SUPPRESSED_SCHEMA,
+    },
+    { optional: { suppressed: true } },
+  ),
   KpiRow: objectSchema<KpiRow>(
     {
       level,
@@ -78,20 +83,18 @@ const SCHEMAS: Record<string, JsonSchema> = {
         registered_students: count,
         registered_parents: count,
         teacher_headcount: count,
-        teachers_3_messages: count,
-        teachers_10_messages: count,
-        teachers_1_call: count,
-        active_teachers: count,
+        teachers_3_messages: withheldCount,
+        teachers_10_messages: withheldCount,
+        teachers_1_call: withheldCount,
+        active_teachers: withheldCount,
       }),
       orgsWithoutHeadcount: { ...count, description: 'with the headcount denominator: organizations counted by their registered teachers' },
+      suppressed: { ...SUPPRESSED_SCHEMA, description: "a small cell: the teacher shares, their numerators and bands, and the counts of active teachers are withheld (null); the registration counts stay" },
+      minTeacherDenominator: { ...MIN_TEACHER_DENOMINATOR_SCHEMA, description: "with suppressed: the region's minimum the unit's teachers are below" },
     },
-    { optional: { orgsWithoutHeadcount: true } },
+    { optional: { orgsWithoutHeadcount: true, suppressed: true, minTeacherDenominator: true } },
   ),
-  KpiSettings: objectSchema<RegionKpiSettings>({
-    teacherDenominator: { enum: TEACHER_DENOMINATORS },
-    callMode: { enum: CALL_MODES },
-    countedMessageKinds: { oneOf: [{ type: 'null', description: 'every kind counts' }, { type: 'array', items: { enum: MESSAGE_KINDS }, uniqueItems: true }] },
-  }),
+  KpiSettings: KPI_SETTINGS_SCHEMA,
   KpiAnswer: objectSchema<KpiAnswer>({
     region: string,
     week,
@@ -101,21 +104,26 @@ const SCHEMAS: Record<string, JsonSchema> = {
     settings: schemaRef('KpiSettings'),
     rows: { type: 'array', items: schemaRef('KpiRow'), description: 'the region, or one row per unit of groupBy' },
   }),
-  HistoryPoint: objectSchema<HistoryPoint>({
-    week,
-    weekStart: date,
-    partial: { type: 'boolean' },
-    numerator: count,
-    denominator: count,
-    value: percent,
-    band: { type: ['string', 'null'], enum: [...BANDS, null] },
-  }),
+  HistoryPoint: objectSchema<HistoryPoint>(
+    {
+      week,
+      weekStart: date,
+      partial: { type: 'boolean' },
+      numerator: withheldCount,
+      denominator: count,
+      value: percent,
+      band: { type: ['string', 'null'], enum: [...BANDS, null] },
+      suppressed: SUPPRESSED_SCHEMA,
+    },
+    { optional: { suppressed: true } },
+  ),
   KpiHistory: objectSchema<KpiHistory>({
     region: string,
     kpi: { enum: KPI_IDS },
     from: week,
     to: week,
     timeZone: string,
+    minTeacherDenominator: MIN_TEACHER_DENOMINATOR_SCHEMA,
     series: {
       type: 'array',
       items: objectSchema<KpiHistory['series'][number]>({ level, id: string, name: string, points: { type: 'array', items: schemaRef('HistoryPoint') } }),
@@ -146,6 +154,13 @@ const SCHEMAS: Record<string, JsonSchema> = {
     rows: count,
     municipalities: objectSchema<ImportCounts>({ inserted: count, updated: count, unchanged: count }),
     organizations: objectSchema<ImportCounts>({ inserted: count, updated: count, unchanged: count }),
+    municipalityMoves: { type: 'array', items: schemaRef('MunicipalityMove'), description: 'municipalities moved to another region (only with allowMunicipalityMoves=true)' },
+  }),
+  MunicipalityMove: objectSchema<MunicipalityMove>({
+    municipalityId: string,
+    municipalityName: { ...string, description: 'as the file names it' },
+    fromRegion: { type: 'string', pattern: REGION_CODE_PATTERN.source, description: 'the region the registry places it in' },
+    toRegion: { type: 'string', pattern: REGION_CODE_PATTERN.source, description: 'the region the file places it in' },
   }),
   CsvProblem: objectSchema<CsvProblem>({ line: { type: 'integer', minimum: 1 }, column: { enum: [...ORGANIZATION_CSV_COLUMNS, null] }, reason: string }),
   AlertSettings: objectSchema<AlertSettings>({
@@ -207,6 +222,9 @@ const LANG = query('lang', { enum: ['en', 'ru'] }, 'the language of the headers 
 const CODE = { name: 'code', in: 'path', schema: regionCode, description: 'region code' } as const;
 const BAD_QUERY = problemResponse('a parameter is missing or malformed, or names an unknown region, municipality or category; `parameter` says which');
 const CSV = { 'text/csv': { schema: { type: 'string' } } };
+const SMALL_CELLS =
+  "A unit whose teacher denominator or registered teachers are fewer than the region's minTeacherDenominator (settings, default 5) is a small cell: " +
+  'its counts and organization indicators are shown, its teacher shares (numerator, value, band) and counts of active teachers are null, and the row says suppressed: small_cell with the minimum.';
 
 /**
  * The KPI service's API, without what its routes say themselves (the paths,
@@ -219,30 +237,35 @@ export const KPI_API: ServiceApi = {
     version: '1',
     description:
       'Federal adoption indicators of the Sferum platform by region, municipality, category and organization, per ISO week in the region time zone, the registry of organizations, KPI settings, thresholds and alerts. Nothing in any answer identifies a person. ' +
-      `Keys are of the roles ${API_KEY_ROLES.join(', ')}; read operations need a reader or admin key when the service runs with READ_KEYS_REQUIRED=true, writes always need an admin key.`,
+      `Keys are of the roles ${API_KEY_ROLES.join(', ')}: every read operation needs a reader or admin key (Authorization: Bearer <key>; from a browser, such as the report page, the key as the password of Basic credentials), unless the operator opens reads with READ_KEYS_REQUIRED=false; writes always need an admin key. ` +
+      'Keys are checked before a request body is read. Each key (each client address, where reads are open) may make KPI_RATE_PER_KEY requests a minute, KPI_RATE_BURST at once: above that, 429 with Retry-After. Bodies are limited to 64 KiB, the registry import to REGISTRY_IMPORT_MAX_BYTES.',
   },
   schemas: SCHEMAS,
   operations: {
     'GET /v1/kpi': {
       summary: 'Indicators and counters of the region, or one row per unit',
+      description: SMALL_CELLS,
       tags: ['kpi'],
       parameters: [...UNIT, WEEK],
       responses: { 200: jsonResponse(`rows with kpis (${KPI_IDS.join(', ')}) and counters`, schemaRef('KpiAnswer')), 400: BAD_QUERY },
     },
     'GET /v1/kpi/history': {
       summary: 'Weekly series of one indicator',
+      description: `${SMALL_CELLS} In a history, such a week's point of a teacher share carries suppressed.`,
       tags: ['kpi'],
       parameters: [...UNIT, query('kpi', { enum: KPI_IDS }, 'the indicator', true), query('from', week, 'first week', true), query('to', week, 'last week', true)],
       responses: { 200: jsonResponse('series per unit, at most 104 weeks', schemaRef('KpiHistory')), 400: BAD_QUERY },
     },
     'GET /v1/kpi/export.csv': {
       summary: 'The rows of /v1/kpi as CSV (UTF-8 with BOM); lang=ru for Russian headers',
+      description: 'Withheld figures of a small cell are empty; the last column (suppressed) says why, with the minimum.',
       tags: ['kpi'],
       parameters: [...UNIT, WEEK, LANG],
       responses: { 200: { description: 'a CSV attachment', content: CSV }, 400: BAD_QUERY },
     },
     'GET /v1/kpi/export.xlsx': {
       summary: 'The rows of /v1/kpi as an Excel workbook',
+      description: 'Withheld figures of a small cell are empty; the last column (suppressed) says why, with the minimum.',
       tags: ['kpi'],
       parameters: [...UNIT, WEEK, LANG],
       responses: {
@@ -304,9 +327,13 @@ export const KPI_API: ServiceApi = {
     },
     'POST /v1/registry/organizations/import': {
       summary: 'Upsert organizations from CSV (admin key)',
-      description: 'The whole file applies in one transaction or not at all; every bad row is reported with its line, column and reason.',
+      description:
+        'The whole file applies in one transaction or not at all; every bad row is reported with its line, column and reason. Names and ids a spreadsheet could read as a formula (beginning with =, +, -, @, a tab or CR, or with one right after a semicolon) are row problems. A file that places an existing municipality in another region is refused unless allowMunicipalityMoves=true; moving organizations between municipalities needs no flag.',
       tags: ['registry'],
-      parameters: [query('dryRun', { type: 'boolean', default: false }, 'validate without writing')],
+      parameters: [
+        query('dryRun', { type: 'boolean', default: false }, 'validate (and check for municipality moves) without writing'),
+        query('allowMunicipalityMoves', { type: 'boolean', default: false }, 'apply a file that moves existing municipalities to other regions'),
+      ],
       requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string', description: `columns: ${ORGANIZATION_CSV_COLUMNS.join(',')}` } } } },
       responses: {
         200: jsonResponse('counts', {
@@ -315,7 +342,14 @@ export const KPI_API: ServiceApi = {
             { type: 'object', required: ['dryRun', 'rows'], properties: { dryRun: { const: true }, rows: count }, additionalProperties: false },
           ],
         }),
-        400: problemResponse('an empty body, or a malformed dryRun'),
+        400: {
+          description: 'an empty body, a dryRun or allowMunicipalityMoves other than true or false, or municipality moves to another region without allowMunicipalityMoves=true (then `municipalityMoves` lists each, nothing was applied)',
+          content: {
+            'application/problem+json': {
+              schema: { allOf: [schemaRef('Problem')], properties: { municipalityMoves: { type: 'array', items: schemaRef('MunicipalityMove') } } },
+            },
+          },
+        },
         415: problemResponse('not text/csv'),
         422: {
           description: 'row problems; nothing was applied',
@@ -338,9 +372,17 @@ export const KPI_API: ServiceApi = {
     },
     'PUT /v1/registry/regions/{code}/settings': {
       summary: "Replace the region's KPI settings (admin key)",
+      description: 'A field left out takes its default (registered, participated, every message kind, minTeacherDenominator 5). minTeacherDenominator must be an integer from 1 to 1000.',
       tags: ['settings'],
       parameters: [CODE],
-      requestBody: { required: true, content: { 'application/json': { schema: schemaRef('KpiSettings') } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', properties: KPI_SETTINGS_SCHEMA['properties'], additionalProperties: false, description: 'any of the settings; a field left out takes its default' },
+          },
+        },
+      },
       responses: { 200: jsonResponse('the settings stored', schemaRef('KpiSettings')), 400: problemResponse('not a known region code, or invalid settings') },
     },
     'GET /v1/registry/regions/{code}/alert-settings': {

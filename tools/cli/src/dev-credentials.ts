@@ -6,7 +6,9 @@ export const DEMO_SOURCE = 'demo';
 
 /**
  * Makes sure the local machine's env file holds a working key of the demo
- * source (allowed every region) and a working admin key, creating or
+ * source (allowed every region), a working admin key and a working reader
+ * key (READER_KEY: what scripts, the simulator and the benchmarks read
+ * the KPI service with), creating or
  * replacing what is missing or no longer valid (for example after the
  * database was recreated). Other lines of the file are kept.
  */
@@ -35,6 +37,13 @@ export async function ensureDevCredentials(dataSource: DataSource, envFile: stri
   if (adminHolder?.role !== 'admin') {
     set('ADMIN_KEY', await createKey(dataSource, 'admin'));
     console.error(`created an admin key in ${envFile}`);
+  }
+
+  const readerKey = get('READER_KEY');
+  const readerHolder = readerKey === undefined ? undefined : await findKeyHolder(dataSource, readerKey);
+  if (readerHolder?.role !== 'reader') {
+    set('READER_KEY', await createKey(dataSource, 'reader'));
+    console.error(`created a reader key in ${envFile}`);
   }
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
 }

@@ -6,7 +6,7 @@
  *   npm run sources -- revoke NAME          every key of the source stops working
  *   npm run sources -- rotate NAME          a new key; the previous ones stop working
  *   npm run sources -- admin-key            a new admin key (registry import, settings)
- *   npm run sources -- reader-key           a new read-only key (when READ_KEYS_REQUIRED=true)
+ *   npm run sources -- reader-key           a new read-only key (KPI API, exports, report page, Grafana)
  *
  * A key is printed once and stored only as its SHA-256.
  */

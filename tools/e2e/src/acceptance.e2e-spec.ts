@@ -22,7 +22,8 @@ import {
  * (expected.json), exactly, and the unknown organizations with the ones it
  * lists.
  *
- * - `tiny`: values on the band edges, a change of settings;
+ * - `tiny`: values on the band edges, small cells (organizations of fewer
+ *   than 5 teachers withheld, municipalities of 20 shown), a change of settings;
  * - `tiny` and `small` in four orders, each on a fresh pipeline: the
  *   registry imported first, after the last event, during the stream, and
  *   the ingest restarted (its registry cache empty) mid-stream; the answers
@@ -44,12 +45,12 @@ afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 const SETTLE_MS = 60_000;
 
 async function expectAnswersAsReference(pipeline: IsolatedPipeline, expected: Expected): Promise<void> {
-  const { actual, reference } = await answersAndReference(pipeline.urls.kpi, expected);
+  const { actual, reference } = await answersAndReference(pipeline.urls.kpi, pipeline.readerKey, expected);
   expect(actual).toEqual(reference);
 }
 
 async function expectUnknownOrganizationsAsReference(pipeline: IsolatedPipeline, expected: Expected): Promise<void> {
-  const { actual, reference } = await unknownOrganizationsAndReference(pipeline.urls.kpi, expected, pipeline.sourceName);
+  const { actual, reference } = await unknownOrganizationsAndReference(pipeline.urls.kpi, pipeline.readerKey, expected, pipeline.sourceName);
   expect(actual).toEqual(reference);
 }
 
@@ -79,7 +80,7 @@ describe('acceptance: the tiny profile through the running pipeline', () => {
   });
 
   const simulate = (args: string[]) => pipeline.simulate(['--profile', 'tiny', '--seed', '7', ...args]);
-  const answer = (week: string, groupBy?: string) => kpiAnswer(urls.kpi, REGION, week, groupBy);
+  const answer = (week: string, groupBy?: string) => kpiAnswer(urls.kpi, pipeline.readerKey, REGION, week, groupBy);
 
   let first: Expected;
 
@@ -103,7 +104,7 @@ describe('acceptance: the tiny profile through the running pipeline', () => {
     expect(pick('25-m2', 'active_schools')).toEqual({ value: 90, band: 'good' });
     expect(pick('25-m2', 'teachers_10_messages')).toEqual({ value: 25, band: 'good' });
     // The user of an organization the registry does not know: 4 events in W2, counted nowhere, listed.
-    const listed = (await unknownOrganizations(urls.kpi)).items.map((o) => ({
+    const listed = (await unknownOrganizations(urls.kpi, pipeline.readerKey)).items.map((o) => ({
       orgId: o.orgId,
       source: o.source,
       events: Object.values(o.events).reduce((a, b) => a + b, 0),
@@ -111,11 +112,33 @@ describe('acceptance: the tiny profile through the running pipeline', () => {
     expect(listed).toEqual([{ orgId: '25-unknown-001', source: pipeline.sourceName, events: 4 }]);
   });
 
-  it('after a change of settings (headcount, calls started, text/file/poll only) it still agrees with the reference', async () => {
+  it('small cells: units of fewer than 5 teachers withhold their teacher figures, units of 5 or more show them, in the reference and the API alike', async () => {
+    const last = first.weeks[2]!;
+    const units = Object.entries(first.regions[REGION]![last]!.units);
+    const teachers = (u: (typeof units)[number][1]) => u.counters['registered_teachers']!;
+    const small = units.filter(([, u]) => u.suppressed !== undefined);
+    const shown = units.filter(([, u]) => u.suppressed === undefined);
+    // Both sides of the minimum are in the profile: organizations of 0 to 3 teachers, the preschool category of 3; municipalities of 20.
+    expect(small.map(([key, u]) => [key, u.suppressed, u.minTeacherDenominator, teachers(u) < 5])).toEqual(small.map(([key]) => [key, 'small_cell', 5, true]));
+    expect(shown.map(([key, u]) => [key, teachers(u) >= 5])).toEqual(shown.map(([key]) => [key, true]));
+    expect(small.map(([key]) => key)).toEqual(expect.arrayContaining(['org:25-g03', 'org:25-g06', 'category:preschool', 'category:spo']));
+    expect(shown.map(([key]) => key)).toEqual(expect.arrayContaining(['region', 'municipality:25-m1', 'municipality:25-m2', 'category:general']));
+    for (const [, u] of small) {
+      expect([u.counters['teachers_10_messages'], u.counters['active_teachers'], u.kpis['teachers_10_messages']!.numerator, u.kpis['teachers_1_call']!.band]).toEqual([null, null, null, null]);
+    }
+    // The API's own rows (the comparison above already found them equal to the reference).
+    const g06 = (await answer(last, 'organization')).rows.find((r) => r.id === '25-g06')!;
+    expect(g06).toMatchObject({ suppressed: 'small_cell', minTeacherDenominator: 5, counters: { teachers_10_messages: null, active_teachers: null } });
+    expect(g06.kpis['teachers_10_messages']).toMatchObject({ numerator: null, value: null, band: null, suppressed: 'small_cell' });
+    expect(g06.counters['registered_teachers']).toBeGreaterThan(0);
+  });
+
+  it('after a change of settings (headcount, calls started, text/file/poll only, no small cells) it still agrees with the reference', async () => {
     const put = await fetch(`${urls.kpi}/v1/registry/regions/${REGION}/settings`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` },
-      body: JSON.stringify({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: ['text', 'file', 'poll'] }),
+      // A minimum of 1 shows the organizations' teacher figures too, so that their placement is compared as well.
+      body: JSON.stringify({ teacherDenominator: 'headcount', callMode: 'initiated', countedMessageKinds: ['text', 'file', 'poll'], minTeacherDenominator: 1 }),
     });
     expect(put.status).toBe(200);
     // The same seed again, files only: the reference under the new settings.
@@ -192,7 +215,7 @@ describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders
     await current?.stop();
   });
 
-  const args = (out: string) => ['--profile', profile, '--seed', '7', '--out', out, '--wait', '--wait-timeout', '180'];
+  const args = (out: string) => ['--profile', profile, '--seed', '7', '--out', out, '--wait', '--wait-timeout', '120'];
 
   /** The simulator pushing at its rate; once the first ingest process accepted part of the events, a new one replaces it. */
   async function runWithIngestRestart(pipeline: IsolatedPipeline, out: string): Promise<{ code: number | null; output: string }> {

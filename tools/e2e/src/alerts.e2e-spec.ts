@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually, freePort } from '@sferum/testing';
-import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
+import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * Drop alerts with the simulator: the `small` profile (Kemerovo oblast,
@@ -104,7 +104,7 @@ describe('drop alerts: a municipality cut in half, another raised, then the held
   const simulate = (out: string, extra: string[] = []) =>
     pipeline.simulate(['--profile', 'small', '--seed', '7', '--hold-back', '42-m01', '--boost', '42-m02', '--out', join(outDir, out), '--wait', '--wait-timeout', '120', ...extra]);
   const alerts = async (state: string): Promise<Alert[]> => {
-    const response = await fetch(`${pipeline.urls.kpi}/v1/alerts?state=${state}&region=${REGION}`);
+    const response = await fetch(`${pipeline.urls.kpi}/v1/alerts?state=${state}&region=${REGION}`, { headers: bearer(pipeline.readerKey) });
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Alert[] }).items;
   };
@@ -177,10 +177,11 @@ describe('drop alerts: a municipality cut in half, another raised, then the held
   }, 240_000);
 
   it('lists alerts with filters and rejects bad ones', async () => {
-    expect((await fetch(`${pipeline.urls.kpi}/v1/alerts?state=open`)).status).toBe(400);
-    expect((await fetch(`${pipeline.urls.kpi}/v1/alerts?region=99`)).status).toBe(400);
-    expect((await fetch(`${pipeline.urls.kpi}/v1/alerts?kind=drop&limit=0`)).status).toBe(400);
-    const drops = await fetch(`${pipeline.urls.kpi}/v1/alerts?kind=drop&limit=5`);
+    const read = { headers: bearer(pipeline.readerKey) };
+    expect((await fetch(`${pipeline.urls.kpi}/v1/alerts?state=open`, read)).status).toBe(400);
+    expect((await fetch(`${pipeline.urls.kpi}/v1/alerts?region=99`, read)).status).toBe(400);
+    expect((await fetch(`${pipeline.urls.kpi}/v1/alerts?kind=drop&limit=0`, read)).status).toBe(400);
+    const drops = await fetch(`${pipeline.urls.kpi}/v1/alerts?kind=drop&limit=5`, read);
     expect(drops.status).toBe(200);
     const items = ((await drops.json()) as { items: Alert[] }).items;
     expect(items.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { expectEventually, freePort, type PrivateServer, startPrivateServer, uniqueName } from '@sferum/testing';
-import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
+import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 import { exitOf, httpStatus, SERVICE_NAMES, startService, type ServiceName } from './services';
 
 /**
@@ -37,14 +37,19 @@ describe('the three services', () => {
   it.each(SERVICE_NAMES)('%s is live, ready on exactly its own dependencies, and exports metrics', async (name) => {
     const base = pipeline.urls[name];
     expect(await httpStatus(`${base}/health/live`)).toBe(200);
+    // The status to anyone; which check is up, and its error, only to an admin key (the aggregator holds no keys: never).
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { status: string; checks: Record<string, { status: string }> };
-    expect(body.status).toBe('ready');
-    expect(Object.keys(body.checks).sort()).toEqual(DEPENDENCIES[name].sort());
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const detailed = (await (await fetch(`${base}/health/ready`, { headers: bearer(pipeline.adminKey) })).json()) as { status: string; checks?: Record<string, { status: string }> };
+    expect(detailed.status).toBe('ready');
+    expect(Object.keys(detailed.checks ?? {}).sort()).toEqual(name === 'aggregator' ? [] : DEPENDENCIES[name].sort());
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain(`process_resident_memory_bytes{service="${name}"}`);
     expect(metrics).toContain(`nodejs_eventloop_lag_seconds{service="${name}"}`);
+    // Each check, up or down, without its error: what tells the aggregator's.
+    const checks = [...metrics.matchAll(/^readiness_check_up\{check="([^"]+)"[^}]*\} 1$/gm)].map((m) => m[1]);
+    expect(checks.sort()).toEqual(DEPENDENCIES[name].sort());
   });
 });
 

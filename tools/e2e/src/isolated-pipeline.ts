@@ -23,6 +23,8 @@ export interface IsolatedPipeline<S extends ServiceName = ServiceName> {
    */
   readonly env: Record<S, Readonly<Record<string, string>>>;
   readonly adminKey: string;
+  /** A reader key: what every read of the KPI service needs (READ_KEYS_REQUIRED is true by default). */
+  readonly readerKey: string;
   /** The pipeline's source (`<name>-bus`): what the events are stored under, and the `source` of the unknown organizations. */
   readonly sourceName: string;
   readonly sourceKey: string;
@@ -37,6 +39,11 @@ export interface IsolatedPipeline<S extends ServiceName = ServiceName> {
   restart(service: S): Promise<void>;
   /** Stops the processes, then deletes the topics and both databases; every step runs, the failures are thrown together. */
   stop(): Promise<void>;
+}
+
+/** The header of a request with `key` (what every read of the KPI service needs). */
+export function bearer(key: string): { Authorization: string } {
+  return { Authorization: `Bearer ${key}` };
 }
 
 export interface IsolatedPipelineOptions<S extends ServiceName> {
@@ -83,11 +90,13 @@ export async function startIsolatedPipeline<S extends ServiceName = ServiceName>
     const ds = createDataSource({ url: pg.url });
     await ds.initialize();
     let adminKey: string;
+    let readerKey: string;
     let sourceKey: string;
     const sourceName = `${options.name}-bus`;
     try {
       await ds.runMigrations();
       adminKey = await createKey(ds, 'admin');
+      readerKey = await createKey(ds, 'reader');
       sourceKey = await createSource(ds, { name: sourceName, homeRegion: options.homeRegion, allowedRegions: options.allowedRegions === undefined ? [options.homeRegion] : options.allowedRegions });
     } finally {
       await ds.destroy();
@@ -192,6 +201,7 @@ export async function startIsolatedPipeline<S extends ServiceName = ServiceName>
       urls,
       env,
       adminKey,
+      readerKey,
       sourceName,
       sourceKey,
       restart,
@@ -201,6 +211,7 @@ export async function startIsolatedPipeline<S extends ServiceName = ServiceName>
             env: {
               ...process.env,
               ADMIN_KEY: adminKey,
+              READER_KEY: readerKey,
               SOURCE_KEY: sourceKey,
               ...(serviceUrls.ingest === undefined ? {} : { INGEST_URL: serviceUrls.ingest }),
               ...(serviceUrls.kpi === undefined ? {} : { KPI_URL: serviceUrls.kpi }),

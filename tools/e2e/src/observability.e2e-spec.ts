@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { allDashboards, metricFamilyOf, metricNamesOf, panelQueries } from '@sferum/dashboards';
 import { REPO_ROOT } from '@sferum/testing';
-import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
+import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * Every metric a Grafana panel or a Prometheus rule names is one the
@@ -15,12 +15,15 @@ import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipelin
 describe('dashboards and alerting rules name what exists', () => {
   let pipeline: IsolatedPipeline;
   let exposed: Set<string>;
+  let texts: string[];
 
   beforeAll(async () => {
     pipeline = await startIsolatedPipeline({ name: 'observability', homeRegion: '54' });
     exposed = new Set<string>(['up']); // Prometheus's own, for every target
+    texts = [];
     for (const url of Object.values(pipeline.urls)) {
       const text = await (await fetch(`${url}/metrics`)).text();
+      texts.push(text);
       for (const m of text.matchAll(/^# TYPE (\S+) \S+$/gm)) exposed.add(m[1]!);
     }
   }, 120_000);
@@ -37,6 +40,12 @@ describe('dashboards and alerting rules name what exists', () => {
     for (const name of ['kpi_value', 'kpi_band', 'kpi_alert_active', 'ingest_events_total', 'aggregator_consumer_lag', 'aggregator_ingest_to_stored_seconds']) {
       expect({ name, exposed: exposed.has(name) }).toEqual({ name, exposed: true });
     }
+  });
+
+  it('no series is per organization: /metrics, open to Prometheus, names no organization', () => {
+    const labels = new Set(texts.flatMap((text) => [...text.matchAll(/^[a-z_:][\w:]*\{([^}]*)\}/gm)].flatMap((m) => [...m[1]!.matchAll(/(\w+)="/g)].map((l) => l[1]!))));
+    expect(labels.size).toBeGreaterThan(3);
+    expect([...labels].filter((label) => /org/i.test(label))).toEqual([]);
   });
 
   it('every metric of every alerting rule is exposed', () => {
@@ -56,7 +65,8 @@ describe('dashboards and alerting rules name what exists', () => {
           .replace('${__from:date:GGGG-[W]WW}', '2026-W36')
           .replace('${__to:date:GGGG-[W]WW}', '2026-W47');
         expect(url).not.toContain('$');
-        const response = await fetch(`${pipeline.urls.kpi}${url}`);
+        // With a reader key, as Grafana's data source sends it (deploy/grafana/provisioning).
+        const response = await fetch(`${pipeline.urls.kpi}${url}`, { headers: bearer(pipeline.readerKey) });
         expect({ file, panel: q.panel, url, status: response.status }).toEqual({ file, panel: q.panel, url, status: 200 });
       }
     }

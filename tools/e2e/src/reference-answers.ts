@@ -10,16 +10,21 @@ import { join } from 'node:path';
  * derives an answer, it only reads both sides.
  */
 export interface ExpectedKpi {
-  readonly numerator: number;
+  /** null when withheld (a small cell). */
+  readonly numerator: number | null;
   readonly denominator: number;
   readonly value: number | null;
   readonly band: string | null;
   readonly previous: number | null;
+  readonly suppressed?: string;
 }
 export interface ExpectedUnit {
   readonly kpis: Record<string, ExpectedKpi>;
-  readonly counters: Record<string, number>;
+  readonly counters: Record<string, number | null>;
   readonly orgsWithoutHeadcount?: number;
+  /** A small cell ("small_cell") and the region's minimum it is below. */
+  readonly suppressed?: string;
+  readonly minTeacherDenominator?: number;
 }
 export interface ExpectedUnknownOrganization {
   readonly orgId: string;
@@ -55,9 +60,9 @@ export const GROUPINGS = [
   { groupBy: 'organization', prefix: 'org:' },
 ] as const;
 
-/** GET /v1/kpi; throws on any answer but 200. */
-export async function kpiAnswer(kpiUrl: string, region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
-  return getJson<ApiKpiAnswer>(`${kpiUrl}/v1/kpi?${new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) }).toString()}`);
+/** GET /v1/kpi with a reader key; throws on any answer but 200. */
+export async function kpiAnswer(kpiUrl: string, readerKey: string, region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
+  return getJson<ApiKpiAnswer>(`${kpiUrl}/v1/kpi?${new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) }).toString()}`, readerKey);
 }
 
 /** Both sides of a comparison, keyed alike: a spec asserts `expect(actual).toEqual(reference)`, and a failure names what differs. */
@@ -71,11 +76,11 @@ export interface Comparison {
  * as the API answers and as the reference says, keyed
  * "<region> <week> <grouping>" (grouping "region", "municipality", ...).
  */
-export async function answersAndReference(kpiUrl: string, expected: Expected): Promise<Comparison> {
+export async function answersAndReference(kpiUrl: string, readerKey: string, expected: Expected): Promise<Comparison> {
   const asks = Object.entries(expected.regions).flatMap(([region, weeks]) =>
     expected.weeks.flatMap((week) => GROUPINGS.map(({ groupBy, prefix }) => ({ region, week, groupBy, prefix, want: weeks[week] }))),
   );
-  const answers = await mapBounded(asks, ANSWERS_IN_FLIGHT, ({ region, week, groupBy }) => kpiAnswer(kpiUrl, region, week, groupBy));
+  const answers = await mapBounded(asks, ANSWERS_IN_FLIGHT, ({ region, week, groupBy }) => kpiAnswer(kpiUrl, readerKey, region, week, groupBy));
   const actual: Record<string, unknown> = {};
   const reference: Record<string, unknown> = {};
   asks.forEach(({ region, week, groupBy, prefix, want }, i) => {
@@ -84,7 +89,12 @@ export async function answersAndReference(kpiUrl: string, expected: Expected): P
     actual[name] = Object.fromEntries(
       answers[i]!.rows.map((row) => [
         key(row),
-        { kpis: row.kpis, counters: row.counters, ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }) },
+        {
+          kpis: row.kpis,
+          counters: row.counters,
+          ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }),
+          ...(row.suppressed === undefined ? {} : { suppressed: row.suppressed, minTeacherDenominator: row.minTeacherDenominator }),
+        },
       ]),
     );
     reference[name] = want === undefined ? 'no such week in expected.json' : Object.fromEntries(Object.entries(want.units).filter(([k]) => k.startsWith(prefix)));
@@ -114,13 +124,13 @@ export interface ApiUnknownOrganizations {
   readonly items: (ExpectedUnknownOrganization & { readonly source: string })[];
 }
 
-export function unknownOrganizations(kpiUrl: string): Promise<ApiUnknownOrganizations> {
-  return getJson<ApiUnknownOrganizations>(`${kpiUrl}/v1/registry/unknown-organizations?limit=1000`);
+export function unknownOrganizations(kpiUrl: string, readerKey: string): Promise<ApiUnknownOrganizations> {
+  return getJson<ApiUnknownOrganizations>(`${kpiUrl}/v1/registry/unknown-organizations?limit=1000`, readerKey);
 }
 
 /** `GET /v1/registry/unknown-organizations` and the reference's unknown organizations, each from `source`, ordered by orgId. */
-export async function unknownOrganizationsAndReference(kpiUrl: string, expected: Expected, source: string): Promise<Comparison> {
-  const answer = await unknownOrganizations(kpiUrl);
+export async function unknownOrganizationsAndReference(kpiUrl: string, readerKey: string, expected: Expected, source: string): Promise<Comparison> {
+  const answer = await unknownOrganizations(kpiUrl, readerKey);
   const byOrg = (a: { orgId: string }, b: { orgId: string }) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0);
   return {
     actual: { total: answer.total, items: [...answer.items].sort(byOrg) },
@@ -139,8 +149,8 @@ export async function importRegistry(kpiUrl: string, adminKey: string, csv: stri
   if (response.status !== 200) throw new Error(`registry import: the KPI service answered ${response.status}: ${body.slice(0, 500)}`);
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+async function getJson<T>(url: string, readerKey: string): Promise<T> {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${readerKey}` } });
   const body = await response.text();
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body.slice(0, 500)}`);
   return JSON.parse(body) as T;

@@ -1,6 +1,6 @@
 import { ORGANIZATION_CSV_COLUMNS } from '@sferum/domain';
 import { uniqueName } from '@sferum/testing';
-import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
+import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * The registry, settings and thresholds API of the KPI service, on a
@@ -12,6 +12,8 @@ const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
 let pipeline: IsolatedPipeline<'kpi'>;
 let API: string;
 let adminKey: string;
+/** What a read sends: every read of the KPI service needs a reader key. */
+const read = () => ({ headers: bearer(pipeline.readerKey) });
 
 beforeAll(async () => {
   pipeline = await startIsolatedPipeline({ name: 'registry', homeRegion: '54', services: ['kpi'] });
@@ -71,7 +73,7 @@ describe('registry API of the KPI service', () => {
     const body = (await response.json()) as { problemCount: number; problems: unknown[] };
     expect(body.problemCount).toBe(1);
     expect(body.problems).toEqual([{ line: 3, column: 'teacher_headcount', reason: 'must not be negative (got -3)' }]);
-    const found = await fetch(`${API}/organizations/${run}-ok`);
+    const found = await fetch(`${API}/organizations/${run}-ok`, read());
     expect(found.status).toBe(404);
   });
 
@@ -79,7 +81,7 @@ describe('registry API of the KPI service', () => {
     const headers = { 'Content-Type': 'text/csv; charset=utf-8', Authorization: `Bearer ${adminKey}` };
     const dry = await post(goodFile, headers, '?dryRun=true');
     expect(await dry.json()).toEqual({ dryRun: true, rows: 3 });
-    expect((await fetch(`${API}/organizations/${run}-college`)).status).toBe(404);
+    expect((await fetch(`${API}/organizations/${run}-college`, read())).status).toBe(404);
 
     const first = await post(goodFile, headers);
     expect(first.status).toBe(200);
@@ -87,34 +89,34 @@ describe('registry API of the KPI service', () => {
     const again = await post(goodFile, headers);
     expect(((await again.json()) as { organizations: unknown }).organizations).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
 
-    const exported = await fetch(`${API}/organizations/export?region=54`);
+    const exported = await fetch(`${API}/organizations/export?region=54`, read());
     expect(exported.headers.get('content-type')).toContain('text/csv');
     const text = await exported.text();
     expect(text.split('\n')[0]).toBe(HEADER);
     expect(text).toContain(`${run}-school-1,"Школа № 1, ""Лицей""",general,${municipality},Тестовый район,54,40\n`);
     const reimported = (await (await post(text, headers)).json()) as { organizations: { inserted: number; updated: number } };
     expect(reimported.organizations.inserted + reimported.organizations.updated).toBe(0);
-    expect(await (await fetch(`${API}/organizations/export?region=54`)).text()).toBe(text);
+    expect(await (await fetch(`${API}/organizations/export?region=54`, read())).text()).toBe(text);
   });
 
   it('reads regions, municipalities and organizations with filters', async () => {
-    const regions = (await (await fetch(`${API}/regions`)).json()) as { items: { code: string; timeZone: string }[] };
+    const regions = (await (await fetch(`${API}/regions`, read())).json()) as { items: { code: string; timeZone: string }[] };
     expect(regions.items).toHaveLength(89);
     expect(regions.items.find((r) => r.code === '54')?.timeZone).toBe('Asia/Novosibirsk');
 
-    const municipalities = (await (await fetch(`${API}/regions/54/municipalities`)).json()) as {
+    const municipalities = (await (await fetch(`${API}/regions/54/municipalities`, read())).json()) as {
       items: { id: string; organizations: number }[];
     };
     expect(municipalities.items.find((m) => m.id === municipality)?.organizations).toBe(3);
 
-    const spo = (await (await fetch(`${API}/organizations?region=54&municipality=${municipality}&category=spo`)).json()) as {
+    const spo = (await (await fetch(`${API}/organizations?region=54&municipality=${municipality}&category=spo`, read())).json()) as {
       total: number;
       items: { orgId: string; teacherHeadcount: number | null; connected: boolean }[];
     };
     expect(spo.total).toBe(1);
     expect(spo.items[0]).toMatchObject({ orgId: `${run}-college`, teacherHeadcount: 12, connected: false });
 
-    const one = (await (await fetch(`${API}/organizations/${run}-school-2`)).json()) as { teacherHeadcount: number | null };
+    const one = (await (await fetch(`${API}/organizations/${run}-school-2`, read())).json()) as { teacherHeadcount: number | null };
     expect(one.teacherHeadcount).toBeNull();
   });
 
@@ -127,7 +129,7 @@ describe('registry API of the KPI service', () => {
     ['regions/999/municipalities', 'region: must be a two-digit region code'],
     ['organizations/export?region=00', 'region: unknown region code "00"'],
   ])('GET %s answers 400 with a reason', async (path, reason) => {
-    const response = await fetch(`${API}/${path}`);
+    const response = await fetch(`${API}/${path}`, read());
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(((await response.json()) as { detail: string }).detail).toContain(reason);
@@ -144,22 +146,25 @@ describe('KPI settings and thresholds', () => {
     });
 
   it('a region without settings has the defaults; an admin can change them', async () => {
-    expect(await (await fetch(`${API}/regions/87/settings`)).json()).toEqual({
+    expect(await (await fetch(`${API}/regions/87/settings`, read())).json()).toEqual({
       teacherDenominator: 'registered',
       callMode: 'participated',
       countedMessageKinds: null,
+      minTeacherDenominator: 5,
     });
     expect((await put('regions/87/settings', { callMode: 'initiated' }, null)).status).toBe(401);
     const changed = await put('regions/87/settings', {
       teacherDenominator: 'headcount',
       callMode: 'initiated',
       countedMessageKinds: ['text', 'poll', 'file', 'text'],
+      minTeacherDenominator: 10,
     });
     expect(changed.status).toBe(200);
-    expect(await (await fetch(`${API}/regions/87/settings`)).json()).toEqual({
+    expect(await (await fetch(`${API}/regions/87/settings`, read())).json()).toEqual({
       teacherDenominator: 'headcount',
       callMode: 'initiated',
       countedMessageKinds: ['file', 'poll', 'text'],
+      minTeacherDenominator: 10,
     });
   });
 
@@ -168,6 +173,10 @@ describe('KPI settings and thresholds', () => {
     [{ countedMessageKinds: [] }, 'countedMessageKinds: expected null'],
     [{ countedMessageKinds: ['text', 'gif'] }, 'countedMessageKinds: expected null'],
     [{ colour: 'red' }, 'unknown field(s): colour'],
+    [{ minTeacherDenominator: 0 }, 'minTeacherDenominator: expected an integer from 1 to 1000'],
+    [{ minTeacherDenominator: 1001 }, 'minTeacherDenominator: expected an integer from 1 to 1000'],
+    [{ minTeacherDenominator: 4.5 }, 'minTeacherDenominator: expected an integer from 1 to 1000'],
+    [{ minTeacherDenominator: '5' }, 'minTeacherDenominator: expected an integer from 1 to 1000'],
   ])('rejects settings %j with a reason', async (body, reason) => {
     const response = await put('regions/87/settings', body);
     expect(response.status).toBe(400);
@@ -175,12 +184,12 @@ describe('KPI settings and thresholds', () => {
   });
 
   it('thresholds are listed and added with an effective date', async () => {
-    const seeded = (await (await fetch(`${API}/thresholds`)).json()) as { items: unknown[] };
+    const seeded = (await (await fetch(`${API}/thresholds`, read())).json()) as { items: unknown[] };
     expect(seeded.items).toEqual(
       expect.arrayContaining([{ kpi: 'teachers_1_call', lower: '0.5', upper: '1', effectiveFrom: '2023-03-17' }]),
     );
     expect((await put('thresholds/teachers_1_call', { lower: '1', upper: '2', effectiveFrom: '2099-01-05' })).status).toBe(200);
-    const after = (await (await fetch(`${API}/thresholds`)).json()) as { items: unknown[] };
+    const after = (await (await fetch(`${API}/thresholds`, read())).json()) as { items: unknown[] };
     expect(after.items).toContainEqual({ kpi: 'teachers_1_call', lower: '1', upper: '2', effectiveFrom: '2099-01-05' });
   });
 

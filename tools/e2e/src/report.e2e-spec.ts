@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@sferum/testing';
 import { type Browser, chromium } from 'playwright-core';
-import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
+import { BROWSER_CHALLENGE } from '@sferum/infra-http';
+import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * The report page in a real browser (Debian's Chromium, driven by
@@ -13,7 +14,9 @@ import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipelin
  * /report?region=25&week=<last week> opened headless. The table must say
  * what the API says, band colours included; the charts must draw from the
  * locally served library with no request leaving the machine. A screenshot
- * and a PDF print are kept in .stack/artifacts/.
+ * and a PDF print are kept in .stack/artifacts/. The browser has only the
+ * reader key, typed in as the password when the page asks for it (HTTP
+ * Basic), and sends it with the page's own links.
  */
 const REGION = '25';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -22,7 +25,8 @@ const ARTIFACTS = join(REPO_ROOT, '.stack', 'artifacts');
 interface Row {
   id: string;
   name: string;
-  kpis: Record<string, { value: number | null; band: string | null }>;
+  kpis: Record<string, { value: number | null; band: string | null; suppressed?: string }>;
+  minTeacherDenominator?: number;
 }
 
 describe('report page in headless Chromium', () => {
@@ -45,8 +49,20 @@ describe('report page in headless Chromium', () => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
+  it('asks a browser for the key: 401 with a Basic challenge, and nothing of the report', async () => {
+    const response = await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&week=${week}`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(BROWSER_CHALLENGE);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    // The browser takes it as a login prompt; headless, with no credentials to give, it gives up.
+    const page = await browser.newPage();
+    await expect(page.goto(`${pipeline.urls.kpi}/report?region=${REGION}&week=${week}`)).rejects.toThrow('ERR_INVALID_AUTH_CREDENTIALS');
+    await page.close();
+  });
+
   it('shows the municipality table as the API answers it, coloured by band, with charts drawn from local files', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // What a person types when the browser asks: any user name, the reader key as the password.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: 'analyst', password: pipeline.readerKey } });
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     const errors: string[] = [];
@@ -55,7 +71,7 @@ describe('report page in headless Chromium', () => {
     expect(response?.status()).toBe(200);
     await page.waitForSelector('body[data-charts-ready="true"]');
 
-    const api = (await (await fetch(`${pipeline.urls.kpi}/v1/kpi?region=${REGION}&week=${week}&groupBy=municipality`)).json()) as { rows: Row[] };
+    const api = (await (await fetch(`${pipeline.urls.kpi}/v1/kpi?region=${REGION}&week=${week}&groupBy=municipality`, { headers: bearer(pipeline.readerKey) })).json()) as { rows: Row[] };
     const shown = await page.$$eval('#municipalities tbody tr', (trs) =>
       trs.map((tr) => ({
         id: tr.getAttribute('data-id'),
@@ -77,7 +93,8 @@ describe('report page in headless Chromium', () => {
         expect({ id: row.id, kpi: cell.kpi, text: cell.text, band: cell.band }).toEqual({
           id: row.id,
           kpi: cell.kpi,
-          text: k.value === null ? '—' : `${k.value.toFixed(2)}%`,
+          // A small cell says why instead of a value.
+          text: k.suppressed !== undefined ? `fewer than ${row.minTeacherDenominator} teachers` : k.value === null ? '—' : `${k.value.toFixed(2)}%`,
           band: k.band ?? '',
         });
       }
@@ -103,15 +120,22 @@ describe('report page in headless Chromium', () => {
     expect(statSync(png).size).toBeGreaterThan(10_000);
     expect(statSync(pdf).size).toBeGreaterThan(10_000);
     process.stdout.write(`report screenshot: ${png}\nreport print: ${pdf}\n`);
+
+    // The page's JSON and CSV links: the browser sends the credentials it was given for the page with them.
+    await page.emulateMedia({ media: 'screen' });
+    const json = await Promise.all([page.waitForEvent('response', (r) => r.url().includes('/v1/kpi?')), page.click('nav a:text-is("JSON")')]);
+    expect(json[0].status()).toBe(200);
+    expect(((await json[0].json()) as { rows: Row[] }).rows.map((r) => r.id)).toEqual(api.rows.map((r) => r.id));
     await page.close();
   }, 60_000);
 
   it('answers 400 for an unknown region or a bad week, and serves only its own assets', async () => {
-    expect((await fetch(`${pipeline.urls.kpi}/report?region=99`)).status).toBe(400);
-    expect((await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&week=2026-W99`)).status).toBe(400);
-    expect((await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&colour=red`)).status).toBe(400);
-    expect((await fetch(`${pipeline.urls.kpi}/report/assets/package.json`)).status).toBe(404);
-    const js = await fetch(`${pipeline.urls.kpi}/report/assets/uPlot.iife.min.js`);
+    const read = { headers: bearer(pipeline.readerKey) };
+    expect((await fetch(`${pipeline.urls.kpi}/report?region=99`, read)).status).toBe(400);
+    expect((await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&week=2026-W99`, read)).status).toBe(400);
+    expect((await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&colour=red`, read)).status).toBe(400);
+    expect((await fetch(`${pipeline.urls.kpi}/report/assets/package.json`, read)).status).toBe(404);
+    const js = await fetch(`${pipeline.urls.kpi}/report/assets/uPlot.iife.min.js`, read);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toContain('text/javascript');
   });

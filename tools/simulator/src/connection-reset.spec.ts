@@ -114,7 +114,7 @@ describe('the simulator clients against a real server', () => {
       },
       { keepAliveTimeout: 200 },
     );
-    const kpi = new KpiClient(server.url, undefined);
+    const kpi = new KpiClient(server.url, {});
     await expect(kpi.regions()).resolves.toEqual([]);
     await server.firstConnectionClosed; // a real wait, longer than the server's keep-alive timeout
     await expect(kpi.regions()).resolves.toEqual([]);
@@ -126,7 +126,7 @@ describe('the simulator clients against a real server', () => {
       if (seen.requests % 2 === 1) hangUp(request);
       else json(response, request.method === 'POST' ? { inserted: 3 } : { items: [] });
     });
-    const kpi = new KpiClient(server.url, 'admin-key');
+    const kpi = new KpiClient(server.url, { admin: 'admin-key' });
     await expect(kpi.regions()).resolves.toEqual([]);
     expect(server.requests).toBe(2);
     await expect(kpi.importRegistry('org_id\nnsk-1\n')).resolves.toEqual({ inserted: 3 });
@@ -135,9 +135,26 @@ describe('the simulator clients against a real server', () => {
 
   it('KPI client: a second closed connection is reported, after exactly two requests', async () => {
     const server = await startServer(hangUp);
-    const kpi = new KpiClient(server.url, undefined);
+    const kpi = new KpiClient(server.url, {});
     await expect(kpi.thresholds()).rejects.toThrow(`cannot reach the KPI service at ${server.url}: `);
     expect(server.requests).toBe(2);
+  });
+
+  it('KPI client: reads with the reader key, imports with the admin key, and waits out a 429', async () => {
+    const seen: string[] = [];
+    const server = await startServer((request, response, counts) => {
+      seen.push(`${request.method} ${request.headers.authorization}`);
+      if (counts.requests === 1) {
+        response.writeHead(429, { 'Retry-After': '1', 'Content-Type': 'application/problem+json' });
+        response.end('{"status":429}');
+      } else {
+        json(response, request.method === 'POST' ? { inserted: 1 } : { items: [] });
+      }
+    });
+    const kpi = new KpiClient(server.url, { read: 'reader-key', admin: 'admin-key' });
+    await expect(kpi.regions()).resolves.toEqual([]);
+    await expect(kpi.importRegistry('org_id\nnsk-1\n')).resolves.toEqual({ inserted: 1 });
+    expect(seen).toEqual(['GET Bearer reader-key', 'GET Bearer reader-key', 'POST Bearer admin-key']);
   });
 
   it('ingest client: a batch whose connection closes before the answer is sent again at once', async () => {

@@ -13,9 +13,12 @@ export interface ApiKpiRow {
   readonly level: string;
   readonly id: string;
   readonly name: string;
-  readonly kpis: Record<string, { numerator: number; denominator: number; value: number | null; band: string | null; previous: number | null }>;
-  readonly counters: Record<string, number>;
+  readonly kpis: Record<string, { numerator: number | null; denominator: number; value: number | null; band: string | null; previous: number | null; suppressed?: string }>;
+  readonly counters: Record<string, number | null>;
   readonly orgsWithoutHeadcount?: number;
+  /** A small cell: its teacher figures are withheld (null), below the region's minimum. */
+  readonly suppressed?: string;
+  readonly minTeacherDenominator?: number;
 }
 
 export interface ApiKpiAnswer {
@@ -41,10 +44,19 @@ export interface ApiUnknownOrganizations {
   readonly items: ApiUnknownOrganization[];
 }
 
+/** The keys the simulator sends: a reader key for what it reads (else the admin key, which reads too), the admin key for the registry import. */
+export interface KpiKeys {
+  readonly read?: string | undefined;
+  readonly admin?: string | undefined;
+}
+
+/** Times a request answered 429 is sent again, after its Retry-After: the KPI service limits the requests of each key. */
+const RATE_LIMITED_RETRIES = 5;
+
 export class KpiClient {
   constructor(
     readonly baseUrl: string,
-    private readonly key: string | undefined,
+    private readonly keys: KpiKeys,
   ) {}
 
   async regions(): Promise<ApiRegion[]> {
@@ -66,7 +78,7 @@ export class KpiClient {
     // unchanged what a lost first answer counted as inserted (only logged).
     const response = await this.send('/v1/registry/organizations/import', {
       method: 'POST',
-      headers: { 'Content-Type': 'text/csv; charset=utf-8', ...this.auth() },
+      headers: { 'Content-Type': 'text/csv; charset=utf-8', ...this.auth(this.keys.admin) },
       body: csv,
     });
     const text = await response.text();
@@ -84,19 +96,30 @@ export class KpiClient {
     return this.get<ApiUnknownOrganizations>(`/v1/registry/unknown-organizations?${new URLSearchParams({ limit: String(limit) }).toString()}`);
   }
 
-  private auth(): Record<string, string> {
-    return this.key === undefined ? {} : { Authorization: `Bearer ${this.key}` };
+  private auth(key: string | undefined): Record<string, string> {
+    return key === undefined ? {} : { Authorization: `Bearer ${key}` };
   }
 
   private async get<T>(path: string): Promise<T> {
-    const response = await this.send(path, { headers: this.auth() }, 60_000);
+    const response = await this.send(path, { headers: this.auth(this.keys.read ?? this.keys.admin) }, 60_000);
     const text = await response.text();
     if (response.status !== 200) throw new Error(`GET ${path}: the KPI service answered ${response.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as T;
   }
 
-  /** One request, sent once more if the connection closed under it (every request of this client is safe to repeat). */
+  /** One request, sent again after its Retry-After while it is over the key's rate (429). */
   private async send(path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.sendOnce(path, init, timeoutMs);
+      if (response.status !== 429 || attempt > RATE_LIMITED_RETRIES) return response;
+      const seconds = Number(response.headers.get('retry-after'));
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(60, Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000));
+    }
+  }
+
+  /** One request, sent once more if the connection closed under it (every request of this client is safe to repeat). */
+  private async sendOnce(path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
     try {
       // A new timeout signal for each attempt.
       return await retryOnceOnReset(() => fetch(`${this.baseUrl}${path}`, timeoutMs === undefined ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) }));

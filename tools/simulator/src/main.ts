@@ -31,6 +31,7 @@ const USAGE = `usage: npm run simulate -- --profile tiny|small|edges|region|nati
   --out DIR             where registry.csv and expected.json go (default .stack/simulator/PROFILE-SEED)
   --ingest-url URL      ingest service (default $INGEST_URL or http://127.0.0.1:3001)
   --kpi-url URL         KPI service (default $KPI_URL or http://127.0.0.1:3003)
+  --kpi-key KEY         the reader key the KPI service is read with (default $READER_KEY, else $ADMIN_KEY)
   --no-push             only write the files (no registry import, no events pushed); with --kpi-url,
                         the reference follows that service's settings and thresholds
   --registry-at WHEN    when the registry is imported: first (before the first event, the default),
@@ -52,8 +53,9 @@ const USAGE = `usage: npm run simulate -- --profile tiny|small|edges|region|nati
   --boost M1,M2         a rise: every teacher of these municipalities writes 10 group messages and starts a call in
                         the last week, naming their organization there (not held back by --hold-back)
 
-Keys: SOURCE_KEY (or DEMO_SOURCE_KEY) pushes events, ADMIN_KEY imports the registry;
-read from the environment, else from .stack/dev.env (written by npm run up).`;
+Keys: SOURCE_KEY (or DEMO_SOURCE_KEY) pushes events, ADMIN_KEY imports the registry, READER_KEY
+(or --kpi-key) reads the KPI service; read from the environment, else from .stack/dev.env (written by
+npm run up).`;
 
 class UsageError extends Error {}
 
@@ -82,6 +84,7 @@ async function main(): Promise<number> {
         out: { type: 'string' },
         'ingest-url': { type: 'string' },
         'kpi-url': { type: 'string' },
+        'kpi-key': { type: 'string' },
         'no-push': { type: 'boolean' },
         rate: { type: 'string' },
         batch: { type: 'string' },
@@ -137,7 +140,8 @@ async function main(): Promise<number> {
     throw new UsageError('pushing needs ADMIN_KEY and SOURCE_KEY (or DEMO_SOURCE_KEY) in the environment or in .stack/dev.env (run npm run up), or --no-push');
   }
   // Without pushing, the KPI service is asked only for settings and thresholds, and only when named.
-  const kpi = push || args['kpi-url'] !== undefined ? new KpiClient(kpiUrl, adminKey) : undefined;
+  const readKey = args['kpi-key'] ?? env['READER_KEY'];
+  const kpi = push || args['kpi-url'] !== undefined ? new KpiClient(kpiUrl, { read: readKey, admin: adminKey }) : undefined;
   const outDir = resolve(args.out ?? join(ROOT, '.stack', 'simulator', `${name}-${seed}`));
   const log = (line: string) => console.error(`[simulate] ${line}`);
   const tty = process.stderr.isTTY === true;

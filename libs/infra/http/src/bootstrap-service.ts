@@ -1,25 +1,32 @@
 import 'reflect-metadata';
+import { inspect } from 'node:util';
 import { type DynamicModule, type INestApplication, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@sferum/config';
-import { errorMessage } from '@sferum/util';
+import { errorMessage, maskCredentials } from '@sferum/util';
 import { createLogger, type LogLevelName } from '@sferum/infra-observability';
+import { KeyAuthenticator, type AuthenticatedRequest } from './api-key.guard';
 import { contentCodings, decodedBody, type ContentCoding } from './content-encoding';
 import { generateOpenApi, type ServiceApi } from './openapi/openapi-document';
-import { nestRoutes } from './openapi/nest-routes';
-import { ProblemFilter } from './problem.filter';
+import { nestRoutes, routeKey, type NestRoute, type RouteKey } from './openapi/nest-routes';
+import { ProblemException, ProblemFilter } from './problem.filter';
 
 export interface HttpSettings {
   readonly service: string;
   readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevelName;
-  /** Largest request body accepted, bytes. */
+  /** Largest request body accepted, bytes: of every route and content type but the text bodies of the routes listed below. */
   readonly bodyLimitBytes?: number;
-  /** Content types read as a plain string body (for example text/csv), with their own size limit. */
-  readonly textBodies?: readonly { readonly contentType: string; readonly limitBytes: number }[];
+  /**
+   * Content types read as a plain string body (for example text/csv), with
+   * their own size limit on the `routes` listed ("POST /v1/registry/organizations/import");
+   * every other route reads such a body up to bodyLimitBytes. Without
+   * `routes`, every route may read it up to its limit.
+   */
+  readonly textBodies?: readonly { readonly contentType: string; readonly limitBytes: number; readonly routes?: readonly RouteKey[] }[];
   /** More content types parsed as JSON (for example application/cloudevents+json), under bodyLimitBytes. */
   readonly jsonContentTypes?: readonly string[];
   /**
@@ -61,7 +68,15 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
     { logger, bufferLogs: true, abortOnError: false, preview: settings.preview ?? false },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  const routes = nestRoutes(module);
+  // Fastify's route table names a route by its URL pattern (/v1/registry/regions/:code); HEAD is its twin of GET.
+  const byFastifyRoute = new Map(routes.map((route) => [`${route.method.toUpperCase()} ${route.url}`, route]));
+  const routeOf = (request: FastifyRequest): NestRoute | undefined =>
+    byFastifyRoute.get(`${request.method === 'HEAD' ? 'GET' : request.method} ${request.routeOptions.url ?? ''}`);
   for (const text of settings.textBodies ?? []) {
+    for (const key of text.routes ?? []) {
+      if (!routes.some((route) => routeKey(route) === key)) throw new Error(`textBodies: ${text.contentType} is allowed on ${key}, which no route answers`);
+    }
     fastify.addContentTypeParser(text.contentType, { parseAs: 'string', bodyLimit: text.limitBytes }, (_request, body, done) => {
       done(null, body);
     });
@@ -79,12 +94,25 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
       }
     });
   }
+  if (settings.preview !== true && routes.some((route) => route.keyAccess !== undefined)) checkKeysBeforeBodies(app, routeOf);
+  // The size limit of a request's body: its route's for its content type.
+  // Fastify holds each content type to its parser's limit on every route;
+  // this holds the other routes to the small limit before a byte is read.
+  const bodyLimit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+  const textBodies = (settings.textBodies ?? []).map((text) => ({ ...text, contentType: text.contentType.toLowerCase() }));
+  const bodyLimitOf = (request: FastifyRequest): number => {
+    const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const text = textBodies.find((t) => t.contentType === mediaType);
+    if (text === undefined) return bodyLimit;
+    if (text.routes === undefined) return text.limitBytes;
+    const route = routeOf(request);
+    return route !== undefined && text.routes.includes(routeKey(route)) ? text.limitBytes : bodyLimit;
+  };
   // Content-Encoding (gzip, deflate, br): decoded as a stream before the
   // parsers, the body limit applied to the decoded size too (a gzip bomb is
-  // a 413, not an out-of-memory); another coding is a 415.
-  const bodyLimit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
-  const textLimits = new Map((settings.textBodies ?? []).map((text) => [text.contentType.toLowerCase(), text.limitBytes]));
-  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+  // a 413, not an out-of-memory); another coding is a 415. A body of unknown
+  // length is counted against the limit as it arrives.
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
     let codings: ContentCoding[];
     try {
       codings = contentCodings(request.headers['content-encoding']);
@@ -92,19 +120,23 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
       done(error as Error);
       return;
     }
-    if (codings.length === 0) {
-      done(null, payload);
+    const limit = bodyLimitOf(request);
+    const declared = request.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limit) {
+      // Answered from the declared length; the connection is then closed rather than the body read through.
+      void reply.header('Connection', 'close');
+      done(new ProblemException(413, `the body is larger than the limit of ${limit} bytes of this route`));
       return;
     }
-    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    done(null, decodedBody(payload, codings, textLimits.get(mediaType) ?? bodyLimit));
+    const unknownLength = declared === undefined && request.headers['transfer-encoding'] !== undefined;
+    done(null, codings.length > 0 || unknownLength ? decodedBody(payload, codings, limit) : payload);
   });
   app.useGlobalFilters(new ProblemFilter());
   if (settings.openApi !== undefined) {
     // Generated from the routes as Nest declares them: what it cannot match
     // (a route without a description, a description without a route) is
     // logged here and fails the service's openapi spec.
-    const { document, problems } = generateOpenApi(nestRoutes(module), settings.openApi);
+    const { document, problems } = generateOpenApi(routes, settings.openApi);
     for (const problem of problems) new Logger('openapi').warn(problem);
     SwaggerModule.setup('docs', app, document as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/json' });
   }
@@ -114,6 +146,40 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
   // (0) from a kill.
   if (settings.preview !== true) handleStopSignals(app, settings.service);
   return app;
+}
+
+/** What the hooks read of Fastify's request (the package is Nest's adapter's dependency, not ours). */
+interface FastifyRequest {
+  readonly method: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly routeOptions: { readonly url?: string | undefined };
+}
+
+/** A refused request declaring a body larger than this is answered on a connection then closed, not read to its end. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Keys are checked when a request's headers have arrived, before its body
+ * is read or parsed (a Fastify onRequest hook): an unauthenticated client
+ * cannot make the service read or parse a large body. The check is the
+ * KeyAuthenticator's, for the access the route's metadata asks (the guard
+ * then finds the request admitted). A refused request with a large body
+ * gets `Connection: close`: the rest of the body is never read.
+ */
+function checkKeysBeforeBodies(app: NestFastifyApplication, routeOf: (request: FastifyRequest) => NestRoute | undefined): void {
+  // A route asks a key only in a module tree with AuthModule (nestRoutes refuses one without), which provides this.
+  const authenticator = app.get(KeyAuthenticator, { strict: false });
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
+    const access = routeOf(request)?.keyAccess;
+    if (access === undefined) return;
+    try {
+      await authenticator.admit(access, request as unknown as AuthenticatedRequest);
+    } catch (error) {
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > DRAIN_LIMIT_BYTES || request.headers['transfer-encoding'] !== undefined) void reply.header('Connection', 'close');
+      throw error;
+    }
+  });
 }
 
 /** How long a stop may take before the process gives up and exits 1. */
@@ -154,6 +220,8 @@ export async function listen(app: INestApplication, settings: HttpSettings): Pro
 /**
  * Runs a service's start function; a configuration error is printed as the
  * list of bad variables (no stack trace) and exits with status 78 (EX_CONFIG).
+ * Any other error is printed whole but with the password of any URL in it
+ * masked: a driver's error may hold the connection string.
  */
 export function runService(start: () => Promise<void>): void {
   start().catch((error: unknown) => {
@@ -161,7 +229,7 @@ export function runService(start: () => Promise<void>): void {
       console.error(error.message);
       process.exit(78);
     }
-    console.error(error);
+    console.error(maskCredentials(inspect(error)));
     process.exit(1);
   });
 }

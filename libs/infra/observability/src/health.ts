@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, Injectable, Module, Res, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Injectable, Logger, Module, Optional, Req, Res, type DynamicModule } from '@nestjs/common';
 import { errorMessage } from '@sferum/util';
 import { Gauge } from 'prom-client';
 import { type ReplyLike } from './http-reply';
@@ -6,6 +6,15 @@ import { MetricsRegistry } from './metrics';
 
 /** A dependency check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<void>;
+
+/**
+ * Whether a request may see which readiness check fails and why (raw
+ * dependency errors can name hosts, users or worse). Provided by the
+ * service's key check (infra-http's AuthModule: an admin key); without one,
+ * nobody sees them over HTTP: the log and the readiness_check_up gauge tell.
+ */
+export type ReadinessDetailsAccess = (headers: Record<string, string | string[] | undefined>) => Promise<boolean>;
+export const READINESS_DETAILS = Symbol('READINESS_DETAILS');
 
 export interface CheckResult {
   readonly status: 'up' | 'down';
@@ -20,8 +29,11 @@ export interface CheckResult {
  */
 @Injectable()
 export class Readiness {
+  private readonly logger = new Logger('readiness');
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly gauge: Gauge<'check'>;
+  /** The last status of each check, so a change is logged once (with the error: the log is where operators read it). */
+  private readonly last = new Map<string, CheckResult['status']>();
 
   constructor(@Inject(MetricsRegistry) registry: MetricsRegistry) {
     this.gauge = new Gauge({
@@ -48,6 +60,10 @@ export class Readiness {
     for (const [name, result] of entries) {
       checks[name] = result;
       this.gauge.set({ check: name }, result.status === 'up' ? 1 : 0);
+      const before = this.last.get(name);
+      if (result.status === 'down' && before !== 'down') this.logger.warn(`${name} is down: ${result.error ?? 'no reason given'}`);
+      if (result.status === 'up' && before === 'down') this.logger.log(`${name} is up again`);
+      this.last.set(name, result.status);
     }
     return { ready: entries.every(([, r]) => r.status === 'up'), checks };
   }
@@ -73,7 +89,10 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(Readiness) private readonly readiness: Readiness) {}
+  constructor(
+    @Inject(Readiness) private readonly readiness: Readiness,
+    @Optional() @Inject(READINESS_DETAILS) private readonly details: ReadinessDetailsAccess | undefined,
+  ) {}
 
   /** The process is up and its event loop turns. */
   @Get('live')
@@ -81,14 +100,19 @@ export class HealthController {
     return { status: 'live' };
   }
 
-  /** Every dependency of this service answers: 200, else 503 with the failing ones. */
+  /**
+   * Every dependency of this service answers: 200, else 503, to anyone (a
+   * load balancer needs no key); each check's result only to a request the
+   * service's details access admits (an admin key).
+   */
   @Get('ready')
-  async ready(@Res() reply: ReplyLike): Promise<void> {
-    const result = await this.readiness.evaluate();
+  async ready(@Req() request: { headers: Record<string, string | string[] | undefined> }, @Res() reply: ReplyLike): Promise<void> {
+    const [result, detailed] = await Promise.all([this.readiness.evaluate(), this.details?.(request.headers) ?? Promise.resolve(false)]);
+    const status = result.ready ? 'ready' : 'not_ready';
     reply
       .status(result.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .header('Cache-Control', 'no-store')
-      .send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
+      .send(detailed ? { status, checks: result.checks } : { status });
   }
 }
 

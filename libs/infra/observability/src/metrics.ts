@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
@@ -6,15 +6,29 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 /** The registry every metric of a service is registered in. */
 export class MetricsRegistry extends Registry {}
 
-@Controller()
-export class MetricsController {
-  constructor(@Inject(MetricsRegistry) private readonly registry: MetricsRegistry) {}
+export interface MetricsOptions {
+  /**
+   * Decorators of the /metrics controller: the key check of infra-http
+   * (keyRequiredWhen), which this lib cannot import. Each forRoot gets a
+   * controller class of its own, so one app's decorators never reach another's.
+   */
+  readonly controllerDecorators?: readonly ClassDecorator[];
+}
 
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics(): Promise<string> {
-    return this.registry.metrics();
+/** GET /metrics: the Prometheus text format of the service's registry. */
+function metricsController(decorators: readonly ClassDecorator[]): Type {
+  @Controller()
+  class MetricsController {
+    constructor(@Inject(MetricsRegistry) private readonly registry: MetricsRegistry) {}
+
+    @Get('metrics')
+    @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+    async metrics(): Promise<string> {
+      return this.registry.metrics();
+    }
   }
+  for (const decorate of decorators) decorate(MetricsController);
+  return MetricsController;
 }
 
 export function createMetricsRegistry(service: string): MetricsRegistry {
@@ -26,11 +40,11 @@ export function createMetricsRegistry(service: string): MetricsRegistry {
 
 @Module({})
 export class MetricsModule {
-  static forRoot(service: string): DynamicModule {
+  static forRoot(service: string, options: MetricsOptions = {}): DynamicModule {
     return {
       module: MetricsModule,
       global: true,
-      controllers: [MetricsController],
+      controllers: [metricsController(options.controllerDecorators ?? [])],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
         { provide: MetricsRegistry, useFactory: () => createMetricsRegistry(service) },

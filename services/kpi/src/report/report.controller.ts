@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { addWeeks, type Clock, compareWeeks, currentWeek, formatIsoWeek, formatLocalDate, lastCompleteWeek, mondayOf } from '@sferum/domain';
-import { ApiKeyGuard, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
+import { ApiKeyGuard, BrowserPage, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
 import { KpiQueryService } from '../kpi/kpi-query.service';
 import { renderReport, REPORT_INDICATORS } from './report-page';
@@ -21,10 +21,17 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
  * page (the municipality traffic-light table, the region's indicators, 12
  * weeks of trend), for people without Grafana. Without `week`: the last
  * complete week.
+ *
+ * People open it in a browser, which cannot send a Bearer header when it
+ * follows a link: without a key the answer is a Basic challenge, the
+ * browser asks once (any user name, the reader key as the password) and
+ * sends the same credentials with the page's assets and its JSON and CSV
+ * links (reads take the key either way).
  */
 @Controller('report')
 @UseGuards(ApiKeyGuard)
 @RequireKey('reader')
+@BrowserPage()
 export class ReportController {
   constructor(
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
@@ -55,6 +62,7 @@ export class ReportController {
         nextWeek: compareWeeks(addWeeks(week, 1), current) <= 0 ? formatIsoWeek(addWeeks(week, 1)) : null,
         regionRow: last.region,
         municipalities: last.municipalities,
+        minTeacherDenominator: this.kpi.settings(region).minTeacherDenominator,
         trend: weeks.map((w) => {
           const r = rows.get(formatIsoWeek(w))!.region;
           return {

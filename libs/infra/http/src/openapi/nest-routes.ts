@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { type ApiKeyRole } from '@sferum/contracts';
-import { ApiKeyGuard, requiredKeyRoles } from '../api-key.guard';
+import { ApiKeyGuard, authOptionsOf, isBrowserPage, keyAccess, requiredKeyRoles, type AuthOptions, type KeyAccess } from '../api-key.guard';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -29,6 +29,14 @@ export interface NestRoute {
   readonly handler: string;
   /** Roles of RequireKey when the ApiKeyGuard guards the route; undefined: no key is asked. */
   readonly keyRoles: readonly ApiKeyRole[] | undefined;
+  /**
+   * What the route asks of a request's key, from its metadata and the
+   * AuthModule options of the module tree: what the key check enforces and
+   * the document describes. Undefined: no key is asked.
+   */
+  readonly keyAccess: KeyAccess | undefined;
+  /** The service limits the requests of each key on this route (AuthOptions.rateLimit). */
+  readonly rateLimited: boolean;
   /** The status Nest answers when the handler returns: @HttpCode, else 201 for POST and 200 otherwise. */
   readonly successStatus: number;
   /** The Content-Type of @Header, when the route sets one. */
@@ -53,29 +61,36 @@ type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardRefer
  * decorator metadata: nothing is instantiated, no client connects.
  */
 export function nestRoutes(root: Type | DynamicModule): NestRoute[] {
-  const routes: NestRoute[] = [];
+  const controllers: Type[] = [];
+  let auth: AuthOptions | undefined;
+  visitModules(root, (moduleClass, dynamic) => {
+    controllers.push(...metadataList<Type>(MODULE_METADATA.CONTROLLERS, moduleClass), ...(dynamic.controllers ?? []));
+    if ('module' in dynamic) auth ??= authOptionsOf(dynamic as DynamicModule);
+  });
+  return controllers.flatMap((controller) => controllerRoutes(controller, auth));
+}
+
+/** Calls `visit` once for every module of a tree (the root and what it imports, transitively), without instantiating any. */
+function visitModules(root: Type | DynamicModule, visit: (moduleClass: Type, dynamic: Partial<DynamicModule>) => void): void {
   const seen = new Set<unknown>();
-  const visit = (entry: ModuleImport): void => {
+  const walk = (entry: ModuleImport): void => {
     if (entry instanceof Promise) throw new Error('nestRoutes: an asynchronous module import cannot be read without starting the application');
-    if ('forwardRef' in entry) return visit((entry.forwardRef as () => ModuleImport)());
+    if ('forwardRef' in entry) return walk((entry.forwardRef as () => ModuleImport)());
     const moduleClass: Type = 'module' in entry ? entry.module : entry;
     if (seen.has(entry)) return;
     seen.add(entry);
     const dynamic: Partial<DynamicModule> = 'module' in entry ? entry : {};
-    const imports = [...metadataList<ModuleImport>(MODULE_METADATA.IMPORTS, moduleClass), ...((dynamic.imports ?? []) as ModuleImport[])];
-    const controllers = [...metadataList<Type>(MODULE_METADATA.CONTROLLERS, moduleClass), ...(dynamic.controllers ?? [])];
-    for (const controller of controllers) routes.push(...controllerRoutes(controller));
-    for (const imported of imports) visit(imported);
+    visit(moduleClass, dynamic);
+    for (const imported of [...metadataList<ModuleImport>(MODULE_METADATA.IMPORTS, moduleClass), ...((dynamic.imports ?? []) as ModuleImport[])]) walk(imported);
   };
-  visit(root);
-  return routes;
+  walk(root);
 }
 
 function metadataList<T>(key: string, target: object): T[] {
   return (Reflect.getMetadata(key, target) as T[] | undefined) ?? [];
 }
 
-function controllerRoutes(controller: Type): NestRoute[] {
+function controllerRoutes(controller: Type, auth: AuthOptions | undefined): NestRoute[] {
   if (Reflect.getMetadata(VERSION_METADATA, controller) !== undefined) throw new Error(`nestRoutes: ${controller.name} is versioned; not supported`);
   const prototype = controller.prototype as Record<string, unknown>;
   const routes: NestRoute[] = [];
@@ -93,6 +108,9 @@ function controllerRoutes(controller: Type): NestRoute[] {
     const headers = metadataList<{ name: string; value: string }>(HEADERS_METADATA, fn);
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<string, unknown>;
     const httpCode = Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined;
+    const keyRoles = guards.includes(ApiKeyGuard) ? (requiredKeyRoles(controller, fn) ?? undefined) : undefined;
+    if (keyRoles !== undefined && auth === undefined) throw new Error(`nestRoutes: ${controller.name}.${handler} asks a key, but the module imports no AuthModule`);
+    const access = keyRoles === undefined || auth === undefined ? undefined : keyAccess(keyRoles, auth, { method, browserPage: isBrowserPage(controller, fn) });
     for (const controllerPath of asArray(Reflect.getMetadata(PATH_METADATA, controller) as string | string[] | undefined)) {
       for (const methodPath of asArray(methodPaths)) {
         const url = joinPaths(controllerPath, methodPath);
@@ -104,7 +122,9 @@ function controllerRoutes(controller: Type): NestRoute[] {
           pathParameters: parameters,
           controller,
           handler,
-          keyRoles: guards.includes(ApiKeyGuard) ? (requiredKeyRoles(controller, fn) ?? undefined) : undefined,
+          keyRoles,
+          keyAccess: access,
+          rateLimited: access !== undefined && auth?.rateLimit !== undefined,
           successStatus: httpCode ?? (method === 'post' ? HttpStatus.CREATED : HttpStatus.OK),
           contentType: headers.find((header) => header.name.toLowerCase() === 'content-type')?.value,
           // Keys of the route arguments are "<paramtype>:<index>".

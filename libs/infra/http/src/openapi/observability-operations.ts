@@ -14,8 +14,11 @@ const CHECK_RESULT_SCHEMA = objectSchema<CheckResult>(
 
 const readiness = (status: 'ready' | 'not_ready') => ({
   type: 'object',
-  required: ['status', 'checks'],
-  properties: { status: { const: status }, checks: { type: 'object', additionalProperties: CHECK_RESULT_SCHEMA } },
+  required: ['status'],
+  properties: {
+    status: { const: status },
+    checks: { type: 'object', additionalProperties: CHECK_RESULT_SCHEMA, description: 'each dependency check and its error: only with an admin key' },
+  },
 });
 
 /** The routes of HealthModule and MetricsModule, the same in every service. */
@@ -27,10 +30,11 @@ export const OBSERVABILITY_OPERATIONS: Readonly<Partial<Record<RouteKey, Operati
   },
   'GET /health/ready': {
     summary: 'Every dependency of the service answers',
+    description: 'The status to anyone; which check failed, and its error, only with an admin key (Authorization: Bearer <key>), where the service has keys.',
     tags: ['operations'],
     responses: {
       200: jsonResponse('every check is up', readiness('ready')),
-      503: jsonResponse('at least one check is down; the body names it', readiness('not_ready')),
+      503: jsonResponse('at least one check is down; with an admin key, the body names it', readiness('not_ready')),
     },
   },
   'GET /metrics': {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Body, Controller, Get, Header, HttpCode, Module, Param, Post, Put, Res, UseGuards, type DynamicModule } from '@nestjs/common';
-import { ApiKeyGuard, RequireKey } from '../api-key.guard';
+import { ApiKeyGuard, AuthModule, BrowserPage, RequireKey, type AuthOptions } from '../api-key.guard';
+import { BROWSER_CHALLENGE } from '../request-key';
 import { nestRoutes, routeKey } from './nest-routes';
 import { generateOpenApi, jsonResponse, problemResponse, schemaRef, undescribedStatuses, type ServiceApi } from './openapi-document';
 
@@ -42,13 +43,24 @@ class PingController {
   }
 }
 
+@Controller('page')
+@UseGuards(ApiKeyGuard)
+@RequireKey('reader')
+@BrowserPage()
+class PageController {
+  @Get()
+  page(): string {
+    return '<html></html>';
+  }
+}
+
 @Module({ controllers: [PingController] })
 class PingModule {}
 
 @Module({})
 class ThingsModule {
-  static forRoot(): DynamicModule {
-    return { module: ThingsModule, imports: [PingModule], controllers: [ThingsController] };
+  static forRoot(auth: AuthOptions): DynamicModule {
+    return { module: ThingsModule, imports: [PingModule, AuthModule.forRoot(auth)], controllers: [ThingsController, PageController] };
   }
 }
 
@@ -66,18 +78,21 @@ const API: ServiceApi = {
     },
     'POST /v1/things': { summary: 'a new thing', responses: { 201: jsonResponse('made', schemaRef('Thing')), 400: problemResponse('not a thing') } },
     'PUT /v1/things/import/{batch}': { summary: 'a batch', responses: { 202: { description: 'taken', content: { 'text/csv': {} } } } },
+    'GET /page': { summary: 'a page', responses: { 200: { description: 'the page' } } },
     'GET /ping': { summary: 'pong', responses: { 200: { description: 'pong' } } },
   },
 };
 
-const routes = nestRoutes(ThingsModule.forRoot());
+const routes = nestRoutes(ThingsModule.forRoot({ readKeysRequired: true, rateLimit: { perMinute: 600, burst: 100 } }));
+const READER = { roles: ['reader'], open: false, basic: true, browserPage: false };
+const ADMIN = { roles: ['admin'], open: false, basic: false, browserPage: false };
 
 describe('nestRoutes', () => {
   it("reads every route of a module and of its imports from Nest's metadata", () => {
     expect(routes.map((route) => ({ ...route, controller: route.controller.name }))).toEqual([
-      { method: 'get', url: '/v1/things', path: '/v1/things', pathParameters: [], controller: 'ThingsController', handler: 'list', keyRoles: ['reader'], successStatus: 200, contentType: undefined, writesReply: false },
-      { method: 'get', url: '/v1/things/:id', path: '/v1/things/{id}', pathParameters: ['id'], controller: 'ThingsController', handler: 'one', keyRoles: ['reader'], successStatus: 200, contentType: undefined, writesReply: false },
-      { method: 'post', url: '/v1/things', path: '/v1/things', pathParameters: [], controller: 'ThingsController', handler: 'create', keyRoles: ['admin'], successStatus: 201, contentType: undefined, writesReply: false },
+      { method: 'get', url: '/v1/things', path: '/v1/things', pathParameters: [], controller: 'ThingsController', handler: 'list', keyRoles: ['reader'], keyAccess: READER, rateLimited: true, successStatus: 200, contentType: undefined, writesReply: false },
+      { method: 'get', url: '/v1/things/:id', path: '/v1/things/{id}', pathParameters: ['id'], controller: 'ThingsController', handler: 'one', keyRoles: ['reader'], keyAccess: READER, rateLimited: true, successStatus: 200, contentType: undefined, writesReply: false },
+      { method: 'post', url: '/v1/things', path: '/v1/things', pathParameters: [], controller: 'ThingsController', handler: 'create', keyRoles: ['admin'], keyAccess: ADMIN, rateLimited: true, successStatus: 201, contentType: undefined, writesReply: false },
       {
         method: 'put',
         url: '/v1/things/import/:batch',
@@ -86,13 +101,31 @@ describe('nestRoutes', () => {
         controller: 'ThingsController',
         handler: 'replace',
         keyRoles: ['admin'],
+        keyAccess: ADMIN,
+        rateLimited: true,
         successStatus: 202,
         contentType: 'text/csv; charset=utf-8',
         writesReply: false,
       },
-      { method: 'get', url: '/ping', path: '/ping', pathParameters: [], controller: 'PingController', handler: 'ping', keyRoles: undefined, successStatus: 200, contentType: undefined, writesReply: true },
+      { method: 'get', url: '/page', path: '/page', pathParameters: [], controller: 'PageController', handler: 'page', keyRoles: ['reader'], keyAccess: { ...READER, browserPage: true }, rateLimited: true, successStatus: 200, contentType: undefined, writesReply: false },
+      { method: 'get', url: '/ping', path: '/ping', pathParameters: [], controller: 'PingController', handler: 'ping', keyRoles: undefined, keyAccess: undefined, rateLimited: false, successStatus: 200, contentType: undefined, writesReply: true },
     ]);
-    expect(routes.map(routeKey)).toEqual(['GET /v1/things', 'GET /v1/things/{id}', 'POST /v1/things', 'PUT /v1/things/import/{batch}', 'GET /ping']);
+    expect(routes.map(routeKey)).toEqual(['GET /v1/things', 'GET /v1/things/{id}', 'POST /v1/things', 'PUT /v1/things/import/{batch}', 'GET /page', 'GET /ping']);
+  });
+
+  it('reads the access of a service whose reads are open from its AuthModule, and refuses a keyed route without one', () => {
+    const open = nestRoutes(ThingsModule.forRoot({ readKeysRequired: false }));
+    expect(open.map((route) => [routeKey(route), route.keyAccess?.open, route.rateLimited])).toEqual([
+      ['GET /v1/things', true, false],
+      ['GET /v1/things/{id}', true, false],
+      ['POST /v1/things', false, false],
+      ['PUT /v1/things/import/{batch}', false, false],
+      ['GET /page', true, false],
+      ['GET /ping', undefined, false],
+    ]);
+    @Module({ controllers: [ThingsController] })
+    class NoAuthModule {}
+    expect(() => nestRoutes(NoAuthModule)).toThrow('ThingsController.list asks a key, but the module imports no AuthModule');
   });
 });
 
@@ -108,15 +141,27 @@ describe('generateOpenApi', () => {
     expect(operation('/v1/things/{id}', 'get')['parameters']).toEqual([
       { name: 'id', in: 'path', required: true, description: 'its id', schema: { type: 'string', pattern: '^t' } },
     ]);
-    expect(operation('/v1/things/{id}', 'get')['security']).toEqual([{ key: ['reader'] }, {}]);
-    expect(Object.keys(operation('/v1/things/{id}', 'get')['responses'] as object)).toEqual(['200', '401', '403', '404', '500']);
+    // A read takes the key as a Bearer token, or from a browser as the password of Basic credentials; a write only as a Bearer token.
+    expect(operation('/v1/things/{id}', 'get')['security']).toEqual([{ key: ['reader'] }, { browser: ['reader'] }]);
+    expect(Object.keys(operation('/v1/things/{id}', 'get')['responses'] as object)).toEqual(['200', '401', '403', '404', '429', '500', '503']);
     expect(operation('/v1/things', 'post')['security']).toEqual([{ key: ['admin'] }]);
-    expect(Object.keys(operation('/v1/things', 'post')['responses'] as object)).toEqual(['201', '400', '401', '403', '413', '415', '500']);
+    expect(Object.keys(operation('/v1/things', 'post')['responses'] as object)).toEqual(['201', '400', '401', '403', '413', '415', '429', '500', '503']);
+    expect(operation('/v1/things', 'get')['responses']).toHaveProperty(['401', 'headers', 'WWW-Authenticate', 'schema', 'const'], 'Bearer');
+    expect(operation('/page', 'get')['responses']).toHaveProperty(['401', 'headers', 'WWW-Authenticate', 'schema', 'const'], BROWSER_CHALLENGE);
     // The description's own wording wins over the derived one.
     expect(operation('/v1/things', 'post')['responses']).toHaveProperty(['400', 'description'], 'not a thing');
     expect(operation('/ping', 'get')['security']).toEqual([]);
     expect(Object.keys(operation('/ping', 'get')['responses'] as object)).toEqual(['200', '500']);
     expect(document.components.securitySchemes).toHaveProperty(['key', 'scheme'], 'bearer');
+    expect(document.components.securitySchemes).toHaveProperty(['browser', 'scheme'], 'basic');
+  });
+
+  it('lets reads go without a key, and never answers 401 to them, where the service opens its reads', () => {
+    const open = generateOpenApi(nestRoutes(ThingsModule.forRoot({ readKeysRequired: false })), API).document;
+    const read = open.paths['/v1/things/{id}']?.['get'] as Record<string, unknown>;
+    expect(read['security']).toEqual([{ key: ['reader'] }, { browser: ['reader'] }, {}]);
+    expect(Object.keys(read['responses'] as object)).toEqual(['200', '404', '500']);
+    expect(open.paths['/v1/things']?.['post']?.['security']).toEqual([{ key: ['admin'] }]);
   });
 
   it('is valid OpenAPI 3.1, as the validator that rejects a broken one says', async () => {

@@ -1,4 +1,5 @@
 import { PROBLEM_SCHEMA, type JsonSchema } from '@sferum/contracts';
+import { BEARER_CHALLENGE, BROWSER_CHALLENGE } from '../request-key';
 import { routeKey, type NestRoute, type RouteKey } from './nest-routes';
 
 /** Any OpenAPI object (a media type, a header, a parameter's example...). */
@@ -62,6 +63,8 @@ export interface GeneratedOpenApi {
 }
 
 const SECURITY_SCHEME = 'key';
+/** The same key as the password of HTTP Basic credentials, for browsers (read operations only). */
+const BROWSER_SECURITY_SCHEME = 'browser';
 const PROBLEM_JSON = 'application/problem+json';
 const BODY_METHODS = new Set(['post', 'put', 'patch']);
 
@@ -118,22 +121,36 @@ export function generateOpenApi(routes: readonly NestRoute[], api: ServiceApi): 
     paths,
     components: {
       schemas: { Problem: PROBLEM_SCHEMA, ...api.schemas },
-      ...(routes.some((route) => route.keyRoles !== undefined)
-        ? {
-            securitySchemes: {
-              [SECURITY_SCHEME]: {
-                type: 'http',
-                scheme: 'bearer',
-                description:
-                  'An API key (Authorization: Bearer <key>). Each operation lists the roles it accepts; an admin key is accepted wherever a reader key is. Reader operations are open unless the service runs with READ_KEYS_REQUIRED=true.',
-              },
-            },
-          }
-        : {}),
+      ...(routes.some((route) => route.keyAccess !== undefined) ? { securitySchemes: securitySchemes(routes) } : {}),
     },
   };
   for (const ref of danglingRefs(document)) problems.push(`${ref}: referenced, but no such component`);
   return { document, problems };
+}
+
+function securitySchemes(routes: readonly NestRoute[]): Record<string, OpenApiObject> {
+  const open = routes.some((route) => route.keyAccess?.open === true);
+  return {
+    [SECURITY_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An API key (Authorization: Bearer <key>). Each operation lists the roles it accepts; an admin key is accepted wherever a reader key is. ' +
+        (open
+          ? 'This service runs with its reads open: reader operations also answer without a key (the empty alternative of their security).'
+          : 'Every operation that lists roles needs a key.'),
+    },
+    ...(routes.some((route) => route.keyAccess?.basic === true)
+      ? {
+          [BROWSER_SECURITY_SCHEME]: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              'For browsers, which cannot send a Bearer header when they follow a link: the same key as the password of Basic credentials (any user name). Accepted by read operations only; the report page asks for it with a Basic challenge.',
+          },
+        }
+      : {}),
+  };
 }
 
 function operation(route: NestRoute, description: OperationDescription | undefined, operationId: string, problem: (text: string) => void): OpenApiObject {
@@ -165,7 +182,11 @@ function operation(route: NestRoute, description: OperationDescription | undefin
   for (const p of description?.parameters ?? []) {
     if (p.in === 'path' && !route.pathParameters.includes(p.name)) problem(`describes a path parameter "${p.name}" the route does not have`);
   }
-  const security = route.keyRoles === undefined ? [] : [{ [SECURITY_SCHEME]: [...route.keyRoles] }, ...(route.keyRoles.includes('reader') ? [{}] : [])];
+  const access = route.keyAccess;
+  const security =
+    access === undefined
+      ? []
+      : [{ [SECURITY_SCHEME]: [...access.roles] }, ...(access.basic ? [{ [BROWSER_SECURITY_SCHEME]: [...access.roles] }] : []), ...(access.open ? [{}] : [])];
   return {
     operationId,
     summary: description?.summary ?? `${route.controller.name}.${route.handler} (not described)`,
@@ -184,10 +205,16 @@ function derivedResponses(route: NestRoute): Record<number, ResponseDescription>
     [route.successStatus]: { description: 'done' },
     500: problemResponse('an unexpected error; it has been logged'),
   };
-  if (route.keyRoles !== undefined) {
-    const open = route.keyRoles.includes('reader') ? ' (reader operations: only when the service requires read keys)' : '';
-    responses[401] = problemResponse(`no key, or an unknown or revoked one${open}`, { 'WWW-Authenticate': { schema: { const: 'Bearer' } } });
-    responses[403] = problemResponse(`a key of another role than ${route.keyRoles.join(' or ')}${open}`);
+  const access = route.keyAccess;
+  if (access !== undefined && !access.open) {
+    const challenge = access.browserPage ? BROWSER_CHALLENGE : BEARER_CHALLENGE;
+    const why = access.browserPage ? ' (a browser then asks for the key: any user name, the key as the password)' : '';
+    responses[401] = problemResponse(`no key, or an unknown or revoked one${why}`, { 'WWW-Authenticate': { schema: { const: challenge } } });
+    responses[403] = problemResponse(`a key of another role than ${access.roles.join(' or ')}`);
+    responses[503] = problemResponse('keys cannot be checked right now (PostgreSQL does not answer)', RETRY_AFTER_HEADER);
+  }
+  if (route.rateLimited) {
+    responses[429] = problemResponse(`over the request rate of the ${access?.open === true ? 'client address' : 'key'}`, RETRY_AFTER_HEADER);
   }
   if (BODY_METHODS.has(route.method)) {
     responses[400] = problemResponse('a body that cannot be parsed');
