@@ -9,3 +9,4 @@ export * from './private-server';
 export * from './handler-statuses';
 export * from './aggregator-fixtures';
 export * from './reference-week';
+export * from './fact-rows';

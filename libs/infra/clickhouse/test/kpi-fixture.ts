@@ -1,4 +1,5 @@
 import { type ActivityFactRow } from '@sferum/contracts';
+import { factRows } from '@sferum/testing';
 import { insertActivityFacts } from '../src/activity-store';
 import { type ClickHouse } from '../src/clickhouse-client';
 import { type UnitCounterQuery } from '../src/kpi-counters';
@@ -34,26 +35,7 @@ export const KPI_C1_ALONE_MS = Date.parse('2023-05-12T12:00:00Z');
 
 /** The facts of the fixture, with event ids 1, 2, ... in order. */
 export function kpiRows(): ActivityFactRow[] {
-  let seq = 0;
-  const row = (type: string, user: string, time: string, extra: Partial<ActivityFactRow> = {}): ActivityFactRow => {
-    seq += 1;
-    return {
-      event_id: seq.toString(16).padStart(32, '0'),
-      type,
-      time,
-      time_ms: 0,
-      source: 'test',
-      ingested_at: time,
-      user_id: user,
-      org_id: '',
-      role: '',
-      chat_kind: '',
-      message_kind: '',
-      call_id: '',
-      initiator: 0,
-      ...extra,
-    };
-  };
+  const row = factRows();
   const registered = (user: string, org: string, role: string, time = '2023-05-01 03:00:00', ms = 0) =>
     row('ru.sferum.user.registered', user, time, { org_id: org, role, time_ms: ms });
   const left = (user: string, org: string, role: string, time: string, ms = 0) => row('ru.sferum.user.left', user, time, { org_id: org, role, time_ms: ms });

@@ -1,4 +1,3 @@
-import { type ActivityFactRow } from '@sferum/contracts';
 import {
   ClickHouse,
   CLICKHOUSE_MIGRATIONS_DIR,
@@ -9,7 +8,7 @@ import {
   runClickHouseMigrations,
   type UnitCounterQuery,
 } from '@sferum/infra-clickhouse';
-import { stackEnv, uniqueName } from '@sferum/testing';
+import { factRows, stackEnv, uniqueName } from '@sferum/testing';
 import { WeekFiguresService } from './week-figures.service';
 
 /**
@@ -24,26 +23,7 @@ const VERSION = 1;
 const START = Date.parse('2026-11-15T17:00:00Z');
 const END = Date.parse('2026-11-22T17:00:00Z');
 
-let seq = 0;
-function fact(type: string, user: string, time: string, extra: Partial<ActivityFactRow> = {}): ActivityFactRow {
-  seq += 1;
-  return {
-    event_id: `e${seq.toString(16).padStart(31, '0')}`,
-    type,
-    time,
-    time_ms: 0,
-    source: 'test',
-    ingested_at: time,
-    user_id: user,
-    org_id: '',
-    role: '',
-    chat_kind: '',
-    message_kind: '',
-    call_id: '',
-    initiator: 0,
-    ...extra,
-  };
-}
+const fact = factRows('e');
 const registered = (user: string, time = '2026-11-02 03:00:00') => fact('ru.sferum.user.registered', user, time, { org_id: 's1', role: 'teacher' });
 const message = (user: string, time: string, org = 's1') => fact('ru.sferum.message.sent', user, time, { org_id: org, chat_kind: 'group', message_kind: 'text' });
 
