@@ -126,7 +126,10 @@ describe('registry API of the KPI service', () => {
     ['organizations?category=school', 'category: must be one of'],
     ['organizations?limit=0', 'limit: must be an integer from 1 to 1000'],
     ["organizations?municipality=x'%20OR%201=1", 'municipality: must be 1 to 128 characters'],
-    ['regions/999/municipalities', 'region: must be a two-digit region code'],
+    ['regions/999/municipalities', 'code: must be a two-digit region code'],
+    ['regions//municipalities', 'code: required'],
+    ['regions//settings', 'code: required'],
+    ['regions/98/settings', 'code: unknown region code "98"'],
     ['organizations/export?region=00', 'region: unknown region code "00"'],
   ])('GET %s answers 400 with a reason', async (path, reason) => {
     const response = await fetch(`${API}/${path}`, read());

@@ -6,12 +6,12 @@ import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@sferum/config';
 import { errorMessage, maskCredentials } from '@sferum/util';
-import { createLogger, type LogLevelName } from '@sferum/infra-observability';
+import { createLogger, type LogLevelName, type ReplyLike } from '@sferum/infra-observability';
 import { KeyAuthenticator, type AuthenticatedRequest } from './api-key.guard';
 import { contentCodings, decodedBody, type ContentCoding } from './content-encoding';
 import { generateOpenApi, type ServiceApi } from './openapi/openapi-document';
 import { nestRoutes, routeKey, type NestRoute, type RouteKey } from './openapi/nest-routes';
-import { ProblemException, ProblemFilter } from './problem.filter';
+import { PROBLEM_CONTENT_TYPE, ProblemException, ProblemFilter, problemDocument } from './problem.filter';
 
 export interface HttpSettings {
   readonly service: string;
@@ -64,7 +64,18 @@ export async function createServiceApp(module: Type | DynamicModule, settings: H
   const logger = createLogger(settings.service, settings.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: settings.bodyLimitBytes ?? 1024 * 1024, trustProxy: true, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }),
+    new FastifyAdapter({
+      bodyLimit: settings.bodyLimitBytes ?? 1024 * 1024,
+      trustProxy: true,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Errors Fastify raises before routing (a path with bad percent-encoding):
+      // a problem document like every other error, not Fastify's own JSON.
+      frameworkErrors: (error: { readonly statusCode?: number; readonly message: string }, _request: unknown, fastifyReply: unknown) => {
+        const reply = fastifyReply as ReplyLike;
+        const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+        reply.status(status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemDocument(status, { detail: error.message })));
+      },
+    }),
     { logger, bufferLogs: true, abortOnError: false, preview: settings.preview ?? false },
   );
   const fastify = app.getHttpAdapter().getInstance();

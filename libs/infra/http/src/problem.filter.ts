@@ -30,6 +30,14 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The problem document of a status (its title) with the body's detail and extensions. */
+export function problemDocument(status: number, body: Record<string, unknown>): Problem {
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, ...body };
+}
+
+/** The media type of every error answer. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -57,12 +65,18 @@ export class ProblemFilter implements ExceptionFilter {
       // Errors raised by Fastify before a handler ran: body too large, bad JSON, unknown type.
       status = exception.statusCode;
       body = { detail: exception.message };
+    } else if (isDependencyUnavailable(exception)) {
+      // ClickHouse or PostgreSQL out of reach: the request may succeed later.
+      this.logger.warn(`a dependency is unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      body = { detail: 'a database this service reads is unavailable; retry later' };
+      headers = { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_S) };
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
       body = { detail: 'an unexpected error; it has been logged' };
     }
-    const problem: Problem = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, ...body };
-    let chain = reply.status(status).header('Content-Type', 'application/problem+json; charset=utf-8');
+    const problem = problemDocument(status, body);
+    let chain = reply.status(status).header('Content-Type', PROBLEM_CONTENT_TYPE);
     for (const [name, value] of Object.entries(headers)) chain = chain.header(name, value);
     chain.send(JSON.stringify(problem));
   }
@@ -78,4 +92,25 @@ function isFastifyError(error: unknown): error is { statusCode: number; message:
     typeof (error as { code?: unknown }).code === 'string' &&
     String((error as { code: string }).code).startsWith('FST_')
   );
+}
+
+/** Seconds a client is asked to wait when a database is out of reach. */
+const DEPENDENCY_RETRY_AFTER_S = 5;
+
+/** Socket errors of a database connection that is refused, reset or timed out. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/**
+ * Whether an error says a database could not be reached (a socket error, or
+ * the ClickHouse client's "Timeout error." and "socket hang up"), directly or
+ * as the cause of another error: answered 503 with Retry-After, not 500.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    if (typeof message === 'string' && /^(Timeout error\.?|socket hang up)$/i.test(message.trim())) return true;
+    current = cause;
+  }
+  return false;
 }

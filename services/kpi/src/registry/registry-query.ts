@@ -11,6 +11,14 @@ export function optionalRegion(value: unknown, known: ReadonlySet<string>): stri
   return value;
 }
 
+/** A region code the request must name (a path parameter): 400 when empty, malformed or unknown. */
+export function requiredRegion(name: string, value: unknown, known: ReadonlySet<string>): string {
+  if (value === undefined || value === '') throw badParameter(name, 'required: a two-digit region code, for example 54');
+  if (typeof value !== 'string' || !REGION_CODE_PATTERN.test(value)) throw badParameter(name, 'must be a two-digit region code, for example 54');
+  if (!known.has(value)) throw badParameter(name, `unknown region code "${value}"`);
+  return value;
+}
+
 export function optionalCategory(value: unknown): OrgCategory | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !(ORG_CATEGORIES as readonly string[]).includes(value)) {

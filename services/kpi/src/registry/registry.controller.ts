@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { formatOrganizationCsv, MunicipalityMovesRefused, validateOrganizationCsv } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
-import { boundedInt, optionalBool, optionalCategory, optionalIdentifier, optionalRegion } from './registry-query';
+import { boundedInt, optionalBool, optionalCategory, optionalIdentifier, optionalRegion, requiredRegion } from './registry-query';
 import { RegistryService } from './registry.service';
 
 /** How many row problems an import answer lists (the count is always complete). */
@@ -20,8 +20,8 @@ export class RegistryController {
 
   @Get('regions/:code/municipalities')
   async municipalities(@Param('code') code: string) {
-    const region = optionalRegion(code, this.registry.regionCodes());
-    return { region, items: await this.registry.listMunicipalities(region ?? '') };
+    const region = requiredRegion('code', code, this.registry.regionCodes());
+    return { region, items: await this.registry.listMunicipalities(region) };
   }
 
   @Get('organizations')

@@ -3,7 +3,7 @@ import { isIsoDate, isKpiId } from '@sferum/contracts';
 import { edgesOf, InvalidAlertSettingsError, InvalidKpiSettingsError, InvalidPercentError, InvalidThresholdError, type Threshold, validateKpiSettings } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
 import { RegistryError } from '@sferum/infra-postgres';
-import { optionalRegion } from './registry-query';
+import { requiredRegion } from './registry-query';
 import { RegistryService } from './registry.service';
 
 /** Per-region KPI settings and the effective-dated KPI thresholds. */
@@ -84,7 +84,7 @@ export class SettingsController {
   }
 
   private region(code: string): string {
-    return optionalRegion(code, this.registry.regionCodes()) ?? '';
+    return requiredRegion('code', code, this.registry.regionCodes());
   }
 }
 
