@@ -11,7 +11,7 @@ import {
   type Pseudonymizer,
   type SourceIdentity,
 } from '@sferum/domain';
-import { CLOCK, ProblemException } from '@sferum/infra-http';
+import { CLOCK, ProblemException, tooManyRequests } from '@sferum/infra-http';
 import { DurableProducer, KafkaClient, KafkaUnavailableError } from '@sferum/infra-kafka';
 import { type IngestConfig } from '../ingest.config';
 import { INGEST_CONFIG } from '../ingest.tokens';
@@ -64,12 +64,7 @@ export class EventsService implements OnApplicationShutdown {
     this.metrics.batchSize.observe(events.length);
     const allowance = this.buckets.take(source.name, events.length);
     if (!allowance.ok) {
-      throw new ProblemException(
-        429,
-        `source ${source.name} is over its rate of ${this.config.RATE_LIMIT_EVENTS_PER_SECOND} events/s`,
-        {},
-        { 'Retry-After': String(allowance.retryAfterSeconds) },
-      );
+      throw tooManyRequests(`source ${source.name} is over its rate of ${this.config.RATE_LIMIT_EVENTS_PER_SECOND} events/s`, allowance.retryAfterSeconds);
     }
 
     const context: NormalizationContext = {
