@@ -1,7 +1,11 @@
-import { parseCsv } from '../registry/csv';
+import { formatCsv, parseCsv } from '../registry/csv';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { buildKpiRows, type ReportInput } from './kpi-report';
-import { kpiCsv, kpiTableHeader, kpiTableRows } from './kpi-table';
+import { type KpiRow } from './kpi-report';
+import { kpiTableHeader, kpiTableRows } from './kpi-table';
+
+/** The Russian table of 2023-W19 as the KPI service exports it (services/kpi/src/kpi/kpi-export.ts): the one CSV writer, with a BOM. */
+const kpiCsv = (rows: readonly KpiRow[]) => formatCsv([kpiTableHeader('ru'), ...kpiTableRows('2023-W19', rows, 'ru')], { bom: true });
 
 const input = {
   region: { code: '54', name: 'Новосибирская область' },
@@ -68,7 +72,7 @@ describe('KPI tables', () => {
       active_teachers: null,
       suppressed: 'small_cell: fewer than 5 teachers, teacher shares and active-teacher counts withheld',
     });
-    const [headerLine, csvLine] = parseCsv(kpiCsv('2023-W19', small, 'ru'));
+    const [headerLine, csvLine] = parseCsv(kpiCsv(small));
     const ru = Object.fromEntries(headerLine!.fields.map((h, i) => [h, csvLine?.fields[i]]));
     expect(ru).toMatchObject({
       'Доля педагогов с 10+ сообщениями, %': '',
@@ -82,7 +86,7 @@ describe('KPI tables', () => {
   });
 
   it('Russian headers and bands; CSV with a BOM that reads back', () => {
-    const csv = kpiCsv('2023-W19', rows, 'ru');
+    const csv = kpiCsv(rows);
     expect(csv.startsWith('\ufeff')).toBe(true);
     const [header, line] = parseCsv(csv);
     expect(header?.fields.slice(0, 5)).toEqual(['Неделя', 'Уровень', 'Код', 'Наименование', 'Доля активных школ, %']);

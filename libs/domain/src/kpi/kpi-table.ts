@@ -5,7 +5,6 @@
  * its last column (`suppressed`) says why, with the region's minimum.
  */
 import { KPI_IDS } from '@sferum/contracts';
-import { formatCsvLine } from '../registry/csv';
 import { type KpiRow } from './kpi-report';
 
 export type TableLanguage = 'en' | 'ru';
@@ -73,10 +72,4 @@ export function kpiTableRows(week: string, rows: readonly KpiRow[], language: Ta
     ...COUNTERS.map((c) => row.counters[c]),
     suppressedText(row, language),
   ]);
-}
-
-/** CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic right). */
-export function kpiCsv(week: string, rows: readonly KpiRow[], language: TableLanguage): string {
-  const lines = [kpiTableHeader(language), ...kpiTableRows(week, rows, language).map((r) => r.map((v) => (v === null ? '' : String(v))))];
-  return `\ufeff${lines.map((l) => formatCsvLine(l)).join('')}`;
 }
