@@ -1,34 +1,46 @@
 import { type ClickHouse } from './clickhouse-client';
 
 /**
- * What the facts the KPIs read have received, per kind and UTC month
- * (migrations/0004, fact_writes): rows inserted, duplicates included. A
- * figure computed for a period stays right while the writes that could
- * change it stay the same, so the KPI service keeps figures keyed by
- * periodWrites (week-figures-cache.ts) and computes them again only after
- * such a write.
+ * What the facts the KPIs read hold, per kind and UTC month, as the set of
+ * their active parts in ClickHouse. A figure computed for a period stays
+ * right while the parts that could change it stay the same, so the KPI
+ * service keeps figures keyed by periodWrites (week-figures.service.ts)
+ * and computes them again only after such a change.
  *
- * Which writes can change a period [start, end):
- * - activity (messages, calls) of the UTC months the period overlaps: the
- *   activity is kept per span, and spans lie within one UTC month;
- * - registrations of every UTC month up to the one holding the period's last
- *   millisecond: who is registered at the end depends on all before it.
- * Counts only grow (an insert adds its rows; `npm run rebuild` inserts
- * again), so equal counts mean no write in between.
+ * Parts, not the counts of migration 0004's fact_writes: an INSERT runs its
+ * materialized views one after another, and fact_writes_mv runs before the
+ * views of the facts (18.16 takes them in name order), so a reader could
+ * see a write counted before its rows were visible, compute figures
+ * without them and keep those under the new count. A part is visible to
+ * every query that starts after it is listed active, so a figure computed
+ * after the parts were read holds at least what they hold; a newer part
+ * (an insert, or a merge, which changes nothing but costs one computation)
+ * makes the next request compute again.
+ *
+ * Which parts can change a period [start, end):
+ * - activity (user_activity_spans, partitioned by the UTC month of the
+ *   span) of the months the period overlaps: spans lie within one month;
+ * - every registration (registrations_by_org has one partition, taken as
+ *   month 0): who is registered at the end depends on all before it.
  */
 export interface FactWrites {
-  /** Rows per "kind:yyyymm" ("activity:202611", "registration:202609"). */
-  readonly rows: ReadonlyMap<string, number>;
+  /** The active parts per "kind:yyyymm" ("activity:202611", "registration:0"), as one string. */
+  readonly rows: ReadonlyMap<string, string | number>;
 }
 
 export type FactKind = 'activity' | 'registration';
 
-/** The whole table (a few rows per month and kind): one small query. */
+/** The parts of the facts' tables (a few per month): one small query on system.parts. */
 export async function readFactWrites(clickhouse: ClickHouse): Promise<FactWrites> {
-  const rows = await clickhouse.query<{ kind: string; month: number | string; rows: number | string }>(
-    'SELECT kind, month, sum(rows) AS rows FROM fact_writes GROUP BY kind, month',
+  const rows = await clickhouse.query<{ kind: string; month: number | string; parts: string }>(
+    `SELECT if(table = 'user_activity_spans', 'activity', 'registration') AS kind,
+            if(table = 'user_activity_spans', toUInt32OrZero(partition), 0) AS month,
+            arrayStringConcat(arraySort(groupArray(name)), ' ') AS parts
+     FROM system.parts
+     WHERE database = currentDatabase() AND active AND table IN ('user_activity_spans', 'registrations_by_org')
+     GROUP BY kind, month`,
   );
-  return { rows: new Map(rows.map((r) => [`${r.kind}:${Number(r.month)}`, Number(r.rows)])) };
+  return { rows: new Map(rows.map((r) => [`${r.kind}:${Number(r.month)}`, r.parts])) };
 }
 
 /** The UTC month of an instant as ClickHouse's toYYYYMM writes it (202611). */

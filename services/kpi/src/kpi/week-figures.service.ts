@@ -20,7 +20,8 @@ const KEPT_FIGURES = 1_000;
  * The figures of a region's period, computed in ClickHouse once for each
  * state of the facts that could change them: kept, keyed by the query
  * (region, mirrored registry version, period, counted activities), with the
- * writes of the period's months as their version (fact-writes.ts). A
+ * parts of the facts that could change the period as their version
+ * (fact-writes.ts: ClickHouse's active parts, never ahead of the rows). A
  * repeated question (a dashboard refreshing, the previous week of every
  * answer, a history) is answered from memory until an event, a
  * registration or a registry change touches it; then it is computed again,
