@@ -1,7 +1,6 @@
 import { formatCsv, parseCsv } from '../registry/csv';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
-import { buildKpiRows, type ReportInput } from './kpi-report';
-import { type KpiRow } from './kpi-report';
+import { buildKpiRows, type KpiRow, type ReportInput } from './kpi-report';
 import { kpiTableHeader, kpiTableRows } from './kpi-table';
 
 /** The Russian table of 2023-W19 as the KPI service exports it (services/kpi/src/kpi/kpi-export.ts): the one CSV writer, with a BOM. */

@@ -1,7 +1,7 @@
 import { parseIsoWeek, weekBounds } from '@sferum/domain';
 import { type FactWrites, periodWrites, utcMonth } from './fact-writes';
 
-const writes = (entries: Record<string, number>): FactWrites => ({ rows: new Map(Object.entries(entries)) });
+const writes = (entries: Record<string, number>): FactWrites => ({ parts: new Map(Object.entries(entries).map(([key, parts]) => [key, String(parts)])) });
 
 describe('periodWrites: the writes that can change a period', () => {
   const base = { 'activity:202610': 5, 'activity:202611': 7, 'activity:202612': 9, 'registration:202609': 3, 'registration:202611': 4, 'registration:202612': 1 };

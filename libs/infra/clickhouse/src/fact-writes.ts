@@ -24,8 +24,8 @@ import { type ClickHouse } from './clickhouse-client';
  *   month 0): who is registered at the end depends on all before it.
  */
 export interface FactWrites {
-  /** The active parts per "kind:yyyymm" ("activity:202611", "registration:0"), as one string. */
-  readonly rows: ReadonlyMap<string, string | number>;
+  /** The active parts' names per "kind:yyyymm" ("activity:202611", "registration:0"), as one string. */
+  readonly parts: ReadonlyMap<string, string>;
 }
 
 export type FactKind = 'activity' | 'registration';
@@ -40,7 +40,7 @@ export async function readFactWrites(clickhouse: ClickHouse): Promise<FactWrites
      WHERE database = currentDatabase() AND active AND table IN ('user_activity_spans', 'registrations_by_org')
      GROUP BY kind, month`,
   );
-  return { rows: new Map(rows.map((r) => [`${r.kind}:${Number(r.month)}`, r.parts])) };
+  return { parts: new Map(rows.map((r) => [`${r.kind}:${Number(r.month)}`, r.parts])) };
 }
 
 /** The UTC month of an instant as ClickHouse's toYYYYMM writes it (202611). */
@@ -56,12 +56,12 @@ export function utcMonth(ms: number): number {
 export function periodWrites(writes: FactWrites, startMs: number, endMs: number): string {
   const first = utcMonth(startMs);
   const last = utcMonth(endMs - 1);
-  const parts: string[] = [];
-  for (const [key, rows] of [...writes.rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const changes: string[] = [];
+  for (const [key, names] of [...writes.parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [kind, monthText] = key.split(':') as [FactKind, string];
     const month = Number(monthText);
     const counts = kind === 'activity' ? month >= first && month <= last : kind === 'registration' ? month <= last : false;
-    if (counts) parts.push(`${key}=${rows}`);
+    if (counts) changes.push(`${key}=${names}`);
   }
-  return parts.join(',');
+  return changes.join(',');
 }
