@@ -32,14 +32,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { callActivity, countedMessageActivities, FEDERAL_SUBJECTS, parseIsoWeek, validateOrganizationCsv, weekBounds } from '@sferum/domain';
 import {
-  activeOrganizations,
   ClickHouse,
   CLICKHOUSE_MIGRATIONS_DIR,
   loadMigrations,
   mirroredRegistryVersion,
+  regionFigures,
   runClickHouseMigrations,
   sqlDateTime,
-  unitActivityCounters,
 } from '@sferum/infra-clickhouse';
 import { createDataSource, createKey, DEFAULT_KPI_SETTINGS, importOrganizations, regionCodes } from '@sferum/infra-postgres';
 import { Client } from 'pg';
@@ -350,16 +349,17 @@ async function regionWeekReads(ctx: BenchContext, database: string, region: stri
     const registryVersion = await mirroredRegistryVersion(ch);
     const subject = FEDERAL_SUBJECTS.find((s) => s.code === region)!;
     const { startMs, endMs } = weekBounds(parseIsoWeek(WEEK), subject.timeZone);
-    const counters = { region, registryVersion, startMs, endMs, perOrganization: false } as const;
     const settings = DEFAULT_KPI_SETTINGS;
-    // Warm: once to fill the caches, then counted.
+    const figures = { region, registryVersion, startMs, endMs, countedActivities: countedMessageActivities(settings.countedMessageKinds), callActivity: callActivity(settings.callMode) } as const;
+    // Warm: once to fill the caches, then counted. The region's units (a
+    // region request), and its municipalities (grouped by municipality).
     for (let pass = 0; pass < 2; pass++) {
       ch.reads.length = 0;
-      await unitActivityCounters(ch, { ...counters, countedActivities: countedMessageActivities(settings.countedMessageKinds), callActivity: callActivity(settings.callMode) });
-      await activeOrganizations(ch, { region, registryVersion, atMs: endMs });
+      await regionFigures(ch, { ...figures, levels: ['region'] });
+      await regionFigures(ch, { ...figures, levels: ['municipality'] });
     }
-    const [unitReads, activeReads] = ch.reads;
-    const [week] = await ch.query<{ hourly: string; spans: string; registrations: string }>(
+    const [regionReads, municipalityReads] = ch.reads;
+    const [rows] = await ch.query<{ hourly: string; spans: string; registrations: string }>(
       `SELECT (SELECT count() FROM user_activity_hourly WHERE hour >= ${sqlDateTime(startMs)} AND hour < ${sqlDateTime(endMs)}) AS hourly,
               (SELECT count() FROM (SELECT 1 FROM user_activity_spans WHERE span >= ${sqlDateTime(startMs)} AND span < ${sqlDateTime(endMs)}
                                     GROUP BY org_id, span, user_id, activity)) AS spans,
@@ -368,12 +368,12 @@ async function regionWeekReads(ctx: BenchContext, database: string, region: stri
     return {
       region,
       queries: [
-        { name: 'unitActivityCounters', ...unitReads! },
-        { name: 'activeOrganizations', ...activeReads! },
+        { name: 'regionFigures, the region', ...regionReads! },
+        { name: 'regionFigures, its municipalities', ...municipalityReads! },
       ],
-      weekHourlyRows: Number(week?.hourly ?? NaN),
-      weekSpanRows: Number(week?.spans ?? NaN),
-      registrationRows: Number(week?.registrations ?? NaN),
+      weekHourlyRows: Number(rows?.hourly ?? NaN),
+      weekSpanRows: Number(rows?.spans ?? NaN),
+      registrationRows: Number(rows?.registrations ?? NaN),
     };
   } finally {
     await ch.close();

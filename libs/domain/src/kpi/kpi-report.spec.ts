@@ -1,5 +1,5 @@
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
-import { buildKpiRows, type ActivityCounters, type ReportInput, type ReportOrganization } from './kpi-report';
+import { buildKpiRows, unitLevelOf, type ActivityCounters, type GroupBy, type ReportInput, type ReportOrganization, type ReportScope, type UnitLevel } from './kpi-report';
 
 const org = (orgId: string, municipalityId: string, category: ReportOrganization['category'], teacherHeadcount: number | null): ReportOrganization => ({
   orgId,
@@ -223,6 +223,42 @@ describe('buildKpiRows', () => {
       expect(five?.kpis.active_schools.previous).toBe(100);
       const [four] = edge({ previous: new Map([['org:o4', busy(5)]]) });
       expect(four?.kpis.teachers_10_messages).toEqual({ numerator: null, denominator: 4, value: null, band: null, previous: 100, suppressed: 'small_cell' });
+    });
+  });
+
+  describe('unitLevelOf: the one level of units the rows read', () => {
+    const LEVEL_OF_KEY: [string, UnitLevel][] = [
+      ['region', 'region'],
+      ['municipality:', 'municipality'],
+      ['category:', 'category'],
+      ['municipality_category:', 'municipality_category'],
+      ['org:', 'organization'],
+    ];
+    const levelOfKey = (key: string) => LEVEL_OF_KEY.find(([prefix]) => key.startsWith(prefix))![1];
+    // Counters for every unit of every level of ORGS, each different.
+    const keys = ['region', 'municipality:m1', 'municipality:m2', 'category:general', 'category:spo', 'municipality_category:m1/general', 'municipality_category:m2/general', 'municipality_category:m2/spo', ...ORGS.map((o) => `org:${o.orgId}`)];
+    const every = new Map(keys.map((k, i) => [k, counters({ registeredUsers: 100 + i, registeredTeachers: 50 + i, teachers10Messages: i })]));
+    const only = (level: UnitLevel) => new Map([...every].filter(([k]) => levelOfKey(k) === level));
+
+    it.each<[GroupBy | undefined, ReportScope, UnitLevel]>([
+      [undefined, {}, 'region'],
+      [undefined, { municipality: 'm2' }, 'municipality'],
+      [undefined, { category: 'general' }, 'category'],
+      [undefined, { municipality: 'm2', category: 'general' }, 'municipality_category'],
+      ['municipality', {}, 'municipality'],
+      ['municipality', { category: 'general' }, 'municipality_category'],
+      ['municipality', { municipality: 'm1' }, 'municipality'],
+      ['category', {}, 'category'],
+      ['category', { municipality: 'm2' }, 'municipality_category'],
+      ['category', { category: 'spo' }, 'category'],
+      ['organization', {}, 'organization'],
+      ['organization', { municipality: 'm1', category: 'general' }, 'organization'],
+    ])('grouped by %s, scope %j: %s, and the rows from that level alone are the rows from every level', (groupBy, scope, level) => {
+      expect(unitLevelOf(groupBy, scope)).toBe(level);
+      const rows = (current: ReadonlyMap<string, ActivityCounters>) => buildKpiRows(input({ current, previous: current, ...(groupBy === undefined ? {} : { groupBy }), scope }));
+      const fromLevel = rows(only(level));
+      expect(fromLevel).toEqual(rows(every));
+      expect(fromLevel.every((r) => r.counters.registered_users >= 100)).toBe(true); // every row found its counters
     });
   });
 });

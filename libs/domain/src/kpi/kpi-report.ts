@@ -124,6 +124,20 @@ interface Unit {
   readonly orgs: readonly ReportOrganization[];
 }
 
+/** The levels of units a region's figures are counted for (the keys: scopeKey, "org:<id>"). */
+export type UnitLevel = 'region' | 'municipality' | 'category' | 'municipality_category' | 'organization';
+
+/** The one level of units whose counters the rows of a report read (unitsOf): what its figures must count. */
+export function unitLevelOf(groupBy: GroupBy | undefined, scope: ReportScope): UnitLevel {
+  const municipality = scope.municipality !== undefined || groupBy === 'municipality';
+  const category = scope.category !== undefined || groupBy === 'category';
+  if (groupBy === 'organization') return 'organization';
+  if (municipality && category) return 'municipality_category';
+  if (municipality) return 'municipality';
+  if (category) return 'category';
+  return 'region';
+}
+
 function scopeKey(scope: ReportScope): string {
   if (scope.municipality !== undefined && scope.category !== undefined) return `municipality_category:${scope.municipality}/${scope.category}`;
   if (scope.municipality !== undefined) return `municipality:${scope.municipality}`;

@@ -2,7 +2,8 @@ import { stackEnv, uniqueName } from '@sferum/testing';
 import { ClickHouse } from './clickhouse-client';
 import { runClickHouseMigrations } from './migration-runner';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './migrations-dir';
-import { activeOrganizations, unitActivityCounters } from './kpi-counters';
+import { registrationsAt } from './activity-store';
+import { regionFigures, type RegionFiguresQuery } from './kpi-counters';
 import { mirrorRegistry } from './registry-mirror';
 import {
   KPI_C1_ALONE_MS,
@@ -10,8 +11,8 @@ import {
   KPI_NASTY_VERSION,
   KPI_ORGS,
   KPI_T4_LEFT_MS,
-  KPI_VERSION,
   KPI_WEEK_END_MS,
+  ALL_LEVELS,
   kpiQuery as query,
   loadKpiRows,
 } from '../test/kpi-fixture';
@@ -26,6 +27,7 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
   const url = stackEnv().clickhouseUrl;
   const database = uniqueName('test_kpi');
   let db: ClickHouse;
+  const countersOf = async (q: RegionFiguresQuery) => (await regionFigures(db, q)).counters;
 
   beforeAll(async () => {
     await runClickHouseMigrations({ url, database }, CLICKHOUSE_MIGRATIONS_DIR);
@@ -39,7 +41,7 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
   });
 
   it('counts the region, its municipalities, categories and organizations exactly', async () => {
-    const units = await unitActivityCounters(db, query());
+    const units = await countersOf(query());
     expect(units.get('region')).toEqual({
       // T1 T2 T3 S1 S2 P1 T7 T8 T10 (T4 and T9 left, T5 not in the registry, T6 after the week, K1 in region 42)
       registeredUsers: 9,
@@ -65,30 +67,40 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
   });
 
   it('places another region by the same mirror, with nothing of region 54', async () => {
-    const units = await unitActivityCounters(db, query({ region: '42' }));
+    const units = await countersOf(query({ region: '42' }));
     expect(units.get('region')).toMatchObject({ registeredUsers: 1, registeredTeachers: 1, teachers10Messages: 1 });
     expect([...units.keys()].sort()).toEqual(['category:general', 'municipality:k-m1', 'municipality_category:k-m1/general', 'org:k1', 'region']);
   });
 
-  it('counts organizations only when asked to, and finds the active ones (2+ registered users)', async () => {
-    const units = await unitActivityCounters(db, query({ perOrganization: false }));
-    expect([...units.keys()].filter((k) => k.startsWith('org:'))).toEqual([]);
-    expect(units.get('region')?.registeredTeachers).toBe(6);
-    const at = async (atMs: number) => [...(await activeOrganizations(db, { region: '54', registryVersion: KPI_VERSION, atMs }))].sort();
-    expect(await at(KPI_WEEK_END_MS)).toEqual(['c1', 's1', 's2']); // c1: P1 and T10
-    expect(await at(KPI_T4_LEFT_MS)).toEqual(['c1', 's1', 's2']); // T4 left at that instant: not counted yet
-    expect(await at(KPI_C1_ALONE_MS)).toEqual(['s1', 's2']); // c1 has P1 only
+  it('counts the levels asked only, each as with every level, and the active organizations (2+ registered users) whatever the levels', async () => {
+    const every = await countersOf(query());
+    const prefixes: Record<(typeof ALL_LEVELS)[number], string> = { region: 'region', municipality: 'municipality:', category: 'category:', municipality_category: 'municipality_category:', organization: 'org:' };
+    for (const level of ALL_LEVELS) {
+      const alone = await regionFigures(db, query({ levels: [level] }));
+      expect(alone.counters).toEqual(new Map([...every].filter(([key]) => key.startsWith(prefixes[level]) && (level !== 'municipality' || !key.startsWith('municipality_category:')))));
+      expect([...alone.activeOrgs].sort()).toEqual(['c1', 's1', 's2']); // c1: P1 and T10
+    }
+    const two = await regionFigures(db, query({ levels: ['municipality', 'region'] }));
+    expect([...two.counters.keys()].sort()).toEqual(['municipality:m1', 'municipality:m2', 'region']);
+    await expect(regionFigures(db, query({ levels: [] }))).rejects.toThrow(/unit levels/);
+  });
+
+  it('registrations in force at an instant, by the millisecond: a change at the instant is not in force yet', async () => {
+    const c1 = async (atMs: number) => (await registrationsAt(db, atMs)).filter((r) => r.org_id === 'c1').map((r) => r.user_id).sort();
+    expect(await c1(KPI_T4_LEFT_MS)).toEqual(['P1', 'T4']); // T4 leaves at that instant
+    expect(await c1(KPI_C1_ALONE_MS)).toEqual(['P1']);
+    expect(await c1(KPI_WEEK_END_MS)).toEqual(['P1', 'T10']); // T10 left and joined in one second, joined last by 200 ms; T9 joined and left
   });
 
   it('applies the region settings: counted message kinds and call mode', async () => {
-    const onlyText = await unitActivityCounters(db, query({ countedActivities: ['group:text'] }));
+    const onlyText = await countersOf(query({ countedActivities: ['group:text'] }));
     expect(onlyText.get('region')).toMatchObject({ teachers3Messages: 4, teachers10Messages: 3 }); // T3's polls no longer count
-    const started = await unitActivityCounters(db, query({ callActivity: 'call_initiated' }));
+    const started = await countersOf(query({ callActivity: 'call_initiated' }));
     expect(started.get('region')?.teachers1Call).toBe(1); // only T3 started a call
   });
 
   it('answers for a region with 60,000 organizations', async () => {
-    const units = await unitActivityCounters(db, query({ registryVersion: KPI_MANY_VERSION }));
+    const units = await countersOf(query({ registryVersion: KPI_MANY_VERSION }));
     expect(units.get('region')?.registeredTeachers).toBe(6);
   });
 
@@ -97,15 +109,15 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
     // The first attempt wrote its rows and died before committing them.
     await db.insert('registry_organizations', KPI_ORGS.map((o) => ({ version, org_id: o.orgId, municipality_id: o.municipalityId, region_code: o.regionCode, category: o.category, headcount: o.headcount ?? 0, has_headcount: o.headcount === null ? 0 : 1 })));
     await mirrorRegistry(db, version, KPI_ORGS);
-    expect(await unitActivityCounters(db, query({ registryVersion: version }))).toEqual(await unitActivityCounters(db, query()));
-    expect([...(await activeOrganizations(db, { region: '54', registryVersion: version, atMs: KPI_WEEK_END_MS }))].sort()).toEqual(['c1', 's1', 's2']);
+    expect(await countersOf(query({ registryVersion: version }))).toEqual(await countersOf(query()));
+    expect([...(await regionFigures(db, query({ registryVersion: version }))).activeOrgs].sort()).toEqual(['c1', 's1', 's2']);
   });
 
   it('rejects input that is not what it claims, before any SQL', async () => {
-    await expect(unitActivityCounters(db, query({ region: "54' OR 1=1" }))).rejects.toThrow(/not a region code/);
-    await expect(unitActivityCounters(db, query({ startMs: KPI_WEEK_END_MS - 1_800_000 }))).rejects.toThrow(/whole UTC hours/);
-    await expect(unitActivityCounters(db, query({ countedActivities: ["group:text') OR ('1"] }))).rejects.toThrow(/not an activity key/);
-    const nasty = await unitActivityCounters(db, query({ registryVersion: KPI_NASTY_VERSION }));
+    await expect(countersOf(query({ region: "54' OR 1=1" }))).rejects.toThrow(/not a region code/);
+    await expect(countersOf(query({ startMs: KPI_WEEK_END_MS - 1_800_000 }))).rejects.toThrow(/whole UTC hours/);
+    await expect(countersOf(query({ countedActivities: ["group:text') OR ('1"] }))).rejects.toThrow(/not an activity key/);
+    const nasty = await countersOf(query({ registryVersion: KPI_NASTY_VERSION }));
     expect(nasty.size).toBe(0);
   });
 });

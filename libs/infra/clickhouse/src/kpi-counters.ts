@@ -1,5 +1,5 @@
 import { REGION_CODE_PATTERN } from '@sferum/contracts';
-import { type ActivityCounters } from '@sferum/domain';
+import { type ActivityCounters, type UnitLevel } from '@sferum/domain';
 import { type ClickHouse } from './clickhouse-client';
 import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from './sql-literal';
 
@@ -37,10 +37,12 @@ import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from 
  * ANY INNER JOIN keeps one row per key of the left side too on current
  * ClickHouse (not on 18.16), which would drop registrations.
  *
- * Unit keys: "region", "municipality:<id>", "category:<cat>",
- * "municipality_category:<id>/<cat>", and with perOrganization "org:<id>".
+ * Unit keys, by level (UNIT_KEY_SQL): "region", "municipality:<id>",
+ * "category:<cat>", "municipality_category:<id>/<cat>", "org:<id>". A query
+ * counts the levels it is asked for, and nothing else: a person is a row
+ * per level, not a row per unit of every level.
  */
-export interface UnitCounterQuery {
+export interface RegionFiguresQuery {
   readonly region: string;
   /** The mirrored registry version to place by (registry_versions). */
   readonly registryVersion: number;
@@ -50,9 +52,18 @@ export interface UnitCounterQuery {
   /** Activity keys that count as group-chat messages ("group:text", ...). */
   readonly countedActivities: readonly string[];
   readonly callActivity: 'call' | 'call_initiated';
-  /** Also count each organization ("org:<id>" units): only for answers grouped by organization. */
-  readonly perOrganization: boolean;
+  /** The levels of units to count (the rows of an answer read one: unitLevelsOf). */
+  readonly levels: readonly UnitLevel[];
 }
+
+/** The key of a unit of each level, from the mirrored organization's columns. */
+const UNIT_KEY_SQL: Record<UnitLevel, string> = {
+  region: "'region'",
+  municipality: "concat('municipality:', municipality_id)",
+  category: "concat('category:', category)",
+  municipality_category: "concat('municipality_category:', municipality_id, '/', category)",
+  organization: "concat('org:', org_id)",
+};
 
 const ACTIVITY = /^[a-z_]+(:[a-z_]+)?$/;
 const HOUR_MS = 3_600_000;
@@ -108,11 +119,6 @@ export function checkPeriod(startMs: number, endMs: number): void {
   }
 }
 
-function checkQuery(query: Pick<UnitCounterQuery, 'region' | 'registryVersion' | 'startMs' | 'endMs'>): void {
-  checkRegion(query.region, query.registryVersion);
-  checkPeriod(query.startMs, query.endMs);
-}
-
 /**
  * The mirrored organizations of a region: org_id, municipality_id,
  * category, no_headcount; one row each (a mirror write done again after a
@@ -131,8 +137,6 @@ export function regionOrganizationsSql(region: string, registryVersion: number):
  * organizations of a mirrored registry version, or (null) in any.
  */
 export function registrationsInForceSql(placement: { readonly region: string; readonly registryVersion: number } | null, atMs: number): string {
-  const seconds = Math.floor(atMs / 1000);
-  const ms = atMs - seconds * 1000;
   const organizations =
     placement === null
       ? ''
@@ -140,27 +144,58 @@ export function registrationsInForceSql(placement: { readonly region: string; re
   return `SELECT org_id, user_id, role FROM (
        SELECT org_id, user_id, role, argMax(registered, tuple(time, time_ms, registered)) AS registered
        FROM registrations_by_org
-       WHERE ${organizations} (time < ${sqlDateTime(seconds * 1000)} OR (time = ${sqlDateTime(seconds * 1000)} AND time_ms < ${sqlUInt(ms)}))
+       WHERE ${organizations} ${changedBeforeSql(atMs)}
        GROUP BY org_id, user_id, role)
      WHERE registered = 1`;
 }
 
-export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCounterQuery): Promise<Map<string, ActivityCounters>> {
-  checkQuery(query);
+/** The condition of a registration change made before an instant (exclusive: a change at exactly `atMs` is not yet in force), to the millisecond. */
+function changedBeforeSql(atMs: number): string {
+  const seconds = Math.floor(atMs / 1000);
+  const ms = atMs - seconds * 1000;
+  return `(time < ${sqlDateTime(seconds * 1000)} OR (time = ${sqlDateTime(seconds * 1000)} AND time_ms < ${sqlUInt(ms)}))`;
+}
+
+/** What the KPIs of a region's period are computed from. */
+export interface PeriodFigures {
+  /** The activity counters of every unit of the levels asked (unit keys above). */
+  readonly counters: Map<string, ActivityCounters>;
+  /** Organizations with at least 2 registered users at the period's end: the "active" ones. */
+  readonly activeOrgs: Set<string>;
+}
+
+/**
+ * The figures of a region's period in one query: the counters of every unit
+ * of the levels asked, and the active organizations, counted from the
+ * registrations' "org:" rows (2+ registered users), so they cost no read of
+ * their own; an organization's activity is counted only when the
+ * organization level is asked.
+ */
+export async function regionFigures(clickhouse: ClickHouse, query: RegionFiguresQuery): Promise<PeriodFigures> {
+  checkRegion(query.region, query.registryVersion);
+  checkPeriod(query.startMs, query.endMs);
   if (query.countedActivities.some((a) => !ACTIVITY.test(a))) throw new SqlLiteralError('not an activity key');
+  const levels = [...new Set(query.levels)].sort();
+  if (levels.length === 0 || levels.some((l) => !(l in UNIT_KEY_SQL))) throw new SqlLiteralError('not a list of unit levels');
   const { region, registryVersion: version } = query;
   const organizations = regionOrganizationsSql(region, version);
   const regionOrgIds = `SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(version)} AND region_code = ${sqlString(region)}`;
   const registrations = registrationsInForceSql({ region, registryVersion: version }, query.endMs);
-  const units = `['region', concat('municipality:', municipality_id), concat('category:', category),
-                 concat('municipality_category:', municipality_id, '/', category)${query.perOrganization ? ", concat('org:', org_id)" : ''}]`;
-  // (user_id, role, no_headcount, unit) of every registration in force at the end.
+  const countsOrganizations = levels.includes('organization');
+  const unitKeys = levels.map((l) => UNIT_KEY_SQL[l]);
+  const activityUnits = `[${unitKeys.join(', ')}]`;
+  const registeredUnitKeys = countsOrganizations ? activityUnits : `[${[...unitKeys, UNIT_KEY_SQL.organization].join(', ')}]`;
+  // (user_id, role, no_headcount, unit) of every registration in force at
+  // the end: a row per level asked, and one per organization (the active
+  // ones) when that level is not asked.
   const registeredUnits = `
     SELECT user_id, role, no_headcount, unit FROM (
       SELECT org_id, user_id, role, municipality_id, category, no_headcount
       FROM (${registrations}) AS registrations
       ALL INNER JOIN (${organizations}) AS organizations USING org_id
-    ) ARRAY JOIN ${units} AS unit`;
+    ) ARRAY JOIN ${registeredUnitKeys} AS unit`;
+  // Rows whose activity is counted: all, or all but the organizations' rows kept for the active ones.
+  const counts = (condition: string) => (countsOrganizations ? condition : `${condition} AND substring(unit, 1, 4) != 'org:'`);
   const inPeriod = inPeriodSql(query.startMs, query.endMs);
   const counted = query.countedActivities.length === 0 ? '0' : `activity IN ${sqlStringList(query.countedActivities)}`;
   const sums = (prefix: string) =>
@@ -179,14 +214,14 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
   const rows = await clickhouse.query<Record<string, string>>(`
     SELECT unit,
            uniqExact(user_id) AS registered_users,
-           uniqExactIf(user_id, role = 'teacher') AS registered_teachers,
-           uniqExactIf(user_id, role = 'student') AS registered_students,
-           uniqExactIf(user_id, role = 'parent') AS registered_parents,
-           uniqExactIf(user_id, role = 'teacher' AND no_headcount = 1) AS registered_teachers_without_headcount,
-           uniqExactIf(user_id, role = 'teacher' AND messages + unplaced_messages >= 3) AS teachers_3_messages,
-           uniqExactIf(user_id, role = 'teacher' AND messages + unplaced_messages >= 10) AS teachers_10_messages,
-           uniqExactIf(user_id, role = 'teacher' AND calls + unplaced_calls >= 1) AS teachers_1_call,
-           uniqExactIf(user_id, role = 'teacher' AND any_activity + unplaced_any_activity >= 1) AS active_teachers
+           uniqExactIf(user_id, ${counts("role = 'teacher'")}) AS registered_teachers,
+           uniqExactIf(user_id, ${counts("role = 'student'")}) AS registered_students,
+           uniqExactIf(user_id, ${counts("role = 'parent'")}) AS registered_parents,
+           uniqExactIf(user_id, ${counts("role = 'teacher' AND no_headcount = 1")}) AS registered_teachers_without_headcount,
+           uniqExactIf(user_id, ${counts("role = 'teacher' AND messages + unplaced_messages >= 3")}) AS teachers_3_messages,
+           uniqExactIf(user_id, ${counts("role = 'teacher' AND messages + unplaced_messages >= 10")}) AS teachers_10_messages,
+           uniqExactIf(user_id, ${counts("role = 'teacher' AND calls + unplaced_calls >= 1")}) AS teachers_1_call,
+           uniqExactIf(user_id, ${counts("role = 'teacher' AND any_activity + unplaced_any_activity >= 1")}) AS active_teachers
     FROM
     (
         SELECT user_id, role, no_headcount, unit, messages, calls, any_activity
@@ -208,7 +243,7 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
                     GROUP BY user_id, org_id, activity
                 ) AS placed_events
                 ALL INNER JOIN (${organizations}) AS organizations USING org_id
-            ) ARRAY JOIN ${units} AS unit
+            ) ARRAY JOIN ${activityUnits} AS unit
             GROUP BY user_id, unit
         ) AS placed USING (user_id, unit)
     ) AS registered_placed
@@ -231,33 +266,25 @@ export async function unitActivityCounters(clickhouse: ClickHouse, query: UnitCo
     ) AS unplaced USING user_id
     GROUP BY unit`);
 
-  return new Map(
-    rows.map((r) => [
-      r['unit']!,
-      {
-        registeredUsers: Number(r['registered_users']),
-        registeredTeachers: Number(r['registered_teachers']),
-        registeredStudents: Number(r['registered_students']),
-        registeredParents: Number(r['registered_parents']),
-        registeredTeachersWithoutHeadcount: Number(r['registered_teachers_without_headcount']),
-        teachers3Messages: Number(r['teachers_3_messages']),
-        teachers10Messages: Number(r['teachers_10_messages']),
-        teachers1Call: Number(r['teachers_1_call']),
-        activeTeachers: Number(r['active_teachers']),
-      },
-    ]),
-  );
-}
-
-/** Organizations of a region with at least 2 registered users at an instant: the "active" ones. */
-export async function activeOrganizations(
-  clickhouse: ClickHouse,
-  query: { readonly region: string; readonly registryVersion: number; readonly atMs: number },
-): Promise<Set<string>> {
-  checkRegion(query.region, query.registryVersion);
-  const rows = await clickhouse.query<{ org_id: string }>(
-    `SELECT org_id FROM (${registrationsInForceSql(query, query.atMs)})
-     GROUP BY org_id HAVING uniqExact(user_id) >= 2`,
-  );
-  return new Set(rows.map((r) => r.org_id));
+  const figures: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
+  for (const r of rows) {
+    const unit = r['unit']!;
+    const registeredUsers = Number(r['registered_users']);
+    if (unit.startsWith('org:')) {
+      if (registeredUsers >= 2) figures.activeOrgs.add(unit.slice('org:'.length));
+      if (!countsOrganizations) continue; // kept for the active organizations only
+    }
+    figures.counters.set(unit, {
+      registeredUsers,
+      registeredTeachers: Number(r['registered_teachers']),
+      registeredStudents: Number(r['registered_students']),
+      registeredParents: Number(r['registered_parents']),
+      registeredTeachersWithoutHeadcount: Number(r['registered_teachers_without_headcount']),
+      teachers3Messages: Number(r['teachers_3_messages']),
+      teachers10Messages: Number(r['teachers_10_messages']),
+      teachers1Call: Number(r['teachers_1_call']),
+      activeTeachers: Number(r['active_teachers']),
+    });
+  }
+  return figures;
 }

@@ -2,7 +2,7 @@ import { type ActivityFactRow } from '@sferum/contracts';
 import { factRows } from '@sferum/testing';
 import { insertActivityFacts } from '../src/activity-store';
 import { type ClickHouse } from '../src/clickhouse-client';
-import { type UnitCounterQuery } from '../src/kpi-counters';
+import { type RegionFiguresQuery } from '../src/kpi-counters';
 import { mirrorRegistry, type MirroredOrganization } from '../src/registry-mirror';
 
 /**
@@ -103,8 +103,11 @@ export async function loadKpiRows(db: ClickHouse): Promise<void> {
   await mirrorRegistry(db, KPI_NASTY_VERSION, NASTY_ORGS);
 }
 
-/** The counters query of the fixture's region and week, with the default settings unless overridden. */
-export function kpiQuery(overrides: Partial<UnitCounterQuery> = {}): UnitCounterQuery {
+/** Every level of units: the fixture's expected numbers are per unit of each. */
+export const ALL_LEVELS = ['region', 'municipality', 'category', 'municipality_category', 'organization'] as const;
+
+/** The figures query of the fixture's region and week, every level, with the default settings unless overridden. */
+export function kpiQuery(overrides: Partial<RegionFiguresQuery> = {}): RegionFiguresQuery {
   return {
     region: '54',
     registryVersion: KPI_VERSION,
@@ -112,7 +115,7 @@ export function kpiQuery(overrides: Partial<UnitCounterQuery> = {}): UnitCounter
     endMs: KPI_WEEK_END_MS,
     countedActivities: ['group:emoji', 'group:file', 'group:other', 'group:poll', 'group:sticker', 'group:text', 'group:voice'],
     callActivity: 'call',
-    perOrganization: true,
+    levels: ALL_LEVELS,
     ...overrides,
   };
 }

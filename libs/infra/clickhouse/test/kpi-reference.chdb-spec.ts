@@ -16,11 +16,12 @@ import {
   type IsoWeek,
   type NormalizationContext,
   type OrganizationRecord,
+  type UnitLevel,
 } from '@sferum/domain';
 import { REFERENCE_PSEUDONYM_KEY, REFERENCE_WEEK, referenceRegistryCsv, referenceWeekEvents, TEST_NOW } from '@sferum/testing';
 import { insertActivityFacts, lastEventPerRegion, unknownOrganizations } from '../src/activity-store';
 import { type ClickHouse } from '../src/clickhouse-client';
-import { activeOrganizations, unitActivityCounters } from '../src/kpi-counters';
+import { regionFigures } from '../src/kpi-counters';
 import { mirrorRegistry } from '../src/registry-mirror';
 import { closeChdb } from './chdb-engine';
 import { CLICKHOUSE_18_16, CLICKHOUSE_CURRENT, OnBothVersions } from './versions';
@@ -68,20 +69,18 @@ function aggregatorRows(organizations: readonly OrganizationRecord[]): ActivityF
   });
 }
 
-/** The two ClickHouse queries of one week's figures, as KpiQueryService.figures issues them. */
-async function figures(db: ClickHouse, week: IsoWeek, callMode: CallMode, perOrganization: boolean) {
+/** The ClickHouse query of one week's figures, as KpiQueryService.figures issues it. */
+function figures(db: ClickHouse, week: IsoWeek, callMode: CallMode, levels: readonly UnitLevel[]) {
   const { startMs, endMs } = weekBounds(week, ZONE);
-  const counters = await unitActivityCounters(db, {
+  return regionFigures(db, {
     region: '54',
     registryVersion: REGISTRY_VERSION,
     startMs,
     endMs,
     countedActivities: countedMessageActivities(null),
     callActivity: callActivity(callMode),
-    perOrganization,
+    levels,
   });
-  const activeOrgs = await activeOrganizations(db, { region: '54', registryVersion: REGISTRY_VERSION, atMs: endMs });
-  return { counters, activeOrgs };
 }
 
 const REGISTRY_VERSION = 1;
@@ -108,14 +107,14 @@ describe(`KPI queries over the reference week: ${CLICKHOUSE_CURRENT.label} answe
     await closeChdb();
   });
 
-  it.each<[string, CallMode, boolean]>([
-    ['by region and municipality, calls taken part in', 'participated', false],
-    ['by region and municipality, calls started', 'initiated', false],
-    ['by organization', 'participated', true],
-  ])('the week and the one before it, %s; the organizations the registry does not know', async (_, callMode, perOrganization) => {
+  it.each<[string, CallMode, UnitLevel[]]>([
+    ['by region and municipality, calls taken part in', 'participated', ['region', 'municipality']],
+    ['by region and municipality, calls started', 'initiated', ['region', 'municipality']],
+    ['by every level, organizations included', 'participated', ['region', 'municipality', 'category', 'municipality_category', 'organization']],
+  ])('the week and the one before it, %s; the organizations the registry does not know', async (_, callMode, levels) => {
     const { legacy, current } = await both.ask(async (db) => ({
-      week: await figures(db, week19, callMode, perOrganization),
-      previous: await figures(db, addWeeks(week19, -1), callMode, perOrganization),
+      week: await figures(db, week19, callMode, levels),
+      previous: await figures(db, addWeeks(week19, -1), callMode, levels),
       unknown: await unknownOrganizations(db, { registryVersion: REGISTRY_VERSION, limit: 100, offset: 0 }),
     }));
     expect(current).toStrictEqual(legacy);
@@ -129,7 +128,7 @@ describe(`KPI queries over the reference week: ${CLICKHOUSE_CURRENT.label} answe
     const { legacy, current } = await both.ask(async (db) => {
       const weeks: Record<string, Awaited<ReturnType<typeof figures>>> = {};
       for (let w = parseIsoWeek('2023-W17'); compareWeeks(w, parseIsoWeek('2023-W20')) <= 0; w = addWeeks(w, 1)) {
-        weeks[formatIsoWeek(w)] = await figures(db, w, 'participated', false);
+        weeks[formatIsoWeek(w)] = await figures(db, w, 'participated', ['region']);
       }
       return weeks;
     });

@@ -18,7 +18,10 @@ import {
   type IsoWeek,
   type KpiRow,
   type ReportOrganization,
+  type ReportScope,
   type Threshold,
+  type UnitLevel,
+  unitLevelOf,
 } from '@sferum/domain';
 import { type FactWrites } from '@sferum/infra-clickhouse';
 import { CLOCK } from '@sferum/infra-http';
@@ -75,6 +78,8 @@ interface RegionContext {
   readonly settings: RegionKpiSettings;
   readonly thresholds: readonly Threshold[];
   readonly organizations: readonly ReportOrganization[];
+  /** The levels of units the answer's rows read (its figures count those only). */
+  readonly levels: readonly UnitLevel[];
 }
 
 /** Weeks of a history read from ClickHouse at once (a history may span 104). */
@@ -82,7 +87,7 @@ const HISTORY_CONCURRENCY = 4;
 
 /**
  * KPI answers: the registry, settings and thresholds from the cached copy
- * (no PostgreSQL per request), two ClickHouse queries per week placed by
+ * (no PostgreSQL per request), one ClickHouse query per week placed by
  * the mirrored registry of the same version (kept until a write touches
  * them: week-figures.service.ts), the rules from the domain.
  */
@@ -160,7 +165,8 @@ export class KpiQueryService {
    * `previous` is left null for the first week asked.
    */
   async monitorRows(region: KpiRequest['region'], weeks: readonly IsoWeek[]): Promise<Map<string, { region: KpiRow; municipalities: KpiRow[] }>> {
-    const context = this.context({ region });
+    // One figure per week for both: the region row and the municipality rows.
+    const context: RegionContext = { ...this.context({ region }), levels: ['region', 'municipality'] };
     const writes = await this.weekFigures.writes();
     const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, week, writes));
     const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
@@ -184,10 +190,17 @@ export class KpiQueryService {
     const registry = this.registry.registry;
     const region = registry.regions.get(request.region.code);
     if (region === undefined) throw new Error(`region ${request.region.code} is not in registry version ${registry.version}`);
-    return { request, registryVersion: registry.mirrorVersion, settings: region.settings, thresholds: registry.thresholds, organizations: region.organizations };
+    return {
+      request,
+      registryVersion: registry.mirrorVersion,
+      settings: region.settings,
+      thresholds: registry.thresholds,
+      organizations: region.organizations,
+      levels: [unitLevelOf(request.groupBy, scopeOf(request))],
+    };
   }
 
-  /** The activity counters of a week and its active organizations (two ClickHouse queries, or kept: week-figures.service.ts). */
+  /** The activity counters of a week and its active organizations (one ClickHouse query, or kept: week-figures.service.ts). */
   private figures(context: RegionContext, week: IsoWeek, writes: FactWrites): Promise<WeekFigures> {
     // The week before the first week ClickHouse holds (the previous week of
     // an answer, a report's trend) has no facts: nothing to ask.
@@ -201,7 +214,7 @@ export class KpiQueryService {
         endMs,
         countedActivities: countedMessageActivities(context.settings.countedMessageKinds),
         callActivity: callActivity(context.settings.callMode),
-        perOrganization: context.request.groupBy === 'organization',
+        levels: context.levels,
       },
       writes,
     );
@@ -217,10 +230,7 @@ export class KpiQueryService {
       activeOrgs: current.activeOrgs,
       previousActiveOrgs: previous.activeOrgs,
       ...(request.groupBy === undefined ? {} : { groupBy: request.groupBy }),
-      scope: {
-        ...(request.municipality === undefined ? {} : { municipality: request.municipality }),
-        ...(request.category === undefined ? {} : { category: request.category }),
-      },
+      scope: scopeOf(request),
       teacherDenominator: context.settings.teacherDenominator,
       minTeacherDenominator: context.settings.minTeacherDenominator,
       thresholds: context.thresholds,
@@ -232,6 +242,14 @@ export class KpiQueryService {
   private isPartial(week: IsoWeek, timeZone: string, nowMs: number): boolean {
     return compareWeeks(week, currentWeek(nowMs, timeZone)) >= 0;
   }
+}
+
+/** The municipality and category a request is narrowed to. */
+function scopeOf(request: KpiRequest): ReportScope {
+  return {
+    ...(request.municipality === undefined ? {} : { municipality: request.municipality }),
+    ...(request.category === undefined ? {} : { category: request.category }),
+  };
 }
 
 /** Runs `work` over `items` with at most `limit` at once; results in the items' order. */

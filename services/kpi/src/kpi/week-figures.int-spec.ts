@@ -5,7 +5,7 @@ import {
   mirrorRegistry,
   readFactWrites,
   runClickHouseMigrations,
-  type UnitCounterQuery,
+  type RegionFiguresQuery,
 } from '@sferum/infra-clickhouse';
 import { factRows, stackEnv, uniqueName } from '@sferum/testing';
 import { WeekFiguresService } from './week-figures.service';
@@ -31,14 +31,14 @@ describe('KPI figures kept until a write touches them', () => {
   const database = uniqueName('test_week_figures');
   let db: ClickHouse;
   let service: WeekFiguresService;
-  const query = (registryVersion = VERSION): UnitCounterQuery => ({
+  const query = (registryVersion = VERSION): RegionFiguresQuery => ({
     region: '54',
     registryVersion,
     startMs: START,
     endMs: END,
     countedActivities: ['group:text'],
     callActivity: 'call',
-    perOrganization: true,
+    levels: ['region', 'organization'],
   });
   const teachersWhoWrote = async (registryVersion = VERSION) => {
     const figures = await service.figures(query(registryVersion), await service.writes());

@@ -1,13 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ActivityCounters } from '@sferum/domain';
-import { activeOrganizations, ClickHouse, type FactWrites, periodWrites, readFactWrites, unitActivityCounters, type UnitCounterQuery } from '@sferum/infra-clickhouse';
+import { ClickHouse, type FactWrites, type PeriodFigures, periodWrites, readFactWrites, regionFigures, type RegionFiguresQuery } from '@sferum/infra-clickhouse';
 import { VersionedCache } from '@sferum/util';
 
-/** What the KPIs of one region and period are computed from: two ClickHouse queries. */
-export interface WeekFigures {
-  readonly counters: Map<string, ActivityCounters>;
-  readonly activeOrgs: Set<string>;
-}
+/** What the KPIs of one region and period are computed from: one ClickHouse query (kpi-counters.ts). */
+export type WeekFigures = PeriodFigures;
 
 /**
  * Figures kept per region and period (about 100 units each, a few hundred
@@ -19,11 +15,11 @@ const KEPT_FIGURES = 1_000;
 /**
  * The figures of a region's period, computed in ClickHouse once for each
  * state of the facts that could change them: kept, keyed by the query
- * (region, mirrored registry version, period, counted activities), with the
- * parts of the facts that could change the period as their version
- * (fact-writes.ts: ClickHouse's active parts, never ahead of the rows). A
- * repeated question (a dashboard refreshing, the previous week of every
- * answer, a history) is answered from memory until an event, a
+ * (region, mirrored registry version, period, counted activities, unit
+ * levels), with the parts of the facts that could change the period as
+ * their version (fact-writes.ts: ClickHouse's active parts, never ahead of
+ * the rows). A repeated question (a dashboard refreshing, the previous week
+ * of every answer, a history) is answered from memory until an event, a
  * registration or a registry change touches it; then it is computed again,
  * so an answer is never older than the facts it was asked after.
  */
@@ -38,15 +34,9 @@ export class WeekFiguresService {
     return readFactWrites(this.clickhouse);
   }
 
-  figures(query: UnitCounterQuery, writes: FactWrites): Promise<WeekFigures> {
-    const key = JSON.stringify([query.region, query.registryVersion, query.startMs, query.endMs, [...query.countedActivities].sort(), query.callActivity, query.perOrganization]);
-    return this.kept.get(key, periodWrites(writes, query.startMs, query.endMs), async () => {
-      const [counters, activeOrgs] = await Promise.all([
-        unitActivityCounters(this.clickhouse, query),
-        activeOrganizations(this.clickhouse, { region: query.region, registryVersion: query.registryVersion, atMs: query.endMs }),
-      ]);
-      return { counters, activeOrgs };
-    });
+  figures(query: RegionFiguresQuery, writes: FactWrites): Promise<WeekFigures> {
+    const key = JSON.stringify([query.region, query.registryVersion, query.startMs, query.endMs, [...query.countedActivities].sort(), query.callActivity, [...query.levels].sort()]);
+    return this.kept.get(key, periodWrites(writes, query.startMs, query.endMs), () => regionFigures(this.clickhouse, query));
   }
 
   /** Figures answered from memory and computed, since the start. */
