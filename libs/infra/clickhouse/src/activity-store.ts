@@ -156,7 +156,7 @@ export async function rebuildDerivedTables(
     onMonth(month, ++done, months.length);
   }
   const migrations = loadMigrations(CLICKHOUSE_MIGRATIONS_DIR);
-  for (const version of [LEGACY_CONVERSION_MIGRATION, REGION_READS_MIGRATION]) {
+  for (const version of [LEGACY_CONVERSION_MIGRATION, REGION_READS_MIGRATION, FACT_WRITES_DROPPED_MIGRATION]) {
     const migration = migrations.find((m) => m.version === version);
     if (migration === undefined) throw new Error(`migration ${version} is missing`);
     for (const statement of migration.statements) await clickhouse.command(statement);
@@ -173,6 +173,8 @@ const LEGACY_CONVERSION_MIGRATION = 3;
  * old views are gone, its copies merge).
  */
 const REGION_READS_MIGRATION = 4;
+/** The migration that drops what 0004 created and nothing reads any more (fact_writes): run after it. */
+const FACT_WRITES_DROPPED_MIGRATION = 5;
 
 /**
  * The tables derived from activity_events by materialized views (0002, 0004),

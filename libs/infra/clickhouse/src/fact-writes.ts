@@ -7,7 +7,7 @@ import { type ClickHouse } from './clickhouse-client';
  * service keeps figures keyed by periodWrites (week-figures.service.ts)
  * and computes them again only after such a change.
  *
- * Parts, not the counts of migration 0004's fact_writes: an INSERT runs its
+ * Parts, not the counts of migration 0004's fact_writes (dropped by 0005): an INSERT runs its
  * materialized views one after another, and fact_writes_mv runs before the
  * views of the facts (18.16 takes them in name order), so a reader could
  * see a write counted before its rows were visible, compute figures
