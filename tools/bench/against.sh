@@ -36,6 +36,10 @@ if [ ! -d "$base/node_modules" ]; then
   say "baseline: npm ci"
   (cd "$base" && npm ci --no-audit --no-fund >"$LOG_DIR/baseline-npm.log" 2>&1) || die "npm ci of $short failed, see $LOG_DIR/baseline-npm.log"
 fi
+# The revision's bench runs Kafka's producer tool from its own .stack/kafka/libs:
+# the running broker's jars are this tree's.
+mkdir -p "$base/.stack"
+[ -e "$base/.stack/kafka" ] || ln -s "$STACK_DIR/kafka" "$base/.stack/kafka"
 say "building this tree and $short"
 npm run -s build
 (cd "$base" && npm run -s build)
@@ -65,14 +69,20 @@ bench_in() {
   echo "$after"
 }
 
+# This tree's services, in a subshell: its keys stay out of the benches' environment.
+start_ours() { (load_service_env && start_services) >/dev/null; }
+stop_theirs() { (cd "$base" && source deploy/local/lib.sh && source deploy/local/services.sh && stop_services) >/dev/null; }
+
 ours=() theirs=()
 restore() {
   # Whatever happened, this tree's services run again at the end.
-  (cd "$base" && source deploy/local/lib.sh && source deploy/local/services.sh && stop_services) >/dev/null 2>&1 || true
-  load_service_env
-  start_services >/dev/null
+  stop_theirs 2>&1 || true
+  start_ours
 }
 trap restore EXIT
+# The services run what was just built.
+stop_services >/dev/null
+start_ours
 
 for ((round = 1; round <= rounds; round++)); do
   say "round $round/$rounds: this tree"
@@ -84,9 +94,8 @@ for ((round = 1; round <= rounds; round++)); do
   (cd "$base" && env "${baseline_env[@]}" bash deploy/local/up.sh >>"$LOG_DIR/bench-against.log" 2>&1) ||
     die "the services of $short did not start, see $LOG_DIR/bench-against.log"
   theirs+=("$(bench_in "$base" "${baseline_env[@]}")")
-  (cd "$base" && source deploy/local/lib.sh && source deploy/local/services.sh && stop_services) >/dev/null
-  load_service_env
-  start_services >/dev/null
+  stop_theirs
+  start_ours
 done
 
 join() { local IFS=,; echo "$*"; }

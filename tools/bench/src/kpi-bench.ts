@@ -51,7 +51,7 @@ export interface LatencySummary {
   readonly warmP95Ms: number;
 }
 
-/** What ClickHouse read for one region-week (the two queries of a week), and the week's rows in the whole country. */
+/** What ClickHouse read for one region-week (the query of a region request, and of one grouped by municipality), and the week's rows in the whole country. */
 export interface RegionWeekReads {
   readonly region: string;
   readonly queries: { readonly name: string; readonly rowsRead: number; readonly bytesRead: number; readonly elapsedMs: number }[];
@@ -339,9 +339,10 @@ async function settleMerges(ch: ClickHouse, database: string, ctx: BenchContext)
 }
 
 /**
- * The two queries of one region-week as the KPI service sends them (default
- * settings, the mirrored registry version), with what ClickHouse read for
- * each, and the week's rows in the whole country for scale.
+ * The query of one region-week as the KPI service sends it for a region
+ * request and for one grouped by municipality (default settings, the
+ * mirrored registry version), with what ClickHouse read for each, and the
+ * week's rows in the whole country for scale.
  */
 async function regionWeekReads(ctx: BenchContext, database: string, region: string): Promise<RegionWeekReads> {
   const ch = new ReadCountingClickHouse({ url: ctx.clickhouseUrl, database });

@@ -80,9 +80,12 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
       expect(alone.counters).toEqual(new Map([...every].filter(([key]) => key.startsWith(prefixes[level]) && (level !== 'municipality' || !key.startsWith('municipality_category:')))));
       expect([...alone.activeOrgs].sort()).toEqual(['c1', 's1', 's2']); // c1: P1 and T10
     }
+    // Region 42's only organization has one registered user: not active, at any level.
+    for (const level of ALL_LEVELS) expect((await regionFigures(db, query({ region: '42', levels: [level] }))).activeOrgs.size).toBe(0);
     const two = await regionFigures(db, query({ levels: ['municipality', 'region'] }));
     expect([...two.counters.keys()].sort()).toEqual(['municipality:m1', 'municipality:m2', 'region']);
     await expect(regionFigures(db, query({ levels: [] }))).rejects.toThrow(/unit levels/);
+    await expect(regionFigures(db, query({ levels: ['toString' as 'region'] }))).rejects.toThrow(/unit levels/);
   });
 
   it('registrations in force at an instant, by the millisecond: a change at the instant is not in force yet', async () => {

@@ -39,8 +39,9 @@ import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from 
  *
  * Unit keys, by level (UNIT_KEY_SQL): "region", "municipality:<id>",
  * "category:<cat>", "municipality_category:<id>/<cat>", "org:<id>". A query
- * counts the levels it is asked for, and nothing else: a person is a row
- * per level, not a row per unit of every level.
+ * counts the levels it is asked for, and nothing else: a registration is a
+ * row per level asked, plus its organization's row for the active
+ * organizations (two rows for one level), not a row per unit of every level.
  */
 export interface RegionFiguresQuery {
   readonly region: string;
@@ -176,7 +177,7 @@ export async function regionFigures(clickhouse: ClickHouse, query: RegionFigures
   checkPeriod(query.startMs, query.endMs);
   if (query.countedActivities.some((a) => !ACTIVITY.test(a))) throw new SqlLiteralError('not an activity key');
   const levels = [...new Set(query.levels)].sort();
-  if (levels.length === 0 || levels.some((l) => !(l in UNIT_KEY_SQL))) throw new SqlLiteralError('not a list of unit levels');
+  if (levels.length === 0 || levels.some((l) => !Object.hasOwn(UNIT_KEY_SQL, l))) throw new SqlLiteralError('not a list of unit levels');
   const { region, registryVersion: version } = query;
   const organizations = regionOrganizationsSql(region, version);
   const regionOrgIds = `SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(version)} AND region_code = ${sqlString(region)}`;
