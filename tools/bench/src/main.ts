@@ -125,7 +125,13 @@ async function main(): Promise<void> {
   if (Object.keys(errors).length > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench: ${errorMessage(error)}`);
-  process.exit(1);
-});
+// Exits when done: a part that failed may leave a client open (a Kafka
+// connection, a timer), which would keep the process, and whoever waits for
+// it (tools/bench/against.sh), waiting.
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(`bench: ${errorMessage(error)}`);
+    process.exit(1);
+  },
+);
