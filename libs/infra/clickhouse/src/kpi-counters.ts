@@ -53,7 +53,7 @@ export interface RegionFiguresQuery {
   /** Activity keys that count as group-chat messages ("group:text", ...). */
   readonly countedActivities: readonly string[];
   readonly callActivity: 'call' | 'call_initiated';
-  /** The levels of units to count (the rows of an answer read one: unitLevelsOf). */
+  /** The levels of units to count (the rows of an answer read one: unitLevelOf, domain). */
   readonly levels: readonly UnitLevel[];
 }
 
@@ -185,7 +185,7 @@ export async function regionFigures(clickhouse: ClickHouse, query: RegionFigures
   const countsOrganizations = levels.includes('organization');
   const unitKeys = levels.map((l) => UNIT_KEY_SQL[l]);
   const activityUnits = `[${unitKeys.join(', ')}]`;
-  const registeredUnitKeys = countsOrganizations ? activityUnits : `[${[...unitKeys, UNIT_KEY_SQL.organization].join(', ')}]`;
+  const registeredUnitKeys = `[${(countsOrganizations ? unitKeys : [...unitKeys, UNIT_KEY_SQL.organization]).join(', ')}]`;
   // (user_id, role, no_headcount, unit) of every registration in force at
   // the end: a row per level asked, and one per organization (the active
   // ones) when that level is not asked.

@@ -23,11 +23,11 @@ import {
   type UnitLevel,
   unitLevelOf,
 } from '@sferum/domain';
-import { type FactWrites } from '@sferum/infra-clickhouse';
+import { type FactWrites, type PeriodFigures } from '@sferum/infra-clickhouse';
 import { CLOCK } from '@sferum/infra-http';
 import { RegistryCache, type CachedRegion } from '../registry/registry-cache';
 import { parseKpiRequest } from './kpi-request';
-import { type WeekFigures, WeekFiguresService } from './week-figures.service';
+import { WeekFiguresService } from './week-figures.service';
 
 export interface KpiRequest {
   readonly region: Pick<CachedRegion, 'code' | 'name' | 'timeZone'>;
@@ -127,7 +127,7 @@ export class KpiQueryService {
     const context = this.context(request);
     const weeks: IsoWeek[] = [];
     for (let w = from; compareWeeks(w, to) <= 0; w = addWeeks(w, 1)) weeks.push(w);
-    const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
+    const none: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
     const writes = await this.weekFigures.writes();
     const perWeek = await mapBounded(weeks, HISTORY_CONCURRENCY, async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week, writes), none) }));
     const series = new Map<string, KpiHistory['series'][number]>();
@@ -169,7 +169,7 @@ export class KpiQueryService {
     const context: RegionContext = { ...this.context({ region }), levels: ['region', 'municipality'] };
     const writes = await this.weekFigures.writes();
     const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, week, writes));
-    const none: WeekFigures = { counters: new Map(), activeOrgs: new Set() };
+    const none: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
     const byMunicipality: RegionContext = { ...context, request: { region, groupBy: 'municipality' } };
     const out = new Map<string, { region: KpiRow; municipalities: KpiRow[] }>();
     weeks.forEach((week, i) => {
@@ -201,7 +201,7 @@ export class KpiQueryService {
   }
 
   /** The activity counters of a week and its active organizations (one ClickHouse query, or kept: week-figures.service.ts). */
-  private figures(context: RegionContext, week: IsoWeek, writes: FactWrites): Promise<WeekFigures> {
+  private figures(context: RegionContext, week: IsoWeek, writes: FactWrites): Promise<PeriodFigures> {
     // The week before the first week ClickHouse holds (the previous week of
     // an answer, a report's trend) has no facts: nothing to ask.
     if (!isWeekInRange(week)) return Promise.resolve({ counters: new Map(), activeOrgs: new Set() });
@@ -220,7 +220,7 @@ export class KpiQueryService {
     );
   }
 
-  private rows(context: RegionContext, week: IsoWeek, current: WeekFigures, previous: WeekFigures): KpiRow[] {
+  private rows(context: RegionContext, week: IsoWeek, current: PeriodFigures, previous: PeriodFigures): KpiRow[] {
     const { request } = context;
     return buildKpiRows({
       region: { code: request.region.code, name: request.region.name },

@@ -2,9 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClickHouse, type FactWrites, type PeriodFigures, periodWrites, readFactWrites, regionFigures, type RegionFiguresQuery } from '@sferum/infra-clickhouse';
 import { VersionedCache } from '@sferum/util';
 
-/** What the KPIs of one region and period are computed from: one ClickHouse query (kpi-counters.ts). */
-export type WeekFigures = PeriodFigures;
-
 /**
  * Figures kept per region and period (about 100 units each, a few hundred
  * with organizations): a thousand is a few weeks of history for every
@@ -25,7 +22,7 @@ const KEPT_FIGURES = 1_000;
  */
 @Injectable()
 export class WeekFiguresService {
-  private readonly kept = new VersionedCache<WeekFigures>(KEPT_FIGURES);
+  private readonly kept = new VersionedCache<PeriodFigures>(KEPT_FIGURES);
 
   constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
 
@@ -34,7 +31,7 @@ export class WeekFiguresService {
     return readFactWrites(this.clickhouse);
   }
 
-  figures(query: RegionFiguresQuery, writes: FactWrites): Promise<WeekFigures> {
+  figures(query: RegionFiguresQuery, writes: FactWrites): Promise<PeriodFigures> {
     const key = JSON.stringify([query.region, query.registryVersion, query.startMs, query.endMs, [...query.countedActivities].sort(), query.callActivity, [...query.levels].sort()]);
     return this.kept.get(key, periodWrites(writes, query.startMs, query.endMs), () => regionFigures(this.clickhouse, query));
   }
