@@ -10,8 +10,11 @@ export const AGGREGATOR_VARS = {
   AGGREGATOR_GROUP_ID: env.string({ default: 'sferum-aggregator', pattern: /^[A-Za-z0-9._-]{1,200}$/, expected: 'a consumer group id' }),
   /** Where undecodable or invalid records go, with the reason in a header. */
   ACTIVITY_DLQ_TOPIC: env.string({ default: 'sferum.activity.dlq.v1', pattern: /^[A-Za-z0-9._-]{1,249}$/, expected: 'a Kafka topic name' }),
-  /** A write to ClickHouse happens when this many rows wait... */
-  FLUSH_MAX_ROWS: env.int({ default: 50_000, min: 1, max: 1_000_000 }),
+  /**
+   * A write to ClickHouse happens when this many rows wait... (also the most
+   * rows gathered behind a write under way: memory is about two writes)
+   */
+  FLUSH_MAX_ROWS: env.int({ default: 25_000, min: 1, max: 1_000_000 }),
   /** ...or when the oldest has waited this long, ms (500: p99 ingest-to-counters under 1 s at 5,000 events/s; see docs/benchmarks.md)... */
   FLUSH_MAX_DELAY_MS: env.int({ default: 500, min: 10, max: 60_000 }),
   /** ...or when every partition batch in flight waits and at least this many rows are gathered. */

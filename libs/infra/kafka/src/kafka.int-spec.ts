@@ -49,7 +49,7 @@ describe('Kafka lib against the real broker', () => {
         expect(ledger.has(key)).toBe(false);
         ledger.set(key, m.value?.toString() ?? '');
       }
-      return Promise.resolve();
+      return Promise.resolve({ written: Promise.resolve() });
     };
     const consumer = new BatchConsumer(client, { groupId, topics: [topic], handle });
     await consumer.start();
@@ -75,7 +75,7 @@ describe('Kafka lib against the real broker', () => {
       topics: [topic],
       handle: (batch) => {
         for (const m of batch.messages) seenAfterRestart.push(m.value?.toString() ?? '');
-        return Promise.resolve();
+        return Promise.resolve({ written: Promise.resolve() });
       },
     });
     await restarted.start();
@@ -104,12 +104,50 @@ describe('Kafka lib against the real broker', () => {
       topics: [failingTopic],
       handle: () => {
         attempts += 1;
-        return attempts === 1 ? Promise.reject(new Error('write failed')) : Promise.resolve();
+        return attempts === 1 ? Promise.reject(new Error('write failed')) : Promise.resolve({ written: Promise.resolve() });
       },
     });
     await consumer.start();
     await expectEventually(() => expect(attempts).toBeGreaterThanOrEqual(2), { timeoutMs: 60_000 });
     await consumer.stop();
     createdTopics.push(failingTopic);
+  });
+
+  it('takes the next batches while a write is under way, commits in order after the writes, and delivers again from a write that failed', async () => {
+    const pipelinedTopic = uniqueName('test.kafka.pipelined');
+    createdTopics.push(pipelinedTopic);
+    await client.ensureTopics([{ topic: pipelinedTopic, partitions: 1, replicationFactor: 1 }]);
+    for (let i = 0; i < 3; i++) await producer.send(pipelinedTopic, [{ value: `r${i}` }]);
+    const group = uniqueName('test-pipelined');
+    const admin = await client.connectedAdmin();
+    const committed = async () => (await admin.fetchOffsets({ groupId: group, topics: [pipelinedTopic] }))[0]?.partitions[0]?.offset;
+    // The first write is held open, then fails: the batches after it are
+    // taken meanwhile, and nothing commits until the partition has been
+    // delivered again from the failed batch's first offset and written.
+    let releaseFirst: (error: Error) => void = () => undefined;
+    const firstWrite = new Promise<void>((_, reject) => {
+      releaseFirst = reject;
+    });
+    const taken: string[] = [];
+    let deliveries = 0;
+    const consumer = new BatchConsumer(client, {
+      groupId: group,
+      topics: [pipelinedTopic],
+      maxBytesPerPartition: 1, // one record a batch
+      handle: (batch) => {
+        deliveries += 1;
+        taken.push(...batch.messages.map((m) => m.offset));
+        return Promise.resolve({ written: deliveries === 1 ? firstWrite : Promise.resolve() });
+      },
+    });
+    await consumer.start();
+    await expectEventually(() => expect(taken).toEqual(['0', '1', '2']), { timeoutMs: 60_000 });
+    expect(await committed()).toBe('-1');
+    releaseFirst(new Error('write failed'));
+    await expectEventually(async () => expect(await committed()).toBe('3'), { timeoutMs: 60_000 });
+    // Delivered again from offset 0 after the failure: every record is written after it.
+    expect(taken.slice(0, 4)).toEqual(['0', '1', '2', '0']);
+    expect(taken.slice(3)).toEqual(expect.arrayContaining(['0', '1', '2']));
+    await consumer.stop();
   });
 });

@@ -134,4 +134,43 @@ describe('WriteBatcher', () => {
     await Promise.all([a, b]);
     expect(writes).toEqual([[1, 2], [3]]);
   });
+
+  it('room waits while a full write is gathered behind the one under way, and frees its callers when that write starts or the batcher stops', async () => {
+    useFakeClock();
+    const writes: number[][] = [];
+    let releaseFirst!: () => void;
+    const firstWrite = new Promise<void>((r) => (releaseFirst = r));
+    const batcher = new WriteBatcher<number>({
+      maxRows: 2,
+      maxDelayMs: 60_000,
+      write: (rows) => { writes.push(rows); return writes.length === 1 ? firstWrite : Promise.resolve(); },
+    });
+    await expect(batcher.room()).resolves.toBeUndefined(); // nothing waits
+    const a = batcher.add([1, 2]); // full: written at once
+    await jest.advanceTimersByTimeAsync(0);
+    expect(writes).toEqual([[1, 2]]);
+    await expect(batcher.room()).resolves.toBeUndefined(); // taken by the write: room again
+    const b = batcher.add([3, 4]); // a full write waits behind the first
+    let roomy = false;
+    void batcher.room().then(() => { roomy = true; });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(roomy).toBe(false);
+    releaseFirst();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(roomy).toBe(true);
+    expect(writes).toEqual([[1, 2], [3, 4]]);
+    await Promise.all([a, b]);
+
+    let releaseThird!: () => void;
+    const stopping = new WriteBatcher<number>({ maxRows: 1, maxDelayMs: 60_000, write: () => new Promise<void>((r) => (releaseThird = r)) });
+    const c = stopping.add([5]);
+    const d = stopping.add([6]);
+    await jest.advanceTimersByTimeAsync(0);
+    const stoppedRoom = stopping.room();
+    stopping.stop();
+    await expect(stoppedRoom).resolves.toBeUndefined();
+    await expect(d).rejects.toBeInstanceOf(WriterStoppedError);
+    releaseThird(); // the write under way at the stop succeeds: its rows are written
+    await expect(c).resolves.toBeUndefined();
+  });
 });

@@ -52,6 +52,8 @@ export class WriteBatcher<T> {
   private writingCallers = 0;
   private stopped = false;
   private wakeRetry: (() => void) | undefined;
+  /** Callers of `room` waiting for the rows ahead of them to go into a write. */
+  private roomWaiters: (() => void)[] = [];
 
   constructor(private readonly options: WriteBatcherOptions<T>) {}
 
@@ -73,6 +75,23 @@ export class WriteBatcher<T> {
     return this.waitingRows >= minRowsWhenAllWaiting && this.waiting.length + this.writingCallers >= inFlight();
   }
 
+  /**
+   * Resolves once fewer than `maxRows` rows wait for a write (the next write
+   * has room): a caller that awaits it before taking more work keeps at most
+   * one write in progress and one gathered, so memory stays bounded while
+   * new rows are prepared during a write.
+   */
+  room(): Promise<void> {
+    if (this.stopped || this.waitingRows < this.options.maxRows) return Promise.resolve();
+    return new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private releaseRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   get pendingRows(): number {
     return this.waitingRows;
   }
@@ -86,6 +105,7 @@ export class WriteBatcher<T> {
     this.waiting = [];
     this.waitingRows = 0;
     for (const w of waiting) w.reject(new WriterStoppedError());
+    this.releaseRoomWaiters();
   }
 
   private kick(): void {
@@ -101,6 +121,7 @@ export class WriteBatcher<T> {
         const batch = this.waiting;
         this.waiting = [];
         this.waitingRows = 0;
+        this.releaseRoomWaiters();
         const rows = batch.flatMap((w) => w.rows);
         this.writingCallers = batch.length;
         const written = await this.writeWithRetry(rows, batch);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { type ActivityFactRow } from '@sferum/contracts';
 import { decodeActivityRecord } from '@sferum/domain';
 import { ClickHouse, classifyClickHouseFailure, insertActivityFacts } from '@sferum/infra-clickhouse';
-import { BatchConsumer, DurableProducer, KafkaClient, TopicsInitializer, WriteBatcher, type PartitionBatch } from '@sferum/infra-kafka';
+import { BatchConsumer, DurableProducer, KafkaClient, TopicsInitializer, WriteBatcher, type BatchTaken, type PartitionBatch } from '@sferum/infra-kafka';
 import { errorMessage, RetryUntilDone } from '@sferum/util';
 import { type AggregatorConfig } from '../aggregator.config';
 import { AGGREGATOR_CONFIG } from '../aggregator.tokens';
@@ -75,7 +75,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
         this.inFlight += 1;
         this.heartbeats.add(heartbeat);
         try {
-          await this.handle(batch);
+          return await this.handle(batch);
         } finally {
           this.inFlight -= 1;
           this.heartbeats.delete(heartbeat);
@@ -108,7 +108,12 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
     this.logger.log(`consuming ${this.config.ACTIVITY_TOPIC} as group ${this.config.AGGREGATOR_GROUP_ID}`);
   }
 
-  private async handle(batch: PartitionBatch): Promise<void> {
+  /**
+   * Decodes the batch and hands its rows to the batcher; returns once the
+   * next write has room for more (so the next batches are decoded while
+   * this one is written), with the promise of this batch's write.
+   */
+  private async handle(batch: PartitionBatch): Promise<BatchTaken> {
     const rows: PendingRow[] = [];
     const ingestedAt: number[] = [];
     const seen = new Set<string>();
@@ -134,13 +139,19 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
       this.metrics.deadLetters.inc(poison.length);
       this.logger.warn(`sent ${poison.length} poison record(s) of ${batch.topic}[${batch.partition}] to ${this.config.ACTIVITY_DLQ_TOPIC}: ${poison[0]?.reason}`);
     }
-    await this.batcher.add(rows, () => batch.heartbeat());
-    const now = Date.now();
-    for (const t of ingestedAt) this.metrics.ingestToStoredSeconds.observe(Math.max(0, now - t) / 1000);
-    if (this.config.FAULT_KILL_AFTER_WRITE) {
-      this.logger.error('FAULT_KILL_AFTER_WRITE: killing the process after the write, before the commit');
-      process.kill(process.pid, 'SIGKILL');
-    }
+    const written = this.batcher.add(rows, () => batch.heartbeat()).then(() => {
+      const now = Date.now();
+      for (const t of ingestedAt) this.metrics.ingestToStoredSeconds.observe(Math.max(0, now - t) / 1000);
+      if (this.config.FAULT_KILL_AFTER_WRITE) {
+        this.logger.error('FAULT_KILL_AFTER_WRITE: killing the process after the write, before the commit');
+        process.kill(process.pid, 'SIGKILL');
+      }
+    });
+    // Handled where the batch's commit waits for it; this keeps a stop
+    // (which rejects it) from being an unhandled rejection meanwhile.
+    void written.catch(() => undefined);
+    await this.batcher.room();
+    return { written };
   }
 
   /**
