@@ -13,6 +13,7 @@ import { Reflector } from '@nestjs/core';
 import { type ApiKeyRole } from '@sferum/contracts';
 import { READINESS_DETAILS, type ReadinessDetailsAccess } from '@sferum/infra-observability';
 import { findKeyHolder, touchKey, type KeyHolder } from '@sferum/infra-postgres';
+import { KeyUseThrottle } from './key-use';
 import { errorMessage } from '@sferum/util';
 import { DataSource } from 'typeorm';
 import { ProblemException } from './problem.filter';
@@ -120,6 +121,7 @@ export class KeyHolderCache {
 export class KeyAuthenticator {
   private readonly logger = new Logger('auth');
   private readonly cache: KeyHolderCache;
+  private readonly keyUse = new KeyUseThrottle();
   private readonly limiter: RequestRateLimiter | undefined;
   /** Requests already admitted (by the hook, before the guard runs): checked and counted once. */
   private readonly admitted = new WeakSet<object>();
@@ -158,8 +160,12 @@ export class KeyAuthenticator {
       }
     }
     this.admitted.add(request);
-    if (request.keyHolder !== undefined) {
-      touchKey(this.dataSource, request.keyHolder.keyId).catch((error: unknown) => this.logger.warn(`could not record key use: ${errorMessage(error)}`));
+    const keyId = request.keyHolder?.keyId;
+    if (keyId !== undefined && this.keyUse.shouldRecord(keyId)) {
+      touchKey(this.dataSource, keyId).catch((error: unknown) => {
+        this.keyUse.failed(keyId);
+        this.logger.warn(`could not record key use: ${errorMessage(error)}`);
+      });
     }
   }
 

@@ -3,8 +3,8 @@ import { connect } from 'node:net';
 import { Body, Controller, Get, HttpCode, Module, Post, Put, Req, UseGuards, type DynamicModule } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
-import { createDataSource, createKey, createSource, PostgresModule } from '@sferum/infra-postgres';
-import { createTestDatabase } from '@sferum/testing';
+import { createDataSource, createKey, createSource, findKeyHolder, PostgresModule } from '@sferum/infra-postgres';
+import { createTestDatabase, expectEventually } from '@sferum/testing';
 import { type DataSource } from 'typeorm';
 import { ApiKeyGuard, AuthModule, BrowserPage, keyRequiredWhen, RequireKey, type AuthenticatedRequest, type AuthOptions } from './api-key.guard';
 import { createServiceApp } from './bootstrap-service';
@@ -132,6 +132,18 @@ describe('keys, checked before bodies are read', () => {
     expect(await (await fetch(`${closedUrl}/v1/things`, { headers: basic(await key('reader')) })).json()).toEqual({ role: 'reader' });
     const source = await createSource(ds, { name: 'key-check-bus', homeRegion: '54', allowedRegions: null });
     expect((await fetch(`${closedUrl}/v1/things`, { headers: bearer(source) })).status).toBe(403);
+  });
+
+  it('records when a key was used (api_key.last_used_at, once a minute at most: one request is enough to see it)', async () => {
+    const reader = await key('reader');
+    const holder = await findKeyHolder(ds, reader);
+    const usedAt = async () => {
+      const rows: { last_used_at: Date | null }[] = await ds.query('SELECT last_used_at FROM api_key WHERE id = $1', [holder?.keyId]);
+      return rows[0]?.last_used_at ?? null;
+    };
+    expect(await usedAt()).toBeNull();
+    expect((await fetch(`${closedUrl}/v1/things`, { headers: bearer(reader) })).status).toBe(200);
+    await expectEventually(async () => expect(await usedAt()).toBeInstanceOf(Date));
   });
 
   it('asks an admin key of a write, and never takes it from Basic credentials (a browser could send them cross-site)', async () => {
