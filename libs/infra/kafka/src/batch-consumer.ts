@@ -119,8 +119,10 @@ export class BatchConsumer {
           heartbeat: () => payload.heartbeat(),
           isStale: () => !payload.isRunning() || payload.isStale(),
         });
-        this.commitWhenWritten(consumer, batch.topic, batch.partition, batch.messages[0]!.offset, batch.lastOffset(), written);
-        payload.resolveOffset(batch.lastOffset());
+        // A batch fetched past a failed write before its seek took effect does not move the fetch position either.
+        if (this.commitWhenWritten(consumer, batch.topic, batch.partition, batch.messages[0]!.offset, batch.lastOffset(), written)) {
+          payload.resolveOffset(batch.lastOffset());
+        }
       },
     });
     this.running = true;
@@ -130,9 +132,9 @@ export class BatchConsumer {
    * Chains the batch's commit after its write and the partition's earlier
    * commits. A failed write seeks the partition back to the batch, so it is
    * delivered again; no batch taken before that, nor one fetched past it
-   * before the seek took effect, commits.
+   * before the seek took effect, commits. False for such a batch.
    */
-  private commitWhenWritten(consumer: Consumer, topic: string, partition: number, firstOffset: string, lastOffset: string, written: Promise<void>): void {
+  private commitWhenWritten(consumer: Consumer, topic: string, partition: number, firstOffset: string, lastOffset: string, written: Promise<void>): boolean {
     const key = `${topic}:${partition}`;
     let commits = this.commits.get(key);
     if (commits === undefined) {
@@ -170,6 +172,7 @@ export class BatchConsumer {
         this.logger.warn(`${key}: commit of offset ${lastOffset} failed: ${errorMessage(error)}`);
       }
     });
+    return epoch !== -1;
   }
 
   /** Leaves the group; gives up waiting for the batch in flight after a bound. */
