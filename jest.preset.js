@@ -11,7 +11,15 @@ module.exports = {
   roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/tools'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
+    // @platformatic/kafka (the producer) and its own packages are ES modules,
+    // which Node loads with require() but Jest's module runtime does not:
+    // Jest gets them as CommonJS, import.meta.url read from __filename.
+    '^.+/node_modules/@platformatic/.+\\.js$': [
+      'babel-jest',
+      { babelrc: false, configFile: false, plugins: [['babel-plugin-transform-import-meta', { module: 'ES6' }], '@babel/plugin-transform-export-namespace-from', '@babel/plugin-transform-modules-commonjs'] },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   setupFiles: ['<rootDir>/libs/testing/src/setup-env.js'],

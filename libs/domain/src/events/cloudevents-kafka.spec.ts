@@ -1,6 +1,6 @@
 import { type ActivityRecord } from '@sferum/contracts';
 import { CloudEvent, Kafka, type KafkaMessage } from 'cloudevents';
-import { ACTIVITY_DATA_SCHEMA, activityRecordHeaders, INGEST_EVENT_SOURCE } from './cloudevents-kafka';
+import { ACTIVITY_DATA_SCHEMA, activityRecordHeaders, INGEST_EVENT_SOURCE, REPEATED_ACTIVITY_HEADERS } from './cloudevents-kafka';
 
 const record: ActivityRecord = {
   schema: 'sferum.activity.v2',
@@ -43,5 +43,15 @@ describe('CloudEvents Kafka binding of the activity records (binary mode)', () =
     expect(headers).toMatchObject({ schema: 'sferum.activity.v2', type: 'ru.sferum.message.sent' });
     expect(Object.values(headers).join('\n')).not.toContain(record.userId);
     expect(Object.values(headers).join('\n')).not.toContain(record.chatId);
+  });
+
+  it('names as repeated exactly the headers that do not vary with the event (its id and time do; its type takes few values)', () => {
+    const other: ActivityRecord = { ...record, eventId: 'f'.repeat(32), time: '2024-01-01T00:00:00.001Z', userId: 'a'.repeat(32), orgId: null };
+    const a = activityRecordHeaders(record);
+    const b = activityRecordHeaders(other);
+    const same = Object.keys(a).filter((name) => a[name] === b[name]);
+    expect([...REPEATED_ACTIVITY_HEADERS].sort()).toEqual(same.sort());
+    const call = activityRecordHeaders({ ...record, type: 'ru.sferum.call.joined' });
+    expect(Object.keys(a).filter((name) => a[name] !== call[name]).sort()).toEqual(['ce_type', 'type']);
   });
 });

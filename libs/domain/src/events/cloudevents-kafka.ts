@@ -26,6 +26,12 @@ export const INGEST_EVENT_SOURCE = 'urn:sferum:ingest';
 /** What `ce_dataschema` names: the ActivityRecord of `libs/contracts`. */
 export const ACTIVITY_DATA_SCHEMA = `urn:sferum:schema:${ACTIVITY_SCHEMA}`;
 
+/**
+ * The headers of activityRecordHeaders whose values repeat from record to
+ * record (constants and event types): a producer may encode them once.
+ */
+export const REPEATED_ACTIVITY_HEADERS: readonly string[] = ['schema', 'type', 'content-type', 'ce_specversion', 'ce_source', 'ce_type', 'ce_dataschema'];
+
 /** The headers of one record of the activity topic. */
 export function activityRecordHeaders(record: ActivityRecord): Record<string, string> {
   return {

@@ -1,4 +1,4 @@
-import { type Message, type Producer } from 'kafkajs';
+import { compatibilityPartitioner, Producer, ProduceAcks, type MessageToProduce } from '@platformatic/kafka';
 import { type KafkaClient } from './kafka-client';
 import { errorMessage } from '@sferum/util';
 
@@ -9,6 +9,13 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+/** One record to produce: key and value as text or bytes, headers as text. */
+export interface OutgoingRecord {
+  readonly key?: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export interface DurableProducerOptions {
   /** How long one send may wait for acknowledgements, ms. */
   readonly ackTimeoutMs?: number;
@@ -16,45 +23,60 @@ export interface DurableProducerOptions {
   readonly maxBatchRecords?: number;
   /** Called after each send with its size and duration (metrics). */
   readonly onSend?: (records: number, seconds: number, ok: boolean) => void;
+  /**
+   * Headers whose values repeat from record to record (constants, types):
+   * their bytes are made once, not for every record. Header names always are.
+   */
+  readonly repeatedHeaders?: readonly string[];
 }
 
 interface Pending {
   readonly topic: string;
-  readonly messages: Message[];
+  readonly records: readonly OutgoingRecord[];
   resolve(): void;
   reject(error: KafkaUnavailableError): void;
 }
+
+type Bytes = Buffer | undefined;
 
 /**
  * An idempotent producer whose `send` resolves only once every record is
  * acknowledged by all in-sync replicas (acks=all); any other outcome is a
  * KafkaUnavailableError, so a caller never claims durability it lacks.
  *
+ * Records are produced with @platformatic/kafka, whose record encoding costs
+ * a fraction of kafkajs's (kafkajs allocates a zero-filled 512-byte buffer per
+ * header; our records carry nine): docs/benchmarks.md has the figures. Keys
+ * go to partitions as kafkajs and the Java client place them (murmur2 of the
+ * key, positive, modulo the partition count), so a key stays on its partition
+ * whichever client produced it.
+ *
  * Sends are single-flight: callers that arrive while a send is under way
  * queue up, and the next send carries all of them at once. This keeps the
- * idempotent producer's sequence numbers in order (concurrent sends on one
- * kafkajs idempotent producer are known to fail with OUT_OF_ORDER_SEQUENCE_NUMBER)
- * and makes few, large requests under load.
+ * idempotent producer's sequence numbers in order and makes few, large
+ * requests under load.
  *
- * After a failed send the producer is replaced: besides broken connections,
- * kafkajs keeps a deleted topic among a producer's metadata targets, after
- * which every send of that producer fails until it is recreated.
+ * After a failed send the producer is replaced: a new producer id starts its
+ * sequences afresh, and no broken connection or stale metadata (a deleted
+ * topic, a moved leader) outlives the failure.
  */
 export class DurableProducer {
-  private producer: Producer | undefined;
-  private connecting: Promise<Producer> | undefined;
+  private producer: Producer<Bytes, Bytes, Bytes, Bytes> | undefined;
   private readonly queue: Pending[] = [];
   private flushing = false;
+  private readonly headerBytes: HeaderBytes;
 
   constructor(
     private readonly client: KafkaClient,
     private readonly options: DurableProducerOptions = {},
-  ) {}
+  ) {
+    this.headerBytes = new HeaderBytes(options.repeatedHeaders ?? []);
+  }
 
-  send(topic: string, messages: Message[]): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, messages, resolve, reject });
+      this.queue.push({ topic, records, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -65,22 +87,14 @@ export class DurableProducer {
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
         const started = process.hrtime.bigint();
-        const records = batch.reduce((n, p) => n + p.messages.length, 0);
+        const messages: MessageToProduce<Bytes, Bytes, Bytes, Bytes>[] = [];
+        for (const p of batch) for (const r of p.records) messages.push(this.toMessage(p.topic, r));
         try {
-          const producer = await this.connected();
-          const byTopic = new Map<string, Message[]>();
-          for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), ...p.messages]);
-          await producer.sendBatch({
-            acks: -1,
-            timeout: this.options.ackTimeoutMs ?? 10_000,
-            topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
-          });
-          this.options.onSend?.(records, seconds(started), true);
+          await this.connected().send({ messages });
+          this.options.onSend?.(messages.length, seconds(started), true);
           for (const p of batch) p.resolve();
         } catch (error) {
-          this.options.onSend?.(records, seconds(started), false);
-          // A producer that failed may hold a broken connection or a fenced
-          // idempotence epoch: start from a fresh one next time.
+          this.options.onSend?.(messages.length, seconds(started), false);
           await this.reset();
           const failure = new KafkaUnavailableError(error);
           for (const p of batch) p.reject(failure);
@@ -97,36 +111,44 @@ export class DurableProducer {
     let records = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0]!;
-      if (batch.length > 0 && records + next.messages.length > max) break;
+      if (batch.length > 0 && records + next.records.length > max) break;
       batch.push(this.queue.shift()!);
-      records += next.messages.length;
+      records += next.records.length;
     }
     return batch;
   }
 
-  private async connected(): Promise<Producer> {
-    if (this.producer !== undefined) return this.producer;
-    this.connecting ??= (async () => {
-      const producer = this.client.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Bounded (about 5 s): long enough to ride over a leader election or
-        // a partition not yet hosted, short enough that a request learns of
-        // an outage within seconds (503). A record retried by the client
-        // after a failure is a duplicate with the same event id, which the
-        // counters discard.
-        retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
-      });
-      try {
-        await producer.connect();
-        this.producer = producer;
-        return producer;
-      } finally {
-        this.connecting = undefined;
-      }
-    })();
-    return this.connecting;
+  private connected(): Producer<Bytes, Bytes, Bytes, Bytes> {
+    this.producer ??= new Producer<Bytes, Bytes, Bytes, Bytes>({
+      clientId: this.client.options.clientId,
+      bootstrapBrokers: [...this.client.options.brokers],
+      connectTimeout: this.client.options.connectionTimeoutMs ?? 3_000,
+      // The broker's wait for the in-sync replicas, and the client's for the answer.
+      timeout: this.options.ackTimeoutMs ?? 10_000,
+      requestTimeout: (this.options.ackTimeoutMs ?? 10_000) + 2_000,
+      // Bounded (about 5 s): long enough to ride over a leader election or
+      // a partition not yet hosted, short enough that a request learns of
+      // an outage within seconds (503). A record retried by the client
+      // after a failure is a duplicate with the same event id, which the
+      // counters discard.
+      retries: 5,
+      retryDelay: 500,
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      autocreateTopics: false,
+      partitioner: compatibilityPartitioner,
+    });
+    return this.producer;
+  }
+
+  private toMessage(topic: string, record: OutgoingRecord): MessageToProduce<Bytes, Bytes, Bytes, Bytes> {
+    const message: MessageToProduce<Bytes, Bytes, Bytes, Bytes> = { topic, key: bytes(record.key ?? null), value: bytes(record.value) };
+    if (record.headers !== undefined) {
+      const headers = new Map<Bytes, Bytes>();
+      for (const name in record.headers) headers.set(this.headerBytes.name(name), this.headerBytes.value(name, record.headers[name]!));
+      message.headers = headers;
+    }
+    return message;
   }
 
   async close(): Promise<void> {
@@ -136,8 +158,47 @@ export class DurableProducer {
   private async reset(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    if (producer !== undefined) await producer.disconnect().catch(() => undefined);
+    // Forced: requests still waiting on a broken connection fail now, not at their timeout.
+    if (producer !== undefined) await new Promise<void>((resolve) => producer.close(true, () => resolve()));
   }
+}
+
+/**
+ * The bytes of header names and of the values of repeated headers, made once
+ * (Buffer.from of a short string costs about as much as encoding the record).
+ * Bounded: past MAX_ENTRIES new texts are encoded each time, not kept.
+ */
+export class HeaderBytes {
+  static readonly MAX_ENTRIES = 1024;
+  private readonly names = new Map<string, Buffer>();
+  private readonly values = new Map<string, Buffer>();
+  private readonly repeated: ReadonlySet<string>;
+
+  constructor(repeatedHeaders: readonly string[]) {
+    this.repeated = new Set(repeatedHeaders);
+  }
+
+  name(name: string): Buffer {
+    return cached(this.names, name);
+  }
+
+  value(name: string, value: string): Buffer {
+    return this.repeated.has(name) ? cached(this.values, value) : Buffer.from(value);
+  }
+}
+
+function cached(cache: Map<string, Buffer>, text: string): Buffer {
+  let bytes = cache.get(text);
+  if (bytes === undefined) {
+    bytes = Buffer.from(text);
+    if (cache.size < HeaderBytes.MAX_ENTRIES) cache.set(text, bytes);
+  }
+  return bytes;
+}
+
+function bytes(data: string | Buffer | null): Bytes {
+  if (data === null) return undefined;
+  return typeof data === 'string' ? Buffer.from(data) : data;
 }
 
 function seconds(started: bigint): number {

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPES, type ActivityRecord, type EventRejection, type IngestResult } from '@sferum/contracts';
 import {
   activityRecordHeaders,
+  REPEATED_ACTIVITY_HEADERS,
   createPseudonymizer,
   EventValidator,
   normalizeEvent,
@@ -45,6 +46,7 @@ export class EventsService implements OnApplicationShutdown {
     this.pseudonymize = createPseudonymizer(config.PSEUDONYM_KEY);
     this.buckets = new TokenBuckets({ ratePerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND, burst: config.RATE_LIMIT_BURST });
     this.producer = new DurableProducer(kafka, {
+      repeatedHeaders: REPEATED_ACTIVITY_HEADERS,
       onSend: (records, seconds, ok) => {
         metrics.produceSeconds.observe({ outcome: ok ? 'ok' : 'failed' }, seconds);
         metrics.produceRecords.observe(records);
