@@ -7,6 +7,14 @@ describe('aggregator config', () => {
     expect(config.PORT).toBe(3002);
     expect(config.CLICKHOUSE_URL).toBe('http://127.0.0.1:8123');
     expect(config.AGGREGATOR_GROUP_ID).toBe('sferum-aggregator');
+    expect(config.FETCH_MIN_BYTES).toBe(64 * 1024);
+    expect(config.FETCH_MAX_WAIT_MS).toBe(250);
+  });
+
+  it('refuses a fetch wait outside 10 ms to 10 s, naming the variable', () => {
+    expect(() => loadAggregatorConfig({ FETCH_MAX_WAIT_MS: '0' })).toThrow(/FETCH_MAX_WAIT_MS/);
+    expect(() => loadAggregatorConfig({ FETCH_MAX_WAIT_MS: '60000' })).toThrow(/FETCH_MAX_WAIT_MS/);
+    expect(loadAggregatorConfig({ FETCH_MIN_BYTES: '1', FETCH_MAX_WAIT_MS: '10' })).toMatchObject({ FETCH_MIN_BYTES: 1, FETCH_MAX_WAIT_MS: 10 });
   });
 
   it('docker-compose sets only variables the service reads, and the same port', () => {

@@ -28,6 +28,13 @@ export const AGGREGATOR_VARS = {
   REFUSED_MAX_ROWS: env.int({ default: 20, min: 0, max: 1_000_000 }),
   /** Bytes fetched per partition at once: bounds memory while draining a backlog. */
   FETCH_MAX_BYTES_PER_PARTITION: env.int({ default: 2 * 1024 * 1024, min: 64 * 1024, max: 64 * 1024 * 1024 }),
+  /**
+   * A fetch waits for this many bytes or FETCH_MAX_WAIT_MS, whichever comes
+   * first: a trickle of events is then read in a few large batches, not a
+   * fetch and a commit per handful of records.
+   */
+  FETCH_MIN_BYTES: env.int({ default: 64 * 1024, min: 1, max: 16 * 1024 * 1024 }),
+  FETCH_MAX_WAIT_MS: env.int({ default: 250, min: 10, max: 10_000 }),
   /** Not ready when there is lag and no progress for this long, seconds. */
   STALL_TIMEOUT_SECONDS: env.int({ default: 60, min: 5, max: 86_400 }),
   /** How often consumer lag is measured, ms. */

@@ -19,6 +19,13 @@ export interface BatchConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly sessionTimeoutMs?: number;
   readonly maxBytesPerPartition?: number;
+  /**
+   * A fetch waits until this many bytes are there, or maxWaitMs passed:
+   * under a trickle, fewer and larger batches (and commits) instead of a
+   * fetch per handful of records.
+   */
+  readonly minBytes?: number;
+  readonly maxWaitMs?: number;
   readonly partitionsConsumedConcurrently?: number;
   /** How long `stop` waits for the batch in flight before giving up. */
   readonly stopTimeoutMs?: number;
@@ -88,6 +95,8 @@ export class BatchConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      minBytes: this.options.minBytes ?? 1,
+      maxWaitTimeInMs: this.options.maxWaitMs ?? 5_000,
       allowAutoTopicCreation: false,
       // Keep rejoining after any failure: a pipeline consumer must come back
       // by itself when the broker does.

@@ -69,6 +69,8 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
       topics: [config.ACTIVITY_TOPIC],
       fromBeginning: true,
       maxBytesPerPartition: config.FETCH_MAX_BYTES_PER_PARTITION,
+      minBytes: config.FETCH_MIN_BYTES,
+      maxWaitMs: config.FETCH_MAX_WAIT_MS,
       partitionsConsumedConcurrently: config.ACTIVITY_TOPIC_PARTITIONS,
       handle: async (batch) => {
         const heartbeat = () => batch.heartbeat();
