@@ -12,6 +12,9 @@ export const REGION_CODE_PATTERN = /^\d{2}$/;
 /** An ISO week as the API writes it ("2026-W47"); the year and week number are captured. */
 export const ISO_WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
 
+/** A calendar month as the API writes it ("2023-04"); the year and month are captured. */
+export const CALENDAR_MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
+
 /** A calendar date ("2023-03-17"); the parts are captured. Whether the day exists is checked apart. */
 export const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,4 +1,5 @@
 export * from './week/iso-week';
+export * from './week/calendar-month';
 export * from './kpi/percent';
 export * from './kpi/kpi-bands';
 export * from './registry/federal-subjects';

@@ -185,6 +185,46 @@ describe('KPI service: the reference week through the real pipeline', () => {
     }
   });
 
+  it("a calendar month: May's activity and registrations at its end, with no band (the bands are weekly); April before them", async () => {
+    const response = await fetch(`${kpiUrl}/v1/kpi?region=54&period=month&month=2023-05`);
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { rows: { counters: Record<string, number>; kpis: Record<string, Record<string, unknown>> }[] } & Record<string, unknown>;
+    expect(answer).toMatchObject({ region: '54', period: 'month', month: '2023-05', monthStart: '2023-05-01', timeZone: 'Asia/Novosibirsk', partial: false });
+    expect(answer['week']).toBeUndefined();
+    const [row] = answer.rows;
+    const teachers = TEACHERS + 1;
+    // Every event of the reference week falls in May (Novosibirsk): the month's counts are the week's.
+    expect(row?.counters).toMatchObject({
+      registered_teachers: teachers,
+      teachers_3_messages: WRITERS_10 + WRITERS_3,
+      teachers_10_messages: WRITERS_10,
+      teachers_1_call: CALLERS,
+      active_teachers: WRITERS_10 + WRITERS_3 + CALLERS + DIRECT_ONLY,
+    });
+    expect(row?.kpis['teachers_10_messages']).toEqual({ numerator: WRITERS_10, denominator: teachers, value: 0.32, band: null, previous: null });
+    expect(row?.kpis['active_schools']).toEqual({ numerator: ACTIVE_SCHOOLS, denominator: SCHOOLS, value: 94.02, band: null, previous: 0 });
+    // Without a month: the last complete one, a month too.
+    const last = (await (await fetch(`${kpiUrl}/v1/kpi?region=54&period=month`)).json()) as Record<string, unknown>;
+    expect(last).toMatchObject({ period: 'month', partial: false });
+    expect(last['month']).toMatch(/^\d{4}-\d{2}$/);
+
+    const history = (await (await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=teachers_10_messages&period=month&from=2023-04&to=2023-06`)).json()) as {
+      period: string;
+      series: { points: { month: string; numerator: number | null; denominator: number; band: unknown }[] }[];
+    };
+    expect(history.period).toBe('month');
+    expect(history.series[0]?.points.map((p) => [p.month, p.numerator, p.denominator, p.band])).toEqual([
+      ['2023-04', null, 0, null],
+      ['2023-05', WRITERS_10, teachers, null],
+      ['2023-06', 0, teachers, null],
+    ]);
+    const csv = await (await fetch(`${kpiUrl}/v1/kpi/export.csv?region=54&month=2023-05&lang=ru`)).text();
+    const [header, line] = csv.replace(/^\ufeff/, '').split('\n');
+    expect(header?.split(',').slice(0, 2)).toEqual(['Месяц', 'Уровень']);
+    expect(header).toContain('Активных педагогов за месяц');
+    expect(line?.startsWith('2023-05,')).toBe(true);
+  });
+
   it('history: weekly series of one indicator, per unit', async () => {
     const response = await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=teachers_10_messages&from=2023-W17&to=2023-W20`);
     expect(response.status).toBe(200);
@@ -218,6 +258,10 @@ describe('KPI service: the reference week through the real pipeline', () => {
     ['kpi/history?region=54&kpi=active_orgs&from=2023-W19&to=2023-W10', 'from: must not be after to'],
     ['kpi/history?region=54&kpi=active_orgs&from=2020-W01&to=2023-W10', 'at most 104 weeks'],
     ['kpi/export.csv?region=54&lang=fr', 'lang: expected en or ru'],
+    ['kpi/history?region=54&kpi=active_orgs&period=month&from=2023-W10&to=2023-05', 'from: invalid month'],
+    ['kpi/history?region=54&kpi=active_orgs&period=month&from=2021-01&to=2023-05', 'at most 24 months'],
+    ['kpi/history?region=54&kpi=active_orgs&from=2023-W10&to=2023-W19&week=2023-W19', 'week: a history takes from and to'],
+    ['kpi/export.xlsx?region=54&period=month&week=2023-W19', 'week: only with period=week'],
   ])('GET /v1/%s answers 400 with a reason', async (path, reason) => {
     const response = await fetch(`${kpiUrl}/v1/${path}`);
     expect(response.status).toBe(400);
@@ -232,6 +276,11 @@ describe('KPI service: the reference week through the real pipeline', () => {
     ['region=54&groupBy=school', 'groupBy: expected one of municipality, category, organization'],
     ['region=54&municipality=nowhere', 'municipality: no municipality "nowhere"'],
     ['region=54&category=university', 'category: must be one of'],
+    ['region=54&period=quarter', 'period: expected one of week, month'],
+    ['region=54&month=2023-13', 'month: invalid month "2023-13": the month must be 01..12'],
+    ['region=54&month=2023-5', 'month: invalid month "2023-5": expected the form YYYY-MM'],
+    ['region=54&week=2023-W19&month=2023-05', 'week and month: give one of them'],
+    ['region=54&period=week&month=2023-05', 'month: only with period=month'],
   ])('GET /v1/kpi?%s answers 400 with a reason', async (query, reason) => {
     const response = await fetch(`${kpiUrl}/v1/kpi?${query}`);
     expect(response.status).toBe(400);

@@ -110,7 +110,9 @@ describe('the KPI OpenAPI document', () => {
     expect(rows.map((r) => r.suppressed)).toEqual(['small_cell', undefined]);
     for (const row of rows) expect(valid('KpiRow', row)).toBe(true);
     expect(valid('KpiRow', { ...rows[1], suppressed: 'hidden' })).not.toBe(true);
-    expect(valid('HistoryPoint', { week: '2023-W19', weekStart: '2023-05-08', partial: false, numerator: null, denominator: 4, value: null, band: null, suppressed: 'small_cell' })).toBe(true);
+    expect(valid('HistoryPoint', { period: 'week', week: '2023-W19', weekStart: '2023-05-08', partial: false, numerator: null, denominator: 4, value: null, band: null, suppressed: 'small_cell' })).toBe(true);
+    expect(valid('HistoryPoint', { period: 'month', month: '2023-04', monthStart: '2023-04-01', partial: false, numerator: 1, denominator: 4, value: 25, band: null })).toBe(true);
+    expect(valid('HistoryPoint', { period: 'month', month: '2023-W19', partial: false, numerator: 1, denominator: 4, value: 25, band: null })).not.toBe(true);
     expect(valid('KpiSettings', DEFAULT_KPI_SETTINGS)).toBe(true);
     expect(valid('KpiSettings', { ...DEFAULT_KPI_SETTINGS, minTeacherDenominator: 0 })).not.toBe(true);
   });

@@ -3,6 +3,7 @@ import {
   API_KEY_ROLES,
   BANDS,
   IDENTIFIER_PATTERN,
+  CALENDAR_MONTH_PATTERN,
   ISO_DATE_PATTERN,
   ISO_WEEK_PATTERN,
   KPI_IDS,
@@ -18,6 +19,7 @@ import {
 import {
   GROUP_BYS,
   ORGANIZATION_CSV_COLUMNS,
+  PERIOD_KINDS,
   type AlertSettings,
   type CsvProblem,
   type KpiRow,
@@ -48,11 +50,22 @@ import { type HistoryPoint, type KpiAnswer, type KpiHistory } from './kpi/kpi-qu
 // Schemas of the answers, each checked against its TypeScript type by objectSchema.
 const string = { type: 'string' };
 const count = { type: 'integer', minimum: 0 };
-const week = { type: 'string', pattern: ISO_WEEK_PATTERN.source, examples: ['2023-W19'] };
 const date = { type: 'string', format: 'date' };
+const week = { type: 'string', pattern: ISO_WEEK_PATTERN.source, examples: ['2023-W19'] };
+const month = { type: 'string', pattern: CALENDAR_MONTH_PATTERN.source, examples: ['2023-04'] };
+const periodKind = { enum: PERIOD_KINDS, description: 'week: an ISO week; month: a calendar month; both in the region zone' };
+/** The fields that name a period (PeriodFields): week and weekStart, or month and monthStart. */
+const PERIOD_FIELDS = {
+  period: periodKind,
+  week: { ...week, description: 'with period week' },
+  weekStart: { ...date, description: 'with period week: its Monday' },
+  month: { ...month, description: 'with period month' },
+  monthStart: { ...date, description: 'with period month: its first day' },
+};
+const PERIOD_OPTIONAL = { week: true, weekStart: true, month: true, monthStart: true } as const;
 const dateTime = { type: 'string', format: 'date-time' };
 const percent = { type: ['number', 'null'], description: 'percent, rounded half-up to 2 decimals; null for an empty denominator or when withheld (suppressed)' };
-const band = { enum: [...BANDS, null], description: 'decided on the exact fraction with the thresholds in force on the week Monday; null when withheld' };
+const band = { enum: [...BANDS, null], description: "decided on the exact fraction with the thresholds in force on the week Monday; null when withheld, and in a month's answer (the bands are weekly)" };
 const withheldCount = { type: ['integer', 'null'], minimum: 0, description: 'null in a small cell (suppressed)' };
 const level = { enum: ['region', ...GROUP_BYS] };
 const ofKpis = (schema: JsonSchema) => Object.fromEntries(KPI_IDS.map((id) => [id, schema])) as Record<KpiId, JsonSchema>;
@@ -95,19 +108,20 @@ const SCHEMAS: Record<string, JsonSchema> = {
     { optional: { orgsWithoutHeadcount: true, suppressed: true, minTeacherDenominator: true } },
   ),
   KpiSettings: KPI_SETTINGS_SCHEMA,
-  KpiAnswer: objectSchema<KpiAnswer>({
-    region: string,
-    week,
-    weekStart: date,
-    timeZone: string,
-    partial: { type: 'boolean', description: 'the week is not over yet' },
-    settings: schemaRef('KpiSettings'),
-    rows: { type: 'array', items: schemaRef('KpiRow'), description: 'the region, or one row per unit of groupBy' },
-  }),
+  KpiAnswer: objectSchema<KpiAnswer>(
+    {
+      region: string,
+      ...PERIOD_FIELDS,
+      timeZone: string,
+      partial: { type: 'boolean', description: 'the period is not over yet' },
+      settings: schemaRef('KpiSettings'),
+      rows: { type: 'array', items: schemaRef('KpiRow'), description: 'the region, or one row per unit of groupBy' },
+    },
+    { optional: PERIOD_OPTIONAL },
+  ),
   HistoryPoint: objectSchema<HistoryPoint>(
     {
-      week,
-      weekStart: date,
+      ...PERIOD_FIELDS,
       partial: { type: 'boolean' },
       numerator: withheldCount,
       denominator: count,
@@ -115,13 +129,14 @@ const SCHEMAS: Record<string, JsonSchema> = {
       band: { type: ['string', 'null'], enum: [...BANDS, null] },
       suppressed: SUPPRESSED_SCHEMA,
     },
-    { optional: { suppressed: true } },
+    { optional: { suppressed: true, ...PERIOD_OPTIONAL } },
   ),
   KpiHistory: objectSchema<KpiHistory>({
     region: string,
     kpi: { enum: KPI_IDS },
-    from: week,
-    to: week,
+    period: periodKind,
+    from: { anyOf: [week, month] },
+    to: { anyOf: [week, month] },
     timeZone: string,
     minTeacherDenominator: MIN_TEACHER_DENOMINATOR_SCHEMA,
     series: {
@@ -217,7 +232,11 @@ const UNIT = [
   query('municipality', identifier, 'only this municipality'),
   query('category', { enum: ORG_CATEGORIES }, 'only organizations of this category'),
 ];
-const WEEK = query('week', week, 'ISO week in the region zone; default: the last complete week');
+const PERIOD = [
+  query('period', periodKind, 'week (default) or month; month also when only month is given'),
+  query('week', week, 'with period week: the ISO week in the region zone; default: the last complete week'),
+  query('month', month, "with period month: the calendar month in the region zone; default: the last complete month. A month's shares carry no band (the bands are weekly)"),
+];
 const LANG = query('lang', { enum: ['en', 'ru'] }, 'the language of the headers (default en)');
 const CODE = { name: 'code', in: 'path', schema: regionCode, description: 'region code' } as const;
 const BAD_QUERY = problemResponse('a parameter is missing or malformed, or names an unknown region, municipality or category; `parameter` says which');
@@ -246,28 +265,34 @@ export const KPI_API: ServiceApi = {
       summary: 'Indicators and counters of the region, or one row per unit',
       description: SMALL_CELLS,
       tags: ['kpi'],
-      parameters: [...UNIT, WEEK],
+      parameters: [...UNIT, ...PERIOD],
       responses: { 200: jsonResponse(`rows with kpis (${KPI_IDS.join(', ')}) and counters`, schemaRef('KpiAnswer')), 400: BAD_QUERY },
     },
     'GET /v1/kpi/history': {
-      summary: 'Weekly series of one indicator',
-      description: `${SMALL_CELLS} In a history, such a week's point of a teacher share carries suppressed.`,
+      summary: 'Weekly or monthly series of one indicator',
+      description: `${SMALL_CELLS} In a history, such a period's point of a teacher share carries suppressed.`,
       tags: ['kpi'],
-      parameters: [...UNIT, query('kpi', { enum: KPI_IDS }, 'the indicator', true), query('from', week, 'first week', true), query('to', week, 'last week', true)],
-      responses: { 200: jsonResponse('series per unit, at most 104 weeks', schemaRef('KpiHistory')), 400: BAD_QUERY },
+      parameters: [
+        ...UNIT,
+        query('kpi', { enum: KPI_IDS }, 'the indicator', true),
+        query('period', periodKind, 'week (default) or month: the kind of from and to'),
+        query('from', { anyOf: [week, month] }, 'first week (2023-W10) or month (2023-01)', true),
+        query('to', { anyOf: [week, month] }, 'last week or month', true),
+      ],
+      responses: { 200: jsonResponse('series per unit, at most 104 weeks or 24 months', schemaRef('KpiHistory')), 400: BAD_QUERY },
     },
     'GET /v1/kpi/export.csv': {
       summary: 'The rows of /v1/kpi as CSV (UTF-8 with BOM); lang=ru for Russian headers',
       description: 'Withheld figures of a small cell are empty; the last column (suppressed) says why, with the minimum.',
       tags: ['kpi'],
-      parameters: [...UNIT, WEEK, LANG],
+      parameters: [...UNIT, ...PERIOD, LANG],
       responses: { 200: { description: 'a CSV attachment', content: CSV }, 400: BAD_QUERY },
     },
     'GET /v1/kpi/export.xlsx': {
       summary: 'The rows of /v1/kpi as an Excel workbook',
       description: 'Withheld figures of a small cell are empty; the last column (suppressed) says why, with the minimum.',
       tags: ['kpi'],
-      parameters: [...UNIT, WEEK, LANG],
+      parameters: [...UNIT, ...PERIOD, LANG],
       responses: {
         200: {
           description: 'an Excel attachment',
@@ -440,7 +465,7 @@ export const KPI_API: ServiceApi = {
       summary: "A region's week as a printable HTML page",
       description: 'The municipality traffic-light table, the region indicators and 12 weeks of trend, for people without Grafana.',
       tags: ['report'],
-      parameters: [query('region', regionCode, 'the region', true), WEEK],
+      parameters: [query('region', regionCode, 'the region', true), query('week', week, 'ISO week in the region zone; default: the last complete week')],
       responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: BAD_QUERY },
     },
     'GET /report/assets/{file}': {

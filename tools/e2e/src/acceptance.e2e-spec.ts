@@ -17,7 +17,7 @@ import {
  * The acceptance suite: the simulator's profiles through the three
  * services running as processes (ingest -> Kafka -> aggregator ->
  * ClickHouse -> KPI API), and every indicator and counter of every unit
- * (region, municipalities, categories, organizations) of every week of
+ * (region, municipalities, categories, organizations) of every week and month of
  * every region compared with the simulator's independent reference answers
  * (expected.json), exactly, and the unknown organizations with the ones it
  * lists.
@@ -237,7 +237,7 @@ describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders
     return run;
   }
 
-  it.each(ORDERS)('$title: every unit of every week exactly as the reference', async ({ order }) => {
+  it.each(ORDERS)('$title: every unit of every week and month exactly as the reference', async ({ order }) => {
     await current?.stop();
     current = undefined;
     const pipeline = (current = await startIsolatedPipeline({ name: `${profile}_${order}`, homeRegion: region }));
@@ -289,7 +289,7 @@ describe('acceptance: the edges profile (UTC+2, +3, +7, +12 at the week edges; a
     await pipeline?.stop();
   });
 
-  it('every unit of every week of the four regions, and the unknown organization, exactly as the reference', async () => {
+  it('every unit of every week and month of the four regions, and the unknown organization, exactly as the reference', async () => {
     const out = join(outRoot, 'edges');
     const run = await pipeline.simulate(['--profile', 'edges', '--seed', '7', '--out', out, '--wait', '--wait-timeout', '120']);
     expect({ code: run.code, output: run.output }).toEqual({ code: 0, output: expect.stringContaining(AGREES) });

@@ -34,15 +34,19 @@ export interface ExpectedUnknownOrganization {
 }
 export interface Expected {
   readonly weeks: string[];
+  /** The calendar months the weeks' days fall in ("2026-11"). */
+  readonly months: string[];
   readonly events: { readonly sent: number; readonly distinct: number };
   readonly moves: readonly { readonly orgId: string; readonly municipalityId: string; readonly regionCode: string }[];
-  /** Region code -> week -> units ("region", "municipality:<id>", "category:<cat>", "org:<id>"). */
+  /** Region code -> week or month -> units ("region", "municipality:<id>", "category:<cat>", "org:<id>"). */
   readonly regions: Record<string, Record<string, { readonly units: Record<string, ExpectedUnit> }>>;
   readonly unknownOrganizations: readonly ExpectedUnknownOrganization[];
 }
 
 export interface ApiKpiAnswer {
-  readonly week: string;
+  /** One of the two: the answer's week, or its month. */
+  readonly week?: string;
+  readonly month?: string;
   readonly rows: (ExpectedUnit & { readonly level: string; readonly id: string })[];
 }
 
@@ -60,9 +64,10 @@ export const GROUPINGS = [
   { groupBy: 'organization', prefix: 'org:' },
 ] as const;
 
-/** GET /v1/kpi with a reader key; throws on any answer but 200. */
-export async function kpiAnswer(kpiUrl: string, readerKey: string, region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
-  return getJson<ApiKpiAnswer>(`${kpiUrl}/v1/kpi?${new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) }).toString()}`, readerKey);
+/** GET /v1/kpi of a week ("2026-W47") or a month ("2026-11") with a reader key; throws on any answer but 200. */
+export async function kpiAnswer(kpiUrl: string, readerKey: string, region: string, period: string, groupBy?: string): Promise<ApiKpiAnswer> {
+  const when: Record<string, string> = /^\d{4}-\d{2}$/.test(period) ? { period: 'month', month: period } : { week: period };
+  return getJson<ApiKpiAnswer>(`${kpiUrl}/v1/kpi?${new URLSearchParams({ region, ...when, ...(groupBy === undefined ? {} : { groupBy }) }).toString()}`, readerKey);
 }
 
 /** Both sides of a comparison, keyed alike: a spec asserts `expect(actual).toEqual(reference)`, and a failure names what differs. */
@@ -72,13 +77,15 @@ export interface Comparison {
 }
 
 /**
- * Every unit of every week and grouping of every region of expected.json,
- * as the API answers and as the reference says, keyed
- * "<region> <week> <grouping>" (grouping "region", "municipality", ...).
+ * Every unit of every week and month and every grouping of every region of
+ * expected.json, as the API answers and as the reference says, keyed
+ * "<region> <week or month> <grouping>" (grouping "region", "municipality", ...).
  */
 export async function answersAndReference(kpiUrl: string, readerKey: string, expected: Expected): Promise<Comparison> {
-  const asks = Object.entries(expected.regions).flatMap(([region, weeks]) =>
-    expected.weeks.flatMap((week) => GROUPINGS.map(({ groupBy, prefix }) => ({ region, week, groupBy, prefix, want: weeks[week] }))),
+  const periods = [...expected.weeks, ...expected.months];
+  if (expected.months.length === 0) throw new Error('expected.json lists no month');
+  const asks = Object.entries(expected.regions).flatMap(([region, answers]) =>
+    periods.flatMap((week) => GROUPINGS.map(({ groupBy, prefix }) => ({ region, week, groupBy, prefix, want: answers[week] }))),
   );
   const answers = await mapBounded(asks, ANSWERS_IN_FLIGHT, ({ region, week, groupBy }) => kpiAnswer(kpiUrl, readerKey, region, week, groupBy));
   const actual: Record<string, unknown> = {};
@@ -97,7 +104,7 @@ export async function answersAndReference(kpiUrl: string, readerKey: string, exp
         },
       ]),
     );
-    reference[name] = want === undefined ? 'no such week in expected.json' : Object.fromEntries(Object.entries(want.units).filter(([k]) => k.startsWith(prefix)));
+    reference[name] = want === undefined ? 'no such week or month in expected.json' : Object.fromEntries(Object.entries(want.units).filter(([k]) => k.startsWith(prefix)));
   });
   return { actual, reference };
 }

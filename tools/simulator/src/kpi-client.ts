@@ -1,6 +1,7 @@
 /** What the simulator asks of the KPI service: the registry, settings, thresholds, answers and unknown organizations. */
 import { retryOnceOnReset } from './connection-reset';
 import { type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
+import { isMonth } from './zones';
 
 export interface ApiRegion {
   readonly code: string;
@@ -23,7 +24,9 @@ export interface ApiKpiRow {
 
 export interface ApiKpiAnswer {
   readonly region: string;
-  readonly week: string;
+  /** One of the two: the answer's week, or its month. */
+  readonly week?: string;
+  readonly month?: string;
   readonly partial: boolean;
   readonly rows: ApiKpiRow[];
 }
@@ -86,8 +89,9 @@ export class KpiClient {
     return JSON.parse(text) as { inserted?: number; updated?: number; unchanged?: number };
   }
 
-  async kpi(region: string, week: string, groupBy?: string): Promise<ApiKpiAnswer> {
-    const query = new URLSearchParams({ region, week, ...(groupBy === undefined ? {} : { groupBy }) });
+  /** GET /v1/kpi of a week ("2026-W47") or a calendar month ("2026-11"). */
+  async kpi(region: string, period: string, groupBy?: string): Promise<ApiKpiAnswer> {
+    const query = new URLSearchParams({ region, ...(isMonth(period) ? { month: period } : { week: period }), ...(groupBy === undefined ? {} : { groupBy }) });
     return this.get<ApiKpiAnswer>(`/v1/kpi?${query.toString()}`);
   }
 

@@ -222,7 +222,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Polls the answer of every region and simulated week, and the unknown organizations, until they equal the reference. */
+/** Polls the answer of every region and simulated week and month, and the unknown organizations, until they equal the reference. */
 async function waitForAnswers(
   kpi: KpiClient,
   expected: Expected,
@@ -235,16 +235,16 @@ async function waitForAnswers(
   let problems: string[] = [];
   for (;;) {
     problems = [];
-    for (const [region, weeks] of Object.entries(expected.regions)) {
-      for (const [week, want] of Object.entries(weeks)) {
-        const answer = await kpi.kpi(region, week);
-        problems.push(...compareAnswer(answer, want, UNIT_KEY).map((p) => `${region} ${week} ${p}`));
+    for (const [region, periods] of Object.entries(expected.regions)) {
+      for (const [period, want] of Object.entries(periods)) {
+        const answer = await kpi.kpi(region, period);
+        problems.push(...compareAnswer(answer, want, UNIT_KEY).map((p) => `${region} ${period} ${p}`));
       }
     }
     problems.push(...compareUnknownOrganizations(await kpi.unknownOrganizations(1000), expected.unknownOrganizations));
     if (problems.length === 0) {
       if (tty) process.stderr.write('\n');
-      log(`the KPI service agrees with the reference for every week and every unknown organization (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
+      log(`the KPI service agrees with the reference for every week, month and unknown organization (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
       return true;
     }
     if (Date.now() - started > timeoutMs) {

@@ -24,7 +24,7 @@ import {
 } from './reference/reference-kpi';
 import { applyMoves, REGISTRY_HEADER, registryCsvLine, type RegistryMove, type RegistryMunicipality, type RegistryRow, registryRows } from './registry-csv';
 import { type RegionWorld, type SimUser } from './world';
-import { weekEndUtc, weekStartUtc } from './zones';
+import { monthsOfWeeks, weekEndUtc, weekStartUtc } from './zones';
 
 export interface SimulationOptions {
   readonly profile: Profile;
@@ -90,13 +90,15 @@ export interface Expected {
   readonly profile: string;
   readonly seed: number;
   readonly weeks: readonly string[];
+  /** The calendar months the weeks' days fall in ("2026-11"), answered as well. */
+  readonly months: readonly string[];
   readonly ceSource: string;
   readonly settings: Record<string, ReferenceSettings>;
   readonly thresholds: readonly ReferenceThreshold[];
   readonly events: { readonly sent: number; readonly distinct: number };
   /** The --move of the run: where the registry places these organizations instead. */
   readonly moves: readonly (RegistryMove & { readonly regionCode: string })[];
-  /** Region code -> week -> units: every region the registry places organizations in. */
+  /** Region code -> week or month -> units: every region the registry places organizations in. */
   readonly regions: Record<string, Record<string, ExpectedWeek>>;
   /** Organizations events named that the registry does not know, by orgId. */
   readonly unknownOrganizations: readonly ExpectedUnknownOrganization[];
@@ -210,11 +212,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     for (const code of regionCodes) settings[code] = options.kpi === undefined ? DEFAULT_SETTINGS : await options.kpi.settings(code);
     const thresholds = options.kpi === undefined ? FEDERAL_THRESHOLDS : await options.kpi.thresholds();
     const regions: Expected['regions'] = {};
-    for (const code of regionCodes) regions[code] = reference.answers(code, weeks, settings[code]!, thresholds);
+    // Every calendar month a simulated day falls in (rule 9), beside the weeks.
+    const months = monthsOfWeeks(weeks);
+    for (const code of regionCodes) regions[code] = reference.answers(code, [...weeks, ...months], settings[code]!, thresholds);
     expected = {
       profile: profile.name,
       seed: options.seed,
       weeks,
+      months,
       ceSource,
       settings,
       thresholds,

@@ -196,3 +196,55 @@ export function isIsoWeek(value: string): boolean {
     return false;
   }
 }
+
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+function monthParts(month: string): { year: number; month: number } {
+  const m = MONTH.exec(month);
+  if (m === null || Number(m[2]) < 1 || Number(m[2]) > 12) throw new Error(`not a month: ${month}`);
+  return { year: Number(m[1]), month: Number(m[2]) };
+}
+
+/** "2026-11": the calendar month of an instant in a zone. */
+export function monthAt(utcMs: number, zone: string): string {
+  const t = localTimeOf(utcMs, zone);
+  return `${t.year}-${String(t.month).padStart(2, '0')}`;
+}
+
+export function shiftMonth(month: string, months: number): string {
+  const { year, month: m } = monthParts(month);
+  const index = year * 12 + (m - 1) + months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The 1st 00:00 local of the month, as an instant. */
+export function monthStartUtc(month: string, zone: string): number {
+  const { year, month: m } = monthParts(month);
+  return utcOf({ year, month: m, day: 1, hour: 0, minute: 0, second: 0, ms: 0 }, zone);
+}
+
+/** The instant the month ends (the next month's 1st 00:00 local, excluded from the month). */
+export function monthEndUtc(month: string, zone: string): number {
+  return monthStartUtc(shiftMonth(month, 1), zone);
+}
+
+/** The calendar months any day of the weeks falls in, in order. */
+export function monthsOfWeeks(weeks: readonly string[]): string[] {
+  const months = new Set<string>();
+  for (const week of weeks) {
+    for (const dayIndex of [0, 6]) {
+      const d = dateInWeek(week, dayIndex);
+      months.add(`${d.year}-${String(d.month).padStart(2, '0')}`);
+    }
+  }
+  return [...months].sort();
+}
+
+export function isMonth(value: string): boolean {
+  try {
+    monthParts(value);
+    return true;
+  } catch {
+    return false;
+  }
+}

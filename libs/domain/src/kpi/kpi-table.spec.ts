@@ -78,7 +78,7 @@ describe('KPI tables', () => {
       'Доля педагогов с 10+ сообщениями: уровень': '',
       'Доля педагогов с 10+ сообщениями: числитель': '',
       'Доля педагогов с 10+ сообщениями: знаменатель': '2',
-      'Педагогов с 10+ сообщениями': '',
+      'Педагогов с 10+ сообщениями за неделю': '',
       'Зарегистрировано педагогов': '2',
       'Скрыто (малая группа)': 'малая группа: меньше 5 педагогов, доли педагогов и число активных педагогов не показываются',
     });
@@ -92,5 +92,16 @@ describe('KPI tables', () => {
     expect(line?.fields[3]).toBe('Школа № 1, "Лицей"');
     expect(line?.fields).toContain('хороший');
     expect(line?.fields).toContain('ниже нормы');
+  });
+
+  it("a month's table names the month and the counts of active teachers as the month's", () => {
+    expect(kpiTableHeader('en', 'month')[0]).toBe('month');
+    const ru = kpiTableHeader('ru', 'month');
+    expect(ru[0]).toBe('Месяц');
+    expect(ru).toContain('Активных педагогов за месяц');
+    expect(ru).toContain('Педагогов с 3+ сообщениями за месяц');
+    expect(ru).toContain('Зарегистрировано педагогов');
+    expect(kpiTableHeader('ru')).toContain('Активных педагогов за неделю');
+    expect(kpiTableRows('2023-04', rows, 'en')[0]?.[0]).toBe('2023-04');
   });
 });

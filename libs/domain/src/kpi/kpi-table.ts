@@ -5,6 +5,7 @@
  * its last column (`suppressed`) says why, with the region's minimum.
  */
 import { KPI_IDS } from '@sferum/contracts';
+import { type PeriodKind } from '../week/calendar-month';
 import { type KpiRow } from './kpi-report';
 
 export type TableLanguage = 'en' | 'ru';
@@ -27,8 +28,14 @@ const COUNTER_TITLES_RU: Record<keyof KpiRow['counters'], string> = {
   teachers_3_messages: 'Педагогов с 3+ сообщениями',
   teachers_10_messages: 'Педагогов с 10+ сообщениями',
   teachers_1_call: 'Педагогов с 1+ звонком',
-  active_teachers: 'Активных педагогов за неделю',
+  active_teachers: 'Активных педагогов',
 };
+
+/** "за неделю", "за месяц": the period the counts of active teachers are of. */
+const PERIOD_SUFFIX_RU: Record<PeriodKind, string> = { week: 'за неделю', month: 'за месяц' };
+const ACTIVITY_COUNTERS: ReadonlySet<keyof KpiRow['counters']> = new Set(['teachers_3_messages', 'teachers_10_messages', 'teachers_1_call', 'active_teachers']);
+
+const PERIOD_TITLES_RU: Record<PeriodKind, string> = { week: 'Неделя', month: 'Месяц' };
 
 const BAND_RU: Record<string, string> = { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' };
 
@@ -43,24 +50,25 @@ function suppressedText(row: KpiRow, language: TableLanguage): string | null {
     : `small_cell: fewer than ${minimum} teachers, teacher shares and active-teacher counts withheld`;
 }
 
-export function kpiTableHeader(language: TableLanguage): string[] {
+/** The header of a period's table; its first column names the period ("week" or "month"). */
+export function kpiTableHeader(language: TableLanguage, period: PeriodKind = 'week'): string[] {
   if (language === 'ru') {
     return [
-      'Неделя',
+      PERIOD_TITLES_RU[period],
       'Уровень',
       'Код',
       'Наименование',
       ...KPI_IDS.flatMap((kpi) => [`${KPI_TITLES_RU[kpi]}, %`, `${KPI_TITLES_RU[kpi]}: уровень`, `${KPI_TITLES_RU[kpi]}: числитель`, `${KPI_TITLES_RU[kpi]}: знаменатель`]),
-      ...COUNTERS.map((c) => COUNTER_TITLES_RU[c]),
+      ...COUNTERS.map((c) => (ACTIVITY_COUNTERS.has(c) ? `${COUNTER_TITLES_RU[c]} ${PERIOD_SUFFIX_RU[period]}` : COUNTER_TITLES_RU[c])),
       'Скрыто (малая группа)',
     ];
   }
-  return ['week', 'level', 'id', 'name', ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]), ...COUNTERS, 'suppressed'];
+  return [period, 'level', 'id', 'name', ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]), ...COUNTERS, 'suppressed'];
 }
 
-export function kpiTableRows(week: string, rows: readonly KpiRow[], language: TableLanguage): (string | number | null)[][] {
+export function kpiTableRows(period: string, rows: readonly KpiRow[], language: TableLanguage): (string | number | null)[][] {
   return rows.map((row) => [
-    week,
+    period,
     row.level,
     row.id,
     row.name,

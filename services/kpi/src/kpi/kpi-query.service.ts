@@ -5,18 +5,23 @@ import {
   buildKpiRows,
   callActivity,
   compareWeeks,
+  comparePeriods,
   countedMessageActivities,
-  currentWeek,
+  currentPeriod,
   formatIsoWeek,
-  formatLocalDate,
-  isWeekInRange,
-  lastCompleteWeek,
-  mondayOf,
-  weekBounds,
+  formatPeriod,
+  isPeriodInRange,
+  lastCompletePeriod,
+  periodBounds,
+  periodStart,
+  shiftPeriod,
+  weekPeriod,
   type Clock,
   type GroupBy,
   type IsoWeek,
   type KpiRow,
+  type Period,
+  type PeriodKind,
   type ReportOrganization,
   type ReportScope,
   type Threshold,
@@ -31,26 +36,44 @@ import { WeekFiguresService } from './week-figures.service';
 
 export interface KpiRequest {
   readonly region: Pick<CachedRegion, 'code' | 'name' | 'timeZone'>;
-  /** Absent: the last complete week in the region's zone. */
-  readonly week?: IsoWeek;
+  /** The kind of period asked: an ISO week (default) or a calendar month, in the region's zone. */
+  readonly periodKind: PeriodKind;
+  /** Absent: the last complete period of that kind in the region's zone. */
+  readonly period?: Period;
   readonly groupBy?: GroupBy;
   readonly municipality?: string;
   readonly category?: OrgCategory;
 }
 
-export interface KpiAnswer {
+/**
+ * Which period an answer or a point is of: `week` and `weekStart` (its
+ * local Monday) for a week, `month` and `monthStart` (its local 1st) for a
+ * month.
+ */
+export interface PeriodFields {
+  readonly period: PeriodKind;
+  readonly week?: string;
+  readonly weekStart?: string;
+  readonly month?: string;
+  readonly monthStart?: string;
+}
+
+/** The fields that name a period in answers (PeriodFields). */
+export function periodFields(period: Period): PeriodFields {
+  return period.kind === 'week'
+    ? { period: 'week', week: formatPeriod(period), weekStart: periodStart(period) }
+    : { period: 'month', month: formatPeriod(period), monthStart: periodStart(period) };
+}
+
+export interface KpiAnswer extends PeriodFields {
   readonly region: string;
-  readonly week: string;
-  readonly weekStart: string;
   readonly timeZone: string;
   readonly partial: boolean;
   readonly settings: RegionKpiSettings;
   readonly rows: KpiRow[];
 }
 
-export interface HistoryPoint {
-  readonly week: string;
-  readonly weekStart: string;
+export interface HistoryPoint extends PeriodFields {
   readonly partial: boolean;
   /** Null when withheld (a small cell that week). */
   readonly numerator: number | null;
@@ -64,10 +87,11 @@ export interface HistoryPoint {
 export interface KpiHistory {
   readonly region: string;
   readonly kpi: KpiId;
+  readonly period: PeriodKind;
   readonly from: string;
   readonly to: string;
   readonly timeZone: string;
-  /** The region's small-cell minimum: a week whose unit had fewer teachers is withheld. */
+  /** The region's small-cell minimum: a period whose unit had fewer teachers is withheld. */
   readonly minTeacherDenominator: number;
   readonly series: { readonly level: string; readonly id: string; readonly name: string; readonly points: HistoryPoint[] }[];
 }
@@ -104,41 +128,46 @@ export class KpiQueryService {
     return parseKpiRequest(this.registry.registry, query);
   }
 
+  /** The period asked, or the last complete one of its kind in the region's zone. */
+  periodOf(request: KpiRequest, nowMs = this.clock.now()): Period {
+    return request.period ?? lastCompletePeriod(request.periodKind, nowMs, request.region.timeZone);
+  }
+
   async answer(request: KpiRequest, nowMs = this.clock.now()): Promise<KpiAnswer> {
     const { region } = request;
-    const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
-    const previousWeek = addWeeks(week, -1);
+    const period = this.periodOf(request, nowMs);
     const context = this.context(request);
     const writes = await this.weekFigures.writes();
-    const [current, previous] = await Promise.all([this.figures(context, week, writes), this.figures(context, previousWeek, writes)]);
+    const [current, previous] = await Promise.all([this.figures(context, period, writes), this.figures(context, shiftPeriod(period, -1), writes)]);
     return {
       region: region.code,
-      week: formatIsoWeek(week),
-      weekStart: formatLocalDate(mondayOf(week)),
+      ...periodFields(period),
       timeZone: region.timeZone,
-      partial: this.isPartial(week, region.timeZone, nowMs),
+      partial: this.isPartial(period, region.timeZone, nowMs),
       settings: context.settings,
-      rows: this.rows(context, week, current, previous),
+      rows: this.rows(context, period, current, previous),
     };
   }
 
-  /** Weekly values of one indicator from `from` to `to` (at most 104 weeks), per unit. */
-  async history(request: KpiRequest, kpi: KpiId, from: IsoWeek, to: IsoWeek, nowMs = this.clock.now()): Promise<KpiHistory> {
+  /** Values of one indicator per period from `from` to `to` (periods of one kind, at most 104 weeks or 24 months), per unit. */
+  async history(request: KpiRequest, kpi: KpiId, from: Period, to: Period, nowMs = this.clock.now()): Promise<KpiHistory> {
     const context = this.context(request);
-    const weeks: IsoWeek[] = [];
-    for (let w = from; compareWeeks(w, to) <= 0; w = addWeeks(w, 1)) weeks.push(w);
+    const periods: Period[] = [];
+    for (let p = from; comparePeriods(p, to) <= 0; p = shiftPeriod(p, 1)) periods.push(p);
     const none: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
     const writes = await this.weekFigures.writes();
-    const perWeek = await mapBounded(weeks, HISTORY_CONCURRENCY, async (week) => ({ week, rows: this.rows(context, week, await this.figures(context, week, writes), none) }));
+    const perPeriod = await mapBounded(periods, HISTORY_CONCURRENCY, async (period) => ({
+      period,
+      rows: this.rows(context, period, await this.figures(context, period, writes), none),
+    }));
     const series = new Map<string, KpiHistory['series'][number]>();
-    for (const { week, rows } of perWeek) {
+    for (const { period, rows } of perPeriod) {
       for (const row of rows) {
         const entry = series.get(`${row.level}:${row.id}`) ?? { level: row.level, id: row.id, name: row.name, points: [] };
         const { numerator, denominator, value, band, suppressed } = row.kpis[kpi];
         entry.points.push({
-          week: formatIsoWeek(week),
-          weekStart: formatLocalDate(mondayOf(week)),
-          partial: this.isPartial(week, request.region.timeZone, nowMs),
+          ...periodFields(period),
+          partial: this.isPartial(period, request.region.timeZone, nowMs),
           numerator,
           denominator,
           value,
@@ -151,8 +180,9 @@ export class KpiQueryService {
     return {
       region: request.region.code,
       kpi,
-      from: formatIsoWeek(from),
-      to: formatIsoWeek(to),
+      period: from.kind,
+      from: formatPeriod(from),
+      to: formatPeriod(to),
       timeZone: request.region.timeZone,
       minTeacherDenominator: context.settings.minTeacherDenominator,
       series: [...series.values()],
@@ -166,23 +196,23 @@ export class KpiQueryService {
    */
   async monitorRows(region: KpiRequest['region'], weeks: readonly IsoWeek[]): Promise<Map<string, { region: KpiRow; municipalities: KpiRow[] }>> {
     // One figure per week for both: the region row and the municipality rows.
-    const context: RegionContext = { ...this.context({ region }), levels: ['region', 'municipality'] };
+    const context: RegionContext = { ...this.context({ region, periodKind: 'week' }), levels: ['region', 'municipality'] };
     const writes = await this.weekFigures.writes();
-    const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, week, writes));
+    const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, weekPeriod(week), writes));
     const none: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
-    const byMunicipality: RegionContext = { ...context, request: { region, groupBy: 'municipality' } };
+    const byMunicipality: RegionContext = { ...context, request: { region, periodKind: 'week', groupBy: 'municipality' } };
     const out = new Map<string, { region: KpiRow; municipalities: KpiRow[] }>();
     weeks.forEach((week, i) => {
       const before = i > 0 && compareWeeks(weeks[i - 1]!, addWeeks(week, -1)) === 0 ? figures[i - 1]! : none;
-      const [regionRow] = this.rows(context, week, figures[i]!, before);
-      out.set(formatIsoWeek(week), { region: regionRow!, municipalities: this.rows(byMunicipality, week, figures[i]!, before) });
+      const [regionRow] = this.rows(context, weekPeriod(week), figures[i]!, before);
+      out.set(formatIsoWeek(week), { region: regionRow!, municipalities: this.rows(byMunicipality, weekPeriod(week), figures[i]!, before) });
     });
     return out;
   }
 
   /** A region's KPI settings as the cached registry holds them. */
   settings(region: KpiRequest['region']): RegionKpiSettings {
-    return this.context({ region }).settings;
+    return this.context({ region, periodKind: 'week' }).settings;
   }
 
   /** One region's registry, settings and thresholds: one version of the cached registry for the whole answer. */
@@ -200,12 +230,12 @@ export class KpiQueryService {
     };
   }
 
-  /** The activity counters of a week and its active organizations (one ClickHouse query, or kept: week-figures.service.ts). */
-  private figures(context: RegionContext, week: IsoWeek, writes: FactWrites): Promise<PeriodFigures> {
-    // The week before the first week ClickHouse holds (the previous week of
-    // an answer, a report's trend) has no facts: nothing to ask.
-    if (!isWeekInRange(week)) return Promise.resolve({ counters: new Map(), activeOrgs: new Set() });
-    const { startMs, endMs } = weekBounds(week, context.request.region.timeZone);
+  /** The activity counters of a period and its active organizations (one ClickHouse query, or kept: week-figures.service.ts). */
+  private figures(context: RegionContext, period: Period, writes: FactWrites): Promise<PeriodFigures> {
+    // The period before the first one ClickHouse holds (the previous period
+    // of an answer, a report's trend) has no facts: nothing to ask.
+    if (!isPeriodInRange(period)) return Promise.resolve({ counters: new Map(), activeOrgs: new Set() });
+    const { startMs, endMs } = periodBounds(period, context.request.region.timeZone);
     return this.weekFigures.figures(
       {
         region: context.request.region.code,
@@ -220,7 +250,12 @@ export class KpiQueryService {
     );
   }
 
-  private rows(context: RegionContext, week: IsoWeek, current: PeriodFigures, previous: PeriodFigures): KpiRow[] {
+  /**
+   * The rows of a period. The bands are weekly (the federal indicators are
+   * a week's): a month is evaluated against no threshold, so its shares
+   * carry no band.
+   */
+  private rows(context: RegionContext, period: Period, current: PeriodFigures, previous: PeriodFigures): KpiRow[] {
     const { request } = context;
     return buildKpiRows({
       region: { code: request.region.code, name: request.region.name },
@@ -233,14 +268,14 @@ export class KpiQueryService {
       scope: scopeOf(request),
       teacherDenominator: context.settings.teacherDenominator,
       minTeacherDenominator: context.settings.minTeacherDenominator,
-      thresholds: context.thresholds,
-      weekMonday: formatLocalDate(mondayOf(week)),
-      previousWeekMonday: formatLocalDate(mondayOf(addWeeks(week, -1))),
+      thresholds: period.kind === 'week' ? context.thresholds : [],
+      weekMonday: periodStart(period),
+      previousWeekMonday: periodStart(shiftPeriod(period, -1)),
     });
   }
 
-  private isPartial(week: IsoWeek, timeZone: string, nowMs: number): boolean {
-    return compareWeeks(week, currentWeek(nowMs, timeZone)) >= 0;
+  private isPartial(period: Period, timeZone: string, nowMs: number): boolean {
+    return comparePeriods(period, currentPeriod(period.kind, nowMs, timeZone)) >= 0;
   }
 }
 

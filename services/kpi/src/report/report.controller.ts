@@ -47,7 +47,8 @@ export class ReportController {
     const request = this.kpi.request(query);
     const nowMs = this.clock.now();
     const { region } = request;
-    const week = request.week ?? lastCompleteWeek(nowMs, region.timeZone);
+    // The page is a week's (its parameters are region and week only).
+    const week = request.period?.kind === 'week' ? request.period.week : lastCompleteWeek(nowMs, region.timeZone);
     const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(week, i - TREND_WEEKS + 1));
     const rows = await this.kpi.monitorRows(region, weeks);
     const last = rows.get(formatIsoWeek(week))!;

@@ -341,4 +341,47 @@ describe('reference KPI answers', () => {
       expect(w48['org:s3']!.kpis.teachers_10_messages).toEqual({ ...withheld(4), previous: 100 });
     });
   });
+
+  describe('rule 9: calendar months', () => {
+    // November 2026 in Novosibirsk (+07): 31 October 17:00 UTC to 30 November 17:00 UTC.
+    it("counts the month's activity across its weeks, registrations at its end, and no band", () => {
+      const r = reference([
+        reg('t1', 's1', 'teacher', '2026-10-20T10:00:00+07:00'),
+        reg('t2', 's1', 'teacher', '2026-10-20T10:00:00+07:00'),
+        left('t2', 's1', 'teacher', '2026-11-25T10:00:00+07:00'), // gone before the month's end
+        ...times(6, '2026-11-10T10:00:00+07:00').map((t) => msg('t1', t)), // W46
+        ...times(4, '2026-11-18T10:00:00+07:00').map((t) => msg('t1', t)), // W47
+        call('t2', '2026-11-10T11:00:00+07:00', 'k1', { orgId: 's1' }),
+      ]);
+      const november = r.answers('54', ['2026-11', '2026-W46', '2026-W47'], DEFAULTS, THRESHOLDS);
+      expect(november['2026-11']!.units['region']!.counters).toMatchObject({ registered_teachers: 1, teachers_3_messages: 1, teachers_10_messages: 1, teachers_1_call: 0, active_teachers: 1 });
+      expect(november['2026-11']!.units['region']!.kpis.teachers_10_messages).toEqual({ numerator: 1, denominator: 1, value: 100, band: null, previous: 0 });
+      expect(november['2026-11']!.units['region']!.kpis.active_schools).toEqual({ numerator: 0, denominator: 3, value: 0, band: null, previous: 33.33 });
+      // Neither week has ten; the weeks keep their bands.
+      expect(november['2026-W46']!.units['region']!.counters.teachers_10_messages).toBe(0);
+      expect(november['2026-W47']!.units['region']!.counters).toMatchObject({ teachers_10_messages: 0, teachers_3_messages: 1 });
+      expect(november['2026-W47']!.units['region']!.kpis.teachers_10_messages.band).toBe('below_norm');
+    });
+
+    it("cuts a month at the 1st 00:00 local, in the named organization's zone or, without orgId, the unit's region's", () => {
+      // 1 December 00:00 in Novosibirsk is 30 November 17:00 UTC; in Vladivostok (+10), 14:00 UTC.
+      const r = reference([
+        reg('t1', 's1', 'teacher'),
+        reg('t1', 'v1', 'teacher'),
+        ...times(9, '2026-11-18T12:00:00+07:00').map((t) => bare('t1', t)),
+        bare('t1', '2026-11-30T16:59:59.999Z'), // November in Novosibirsk, December in Vladivostok
+        call('t1', '2026-11-30T17:00:00.000Z', 'k-december'), // December in both
+      ]);
+      const nsk = r.answers('54', ['2026-11', '2026-12'], DEFAULTS, THRESHOLDS);
+      const vvo = r.answers('25', ['2026-11', '2026-12'], DEFAULTS, THRESHOLDS);
+      expect(nsk['2026-11']!.units['region']!.counters).toMatchObject({ teachers_10_messages: 1, teachers_1_call: 0 });
+      expect(nsk['2026-12']!.units['region']!.counters).toMatchObject({ teachers_3_messages: 0, teachers_1_call: 1, active_teachers: 1 });
+      expect(vvo['2026-11']!.units['region']!.counters).toMatchObject({ teachers_10_messages: 0, teachers_3_messages: 1 });
+      expect(vvo['2026-12']!.units['region']!.counters).toMatchObject({ teachers_3_messages: 0, teachers_1_call: 1, active_teachers: 1 });
+      // Naming s1 (Novosibirsk), the same instant is November wherever the person is registered.
+      const named = reference([reg('t1', 's1', 'teacher'), reg('t1', 'v1', 'teacher'), ...times(10, '2026-11-30T16:59:59.999Z').map((t) => msg('t1', t))]);
+      expect(named.answers('54', ['2026-11'], DEFAULTS, THRESHOLDS)['2026-11']!.units['org:s1']!.counters.teachers_10_messages).toBe(1);
+      expect(named.answers('25', ['2026-11'], DEFAULTS, THRESHOLDS)['2026-11']!.units['region']!.counters.teachers_10_messages).toBe(0);
+    });
+  });
 });

@@ -53,6 +53,14 @@
  *    active_orgs stay. `previous` is the week before's value as that week
  *    shows it (null when it was withheld).
  *
+ * 9. Months: a calendar month is the 1st 00:00 to the next month's 1st
+ *    00:00 local, in the zones of rule 4 (an event naming an organization:
+ *    that organization's region's; naming none: the unit's region's).
+ *    Rules 1 to 8 hold with "week" read as "month": registrations in force
+ *    at the month's end, activity of the month, `previous` the month
+ *    before's. No band: the bands are the federal indicators' weekly ones,
+ *    so every band of a month is null.
+ *
  * "As today": a week is Monday 00:00 to the next Monday 00:00 local (ISO);
  * a week's end is the next Monday 00:00 local of the unit's region; a
  * message without messageKind is "text"; shares are rounded half-up to two
@@ -61,7 +69,7 @@
  * registered in organizations without a headcount stand in for it.
  */
 import { type AnyCloudEventV1, type EventType } from '@sferum/contracts';
-import { isoWeekAt, mondayDate, shiftWeek, weekEndUtc } from '../zones';
+import { isMonth, isoWeekAt, mondayDate, monthAt, monthEndUtc, shiftMonth, shiftWeek, weekEndUtc } from '../zones';
 
 export type Band = 'below_norm' | 'average' | 'good';
 export const KPIS = ['active_schools', 'active_orgs', 'teachers_10_messages', 'teachers_1_call'] as const;
@@ -177,7 +185,7 @@ interface RegionIndex {
   readonly zone: string;
   readonly orgs: readonly ReferenceOrganization[];
   readonly histories: readonly RegistrationHistory[];
-  /** userId -> week -> activity counted in this region. */
+  /** userId -> week or month ("2026-W47", "2026-11") -> activity counted in this region. */
   readonly activity: ReadonlyMap<string, ReadonlyMap<string, readonly Activity[]>>;
 }
 
@@ -223,27 +231,30 @@ export class ReferenceKpi {
     this.indexes.clear();
   }
 
-  /** The answers for a region's weeks (and each week's value a week earlier). */
-  answers(region: string, weeks: readonly string[], settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedWeek> {
+  /**
+   * The answers for a region's weeks or months ("2026-W47", "2026-11"; rule
+   * 9), and each one's value a period earlier.
+   */
+  answers(region: string, periods: readonly string[], settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedWeek> {
     const out: Record<string, ExpectedWeek> = {};
     const computed = new Map<string, Record<string, ExpectedUnit>>();
-    const weekOf = (week: string) => {
-      let units = computed.get(week);
+    const periodOf = (period: string) => {
+      let units = computed.get(period);
       if (units === undefined) {
-        units = this.week(region, week, settings, thresholds);
-        computed.set(week, units);
+        units = this.period(region, period, settings, thresholds);
+        computed.set(period, units);
       }
       return units;
     };
-    for (const week of weeks) {
-      const now = weekOf(week);
-      const before = weekOf(shiftWeek(week, -1));
+    for (const period of periods) {
+      const now = periodOf(period);
+      const before = periodOf(isMonth(period) ? shiftMonth(period, -1) : shiftWeek(period, -1));
       const units: Record<string, ExpectedUnit> = {};
       for (const [key, unit] of Object.entries(now)) {
         const kpis = Object.fromEntries(KPIS.map((k) => [k, { ...unit.kpis[k], previous: before[key]?.kpis[k].value ?? null }])) as Record<Kpi, ExpectedKpi>;
         units[key] = { ...unit, kpis };
       }
-      out[week] = { units };
+      out[period] = { units };
     }
     return out;
   }
@@ -305,33 +316,39 @@ export class ReferenceKpi {
       if (e.orgId !== undefined && (named === undefined || named.regionCode !== region)) continue; // unknown, or another region's
       const data = e.data as { userId: string; chatKind?: string; messageKind?: string; callId?: string; initiator?: boolean };
       if (named === undefined && !people.has(data.userId)) continue; // no organization, and never registered here
-      const week = isoWeekAt(e.time, this.zoneOfEvent(named, region));
-      const byWeek = activity.get(data.userId) ?? new Map<string, Activity[]>();
-      const list = byWeek.get(week) ?? [];
-      list.push({
+      const zone = this.zoneOfEvent(named, region);
+      const byPeriod = activity.get(data.userId) ?? new Map<string, Activity[]>();
+      const counted: Activity = {
         org: named,
         message: e.type === 'ru.sferum.message.sent',
         group: data.chatKind === 'group',
         messageKind: data.messageKind ?? 'text',
         callId: data.callId,
         initiator: data.initiator === true,
-      });
-      byWeek.set(week, list);
-      activity.set(data.userId, byWeek);
+      };
+      // Its week and its month (rule 9): the keys never collide.
+      for (const period of [isoWeekAt(e.time, zone), monthAt(e.time, zone)]) {
+        const list = byPeriod.get(period) ?? [];
+        list.push(counted);
+        byPeriod.set(period, list);
+      }
+      activity.set(data.userId, byPeriod);
     }
     const index: RegionIndex = { zone, orgs, histories: [...histories.values()], activity };
     this.indexes.set(region, index);
     return index;
   }
 
-  private week(region: string, week: string, settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedUnit> {
+  /** A week's or a month's units (rule 9: a month has no band). */
+  private period(region: string, period: string, settings: ReferenceSettings, thresholds: readonly ReferenceThreshold[]): Record<string, ExpectedUnit> {
     const minimum = settings.minTeacherDenominator;
     if (!Number.isInteger(minimum) || minimum < 1) throw new Error(`region ${region}: minTeacherDenominator must be a positive integer, got ${String(minimum)}`);
     const { zone, orgs: regionOrgs, histories, activity } = this.index(region);
-    const end = weekEndUtc(week, zone);
-    const monday = mondayDate(week);
+    const month = isMonth(period);
+    const end = month ? monthEndUtc(period, zone) : weekEndUtc(period, zone);
+    const bandsOn = month ? null : mondayDate(period);
 
-    // Rule 1: who is registered where at the week's end.
+    // Rule 1: who is registered where at the period's end.
     const inForce: RegistrationHistory[] = [];
     for (const history of histories) {
       let last: [number, boolean] | undefined;
@@ -359,7 +376,7 @@ export class ReferenceKpi {
       let messages = 0;
       let anything = false;
       const calls = new Set<string>();
-      for (const a of activity.get(userId)?.get(week) ?? []) {
+      for (const a of activity.get(userId)?.get(period) ?? []) {
         if (a.org !== undefined && !inUnit(unit, a.org)) continue;
         anything = true;
         if (a.message) {
@@ -454,7 +471,7 @@ export class ReferenceKpi {
         KPIS.map((kpi) => {
           const [n, d] = fractions[kpi];
           if (withheld(kpi)) return [kpi, { numerator: null, denominator: d, value: null, band: null, previous: null, suppressed: SMALL_CELL }];
-          const threshold = inForceOn(thresholds, kpi, monday);
+          const threshold = bandsOn === null ? undefined : inForceOn(thresholds, kpi, bandsOn);
           return [kpi, { numerator: n, denominator: d, value: roundedPercent(n, d), band: threshold === undefined ? null : band(n, d, threshold), previous: null }];
         }),
       ) as Record<Kpi, ExpectedKpi>;
