@@ -24,6 +24,7 @@ export function factRows(prefix = ''): (type: string, user: string, time: string
       message_kind: '',
       call_id: '',
       initiator: 0,
+      journal_system: '',
       ...extra,
     };
   };

@@ -60,23 +60,23 @@ export function benchRecord(i: number, now: string): ActivityRecord {
     ingestedAt: now,
     userId: user,
   };
-  if (n % 9 === 0) return { ...base, type: 'ru.sferum.user.registered', role: 'teacher', chatId: null, chatKind: null, messageKind: null, callId: null, initiator: null };
-  if (n % 47 === 0) return { ...base, type: 'ru.sferum.call.joined', role: null, chatId: null, chatKind: null, messageKind: null, callId: hex(`call-${n % 5000}`), initiator: n % 2 === 0 };
-  return { ...base, type: 'ru.sferum.message.sent', role: null, chatId: hex(`chat-${n % 3000}`), chatKind: n % 5 === 0 ? 'direct' : 'group', messageKind: 'text', callId: null, initiator: null };
+  if (n % 9 === 0) return { ...base, type: 'ru.sferum.user.registered', role: 'teacher', chatId: null, chatKind: null, messageKind: null, callId: null, initiator: null, journalSystem: null };
+  if (n % 47 === 0) return { ...base, type: 'ru.sferum.call.joined', role: null, chatId: null, chatKind: null, messageKind: null, callId: hex(`call-${n % 5000}`), initiator: n % 2 === 0, journalSystem: null };
+  return { ...base, type: 'ru.sferum.message.sent', role: null, chatId: hex(`chat-${n % 3000}`), chatKind: n % 5 === 0 ? 'direct' : 'group', messageKind: 'text', callId: null, initiator: null, journalSystem: null };
 }
 
 /**
  * A fingerprint of everything the aggregator writes (activity_events and
- * the tables its views fill: org_connection_facts and org_event_summary of
- * 0002, user_activity_spans and registrations_by_org of 0004): for each of
+ * the tables its views fill: org_event_summary of 0002, user_activity_spans
+ * and registrations_by_org of 0004, org_facts of 0007): for each of
  * the five tables, the number of distinct rows (states merged per
  * key) and a sum of their hashes. Equal fingerprints: the same facts and
  * the same derived tables, whatever parts or duplicates they are stored in.
  */
 export async function factFingerprint(ch: ClickHouse): Promise<string> {
   const tables: Record<string, string> = {
-    activity_events: `SELECT DISTINCT cityHash64(event_id, type, time, time_ms, source, ingested_at, user_id, org_id, role, chat_kind, message_kind, call_id, initiator) AS h FROM activity_events`,
-    org_connection_facts: `SELECT DISTINCT cityHash64(org_id, time, event_id) AS h FROM org_connection_facts`,
+    activity_events: `SELECT DISTINCT cityHash64(event_id, type, time, time_ms, source, ingested_at, user_id, org_id, role, chat_kind, message_kind, call_id, initiator, journal_system) AS h FROM activity_events`,
+    org_facts: `SELECT DISTINCT cityHash64(org_id, fact, time, time_ms, detail, event_id) AS h FROM org_facts`,
     org_event_summary: `SELECT cityHash64(org_id, source, type, uniqExactMerge(events), minMerge(first_time), maxMerge(last_time), maxMerge(last_ingested_at)) AS h
                         FROM org_event_summary GROUP BY org_id, source, type`,
     user_activity_spans: `SELECT cityHash64(org_id, span, user_id, activity, uniqExactMerge(events)) AS h FROM user_activity_spans GROUP BY org_id, span, user_id, activity`,
@@ -121,12 +121,15 @@ export function kafkaEngineViews(kafkaTable: string): Record<string, string> {
     message_kind: field('messageKind'),
     call_id: field('callId'),
     initiator: `toUInt8(visitParamExtractBool(raw, 'initiator'))`,
+    journal_system: field('journalSystem'),
   };
   return {
     activity_events: `SELECT ${Object.entries(f).map(([column, expression]) => `${expression} AS ${column}`).join(', ')} FROM ${kafkaTable}`,
-    org_connection_facts: `SELECT ${f.org_id} AS org_id, ${f.time} AS time, ${f.event_id} AS event_id
+    org_facts: `SELECT ${f.org_id} AS org_id,
+              multiIf(${f.type} = 'ru.sferum.org.connected', 'connected', ${f.type} = 'ru.sferum.org.journal_linked', 'journal_linked', 'gov_label') AS fact,
+              ${f.time} AS time, ${f.time_ms} AS time_ms, ${f.journal_system} AS detail, ${f.event_id} AS event_id
        FROM ${kafkaTable}
-       WHERE ${f.type} = 'ru.sferum.org.connected'`,
+       WHERE ${f.type} IN ('ru.sferum.org.connected', 'ru.sferum.org.journal_linked', 'ru.sferum.org.gov_label_granted')`,
     org_event_summary: `SELECT ${f.org_id} AS org_id, ${f.source} AS source, ${f.type} AS type,
               uniqExactState(${f.event_id}) AS events, minState(${f.time}) AS first_time, maxState(${f.time}) AS last_time,
               maxState(${f.ingested_at}) AS last_ingested_at

@@ -46,6 +46,7 @@ export const ACTIVITY_RECORD_BYTES = Buffer.byteLength(
     messageKind: 'text',
     callId: null,
     initiator: null,
+    journalSystem: null,
   }),
 );
 

@@ -19,4 +19,6 @@ export interface ActivityFactRow {
   readonly message_kind: string;
   readonly call_id: string;
   readonly initiator: 0 | 1;
+  /** The journal of ru.sferum.org.journal_linked (migrations/0006); '' for every other type. */
+  readonly journal_system: string;
 }

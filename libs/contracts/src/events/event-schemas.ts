@@ -64,4 +64,20 @@ export const DATA_SCHEMAS = {
     properties: { orgId: IDENTIFIER_SCHEMA },
     additionalProperties: false,
   },
+  'ru.sferum.org.journal_linked': {
+    $id: 'https://sferum.example/schemas/v1/org.journal_linked.json',
+    description: "the school's electronic journal and diary are linked to the platform",
+    type: 'object',
+    required: ['orgId', 'journalSystem'],
+    properties: { orgId: IDENTIFIER_SCHEMA, journalSystem: { ...IDENTIFIER_SCHEMA, description: 'which journal, for example fgis-moya-shkola (the federal one)' } },
+    additionalProperties: false,
+  },
+  'ru.sferum.org.gov_label_granted': {
+    $id: 'https://sferum.example/schemas/v1/org.gov_label_granted.json',
+    description: 'the organization community page received the "government organization" label',
+    type: 'object',
+    required: ['orgId'],
+    properties: { orgId: IDENTIFIER_SCHEMA },
+    additionalProperties: false,
+  },
 } as const;

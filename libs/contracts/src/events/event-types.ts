@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'ru.sferum.message.sent',
   'ru.sferum.call.joined',
   'ru.sferum.org.connected',
+  'ru.sferum.org.journal_linked',
+  'ru.sferum.org.gov_label_granted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -46,12 +48,43 @@ export interface OrgConnectedData {
   readonly orgId: string;
 }
 
+/**
+ * A general-education school's electronic journal and diary were linked to
+ * the platform: `journalSystem` names the journal (an identifier of the
+ * upstream's choosing, such as "fgis-moya-shkola" for the federal journal).
+ */
+export interface OrgJournalLinkedData {
+  readonly orgId: string;
+  readonly journalSystem: string;
+}
+
+/** The organization's community page received the "government organization" label. */
+export interface OrgGovLabelGrantedData {
+  readonly orgId: string;
+}
+
+/**
+ * What can have happened to an organization, by the event type that says
+ * so (no person: their Kafka key is the orgId): the `fact` of ClickHouse's
+ * org_facts, and of the registry's columns of the same names.
+ */
+export const ORG_FACT_OF_TYPE = {
+  'ru.sferum.org.connected': 'connected',
+  'ru.sferum.org.journal_linked': 'journal_linked',
+  'ru.sferum.org.gov_label_granted': 'gov_label',
+} as const;
+export type OrgFactType = keyof typeof ORG_FACT_OF_TYPE;
+export type OrgFact = (typeof ORG_FACT_OF_TYPE)[OrgFactType];
+export const ORG_FACTS: readonly OrgFact[] = Object.values(ORG_FACT_OF_TYPE);
+
 export interface EventDataByType {
   'ru.sferum.user.registered': UserEventData;
   'ru.sferum.user.left': UserEventData;
   'ru.sferum.message.sent': MessageSentData;
   'ru.sferum.call.joined': CallJoinedData;
   'ru.sferum.org.connected': OrgConnectedData;
+  'ru.sferum.org.journal_linked': OrgJournalLinkedData;
+  'ru.sferum.org.gov_label_granted': OrgGovLabelGrantedData;
 }
 
 /** A CloudEvent of contract v1 as upstream sends it. */
@@ -85,7 +118,7 @@ export const ACTIVITY_SCHEMA_V1 = 'sferum.activity.v1';
 
 /**
  * The normalized record on the activity topic (one JSON object a Kafka
- * message; key = userId, or orgId for org.connected): what happened, with
+ * message; key = userId, or orgId for the organization facts): what happened, with
  * nothing derived from the registry (placement and weeks are derived when a
  * KPI is read). Person identifiers are pseudonyms: HMAC-SHA-256 under the
  * deployment's key, 32 hex digits.
@@ -110,6 +143,8 @@ export interface ActivityRecord {
   readonly messageKind: MessageKind | null;
   readonly callId: string | null;
   readonly initiator: boolean | null;
+  /** The journal of ru.sferum.org.journal_linked; null for every other type. */
+  readonly journalSystem: string | null;
 }
 
 /** A rejected event of a batch, with a reason a person can act on. */

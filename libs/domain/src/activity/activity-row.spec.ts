@@ -16,6 +16,7 @@ const record: ActivityRecord = {
   messageKind: 'text',
   callId: null,
   initiator: null,
+  journalSystem: null,
 };
 
 const row = {
@@ -32,6 +33,7 @@ const row = {
   message_kind: 'text',
   call_id: '',
   initiator: 0,
+  journal_system: '',
 };
 
 describe('decodeActivityRecord', () => {
@@ -42,6 +44,22 @@ describe('decodeActivityRecord', () => {
   it('reads a v1 record (placement stamped at ingest) as the same facts, the stamp ignored', () => {
     const v1 = { ...record, schema: 'sferum.activity.v1', week: '2023-W19', timeZone: 'Asia/Novosibirsk', region: '54', municipality: 'nsk-city', category: 'general', unassigned: false };
     expect(decodeActivityRecord(JSON.stringify(v1))).toEqual({ ok: true, ingestedAtMs: Date.parse('2023-05-14T17:00:00.500Z'), row });
+  });
+
+  it("keeps an organization's journal link with its journal system, and reads records written before the field as without one", () => {
+    const linked = { ...record, type: 'ru.sferum.org.journal_linked', userId: null, chatId: null, chatKind: null, messageKind: null, journalSystem: 'fgis-moya-shkola' };
+    const decoded = decodeActivityRecord(JSON.stringify(linked));
+    expect(decoded.ok && decoded.row).toMatchObject({ type: 'ru.sferum.org.journal_linked', org_id: 'nsk-1', journal_system: 'fgis-moya-shkola', user_id: '' });
+    expect(decodeActivityRecord(JSON.stringify({ ...linked, journalSystem: null }))).toEqual({ ok: false, reason: 'journal_system: required for ru.sferum.org.journal_linked' });
+    expect(decodeActivityRecord(JSON.stringify({ ...linked, journalSystem: 'a b' }))).toEqual({ ok: false, reason: 'journalSystem: invalid' });
+    const { journalSystem: _, ...older } = record;
+    expect(decodeActivityRecord(JSON.stringify(older))).toEqual({ ok: true, ingestedAtMs: Date.parse('2023-05-14T17:00:00.500Z'), row });
+    const label = decodeActivityRecord(JSON.stringify({ ...linked, type: 'ru.sferum.org.gov_label_granted', journalSystem: null }));
+    expect(label.ok && label.row).toMatchObject({ type: 'ru.sferum.org.gov_label_granted', org_id: 'nsk-1', journal_system: '' });
+    expect(decodeActivityRecord(JSON.stringify({ ...linked, type: 'ru.sferum.org.gov_label_granted', orgId: null, journalSystem: null }))).toEqual({
+      ok: false,
+      reason: 'org_id: required for ru.sferum.org.gov_label_granted',
+    });
   });
 
   it('keeps the first and last instants DateTime holds, and 29 February of a leap year', () => {

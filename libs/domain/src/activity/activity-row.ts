@@ -93,6 +93,8 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
     message_kind: oneOf('messageKind', MESSAGE_KINDS, true),
     call_id: text('callId', HEX32, true),
     initiator: flag('initiator', true),
+    // Records written before the field existed have none: absent is null.
+    journal_system: record['journalSystem'] === undefined ? '' : text('journalSystem', IDENTIFIER, true),
   };
   if (problems.length === 0) {
     const needs: Record<string, (keyof ActivityFactRow)[]> = {
@@ -101,6 +103,8 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
       'ru.sferum.message.sent': ['user_id', 'chat_kind', 'message_kind'],
       'ru.sferum.call.joined': ['user_id', 'call_id'],
       'ru.sferum.org.connected': ['org_id'],
+      'ru.sferum.org.journal_linked': ['org_id', 'journal_system'],
+      'ru.sferum.org.gov_label_granted': ['org_id'],
     };
     for (const column of needs[type] ?? []) {
       if (row[column] === '') problems.push(`${column}: required for ${type}`);

@@ -17,6 +17,7 @@ const record: ActivityRecord = {
   messageKind: 'text',
   callId: null,
   initiator: null,
+  journalSystem: null,
 };
 
 describe('CloudEvents Kafka binding of the activity records (binary mode)', () => {

@@ -67,6 +67,9 @@ describe('validation reasons', () => {
     [{ ...message(), type: 'ru.sferum.user.registered', data: { userId: 'u', orgId: 'nsk-1', role: 'director' } }, 'data.role: expected one of teacher, student, parent, admin'],
     [{ ...message(), type: 'ru.sferum.call.joined', data: { userId: 'u', callId: 'c', initiator: 'yes' } }, 'data.initiator: expected boolean'],
     [{ ...message(), data: 'text' }, 'data: expected object'],
+    [{ ...message(), type: 'ru.sferum.org.journal_linked', data: { orgId: 'nsk-1' } }, 'data.journalSystem: required'],
+    [{ ...message(), type: 'ru.sferum.org.journal_linked', data: { orgId: 'nsk-1', journalSystem: 'fgis moya' } }, 'data.journalSystem: expected 1 to 128 characters'],
+    [{ ...message(), type: 'ru.sferum.org.gov_label_granted', data: { orgId: 'nsk-1', userId: 'u1' } }, 'data.userId: unknown field'],
     [[message()], 'an event must be a JSON object'],
     [null, 'an event must be a JSON object'],
     [message({}, { time: '2023-05-14 23:59:59' }), 'time: expected RFC 3339 with an offset'],
@@ -98,6 +101,7 @@ describe('normalization', () => {
       messageKind: 'poll',
       callId: null,
       initiator: null,
+      journalSystem: null,
     });
     expect(key).toBe(record.userId);
     expect(JSON.stringify(record)).not.toContain('teacher-1');
@@ -115,7 +119,7 @@ describe('normalization', () => {
     const { record } = accept(message({ orgId: 'not-in-registry' }));
     expect(record.orgId).toBe('not-in-registry');
     expect(Object.keys(record).sort()).toEqual(
-      ['callId', 'chatId', 'chatKind', 'eventId', 'ingestedAt', 'initiator', 'messageKind', 'orgId', 'role', 'schema', 'source', 'time', 'type', 'userId'].sort(),
+      ['callId', 'chatId', 'chatKind', 'eventId', 'ingestedAt', 'initiator', 'journalSystem', 'messageKind', 'orgId', 'role', 'schema', 'source', 'time', 'type', 'userId'].sort(),
     );
   });
 
@@ -132,6 +136,11 @@ describe('normalization', () => {
     const connected = accept({ ...message(), type: 'ru.sferum.org.connected', data: { orgId: 'nsk-1' } });
     expect(connected.record).toMatchObject({ userId: null, orgId: 'nsk-1' });
     expect(connected.key).toBe('nsk-1');
+    const journal = accept({ ...message(), type: 'ru.sferum.org.journal_linked', data: { orgId: 'nsk-1', journalSystem: 'fgis-moya-shkola' } });
+    expect(journal.record).toMatchObject({ userId: null, orgId: 'nsk-1', journalSystem: 'fgis-moya-shkola', chatKind: null });
+    expect(journal.key).toBe('nsk-1');
+    const label = accept({ ...message(), type: 'ru.sferum.org.gov_label_granted', data: { orgId: 'nsk-1' } });
+    expect([label.record.orgId, label.record.journalSystem, label.key]).toEqual(['nsk-1', null, 'nsk-1']);
   });
 
   it('a source allowed every region may send for any', () => {

@@ -88,6 +88,7 @@ export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationCon
     messageKind: event.type === 'ru.sferum.message.sent' ? (event.data.messageKind ?? 'text') : null,
     callId: event.type === 'ru.sferum.call.joined' ? context.pseudonymize('call', event.data.callId) : null,
     initiator: event.type === 'ru.sferum.call.joined' ? event.data.initiator : null,
+    journalSystem: event.type === 'ru.sferum.org.journal_linked' ? event.data.journalSystem : null,
   };
   return { ok: true, record, key: userId ?? orgId ?? record.eventId };
 }

@@ -1,9 +1,9 @@
 import { type ActivityFactRow } from '@sferum/contracts';
 import { type ClickHouse } from './clickhouse-client';
-import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from './sql-literal';
+import { SqlLiteralError, sqlStringList, sqlUInt } from './sql-literal';
 import { loadMigrations } from './migration-runner';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './migrations-dir';
-import { checkPeriod, inPeriodSql, registrationsInForceSql } from './kpi-counters';
+import { checkPeriod, inPeriodSql, organizationFactsAt, registrationsInForceSql } from './kpi-counters';
 
 /**
  * Writes and reads of the stored facts (migrations/0002): activity_events
@@ -110,13 +110,7 @@ export async function unknownOrganizations(
 
 /** Organizations of a region connected (org.connected) before an instant. */
 export async function connectedOrganizations(clickhouse: ClickHouse, region: string, registryVersion: number, atMs: number): Promise<string[]> {
-  const rows = await clickhouse.query<{ org_id: string }>(
-    `SELECT DISTINCT org_id FROM org_connection_facts
-     WHERE org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)})
-       AND time < ${sqlDateTime(atMs)}
-     ORDER BY org_id`,
-  );
-  return rows.map((r) => r.org_id);
+  return (await organizationFactsAt(clickhouse, region, registryVersion, atMs)).connected;
 }
 
 /** When each region last received an event of one of its organizations (epoch seconds), for silence alerts. */
@@ -138,7 +132,7 @@ export async function lastEventPerRegion(clickhouse: ClickHouse, registryVersion
  * merges; until then reads stay exact, every derived form being
  * idempotent), and last the history that only the tables of migration 0001
  * hold is converted again (migration 0003's statements: idempotent too) and
- * copied on into the tables of migration 0004 (its statements again).
+ * copied on into the tables of migrations 0004 and 0007 (their statements again).
  * Reads in the meantime see partial data: stop the aggregator and expect
  * the KPIs to fill up again while it runs.
  */
@@ -156,7 +150,7 @@ export async function rebuildDerivedTables(
     onMonth(month, ++done, months.length);
   }
   const migrations = loadMigrations(CLICKHOUSE_MIGRATIONS_DIR);
-  for (const version of [LEGACY_CONVERSION_MIGRATION, REGION_READS_MIGRATION, FACT_WRITES_DROPPED_MIGRATION]) {
+  for (const version of [LEGACY_CONVERSION_MIGRATION, REGION_READS_MIGRATION, FACT_WRITES_DROPPED_MIGRATION, ORG_FACTS_MIGRATION]) {
     const migration = migrations.find((m) => m.version === version);
     if (migration === undefined) throw new Error(`migration ${version} is missing`);
     for (const statement of migration.statements) await clickhouse.command(statement);
@@ -175,16 +169,20 @@ const LEGACY_CONVERSION_MIGRATION = 3;
 const REGION_READS_MIGRATION = 4;
 /** The migration that drops what 0004 created and nothing reads any more (fact_writes): run after it. */
 const FACT_WRITES_DROPPED_MIGRATION = 5;
+/** The migration whose org_facts took over from org_connection_facts: run after the conversion, it copies the converted connections on. */
+const ORG_FACTS_MIGRATION = 7;
 
 /**
- * The tables derived from activity_events by materialized views (0002, 0004),
- * and the two of 0002 that 0004 replaced, which hold only what 0003 converts.
+ * The tables derived from activity_events by materialized views (0002, 0004,
+ * 0007), and the three of 0002 that 0004 and 0007 replaced, which hold only
+ * what 0003 converts.
  */
 export const DERIVED_TABLES = [
   'user_activity_spans',
   'registrations_by_org',
-  'org_connection_facts',
+  'org_facts',
   'org_event_summary',
   'user_activity_hourly',
   'registration_facts',
+  'org_connection_facts',
 ] as const;

@@ -28,6 +28,12 @@ describe('periodWrites: the writes that can change a period', () => {
     expect(periodWrites(writes(base), Date.UTC(2026, 10, 23), Date.UTC(2026, 11, 1))).toBe('activity:202611=7,registration:202609=3,registration:202611=4');
   });
 
+  it("count every organization fact up to the period's last month, as registrations", () => {
+    const before = periodWrites(writes({ ...base, 'organization:0': 2 }), startMs, endMs);
+    expect(before).toContain('organization:0=2');
+    expect(periodWrites(writes({ ...base, 'organization:0': 3 }), startMs, endMs)).not.toBe(before);
+  });
+
   it('name UTC months as toYYYYMM does', () => {
     expect(utcMonth(Date.UTC(2026, 11, 31, 23, 59, 59, 999))).toBe(202612);
     expect(utcMonth(Date.UTC(2027, 0, 1))).toBe(202701);

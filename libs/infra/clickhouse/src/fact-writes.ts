@@ -21,23 +21,25 @@ import { type ClickHouse } from './clickhouse-client';
  * - activity (user_activity_spans, partitioned by the UTC month of the
  *   span) of the months the period overlaps: spans lie within one month;
  * - every registration (registrations_by_org has one partition, taken as
- *   month 0): who is registered at the end depends on all before it.
+ *   month 0): who is registered at the end depends on all before it;
+ * - every organization fact (org_facts, one partition too: month 0), for
+ *   the same reason.
  */
 export interface FactWrites {
-  /** The active parts' names per "kind:yyyymm" ("activity:202611", "registration:0"), as one string. */
+  /** The active parts' names per "kind:yyyymm" ("activity:202611", "registration:0", "organization:0"), as one string. */
   readonly parts: ReadonlyMap<string, string>;
 }
 
-export type FactKind = 'activity' | 'registration';
+export type FactKind = 'activity' | 'registration' | 'organization';
 
 /** The parts of the facts' tables (a few per month): one small query on system.parts. */
 export async function readFactWrites(clickhouse: ClickHouse): Promise<FactWrites> {
   const rows = await clickhouse.query<{ kind: string; month: number | string; parts: string }>(
-    `SELECT if(table = 'user_activity_spans', 'activity', 'registration') AS kind,
+    `SELECT multiIf(table = 'user_activity_spans', 'activity', table = 'registrations_by_org', 'registration', 'organization') AS kind,
             if(table = 'user_activity_spans', toUInt32OrZero(partition), 0) AS month,
             arrayStringConcat(arraySort(groupArray(name)), ' ') AS parts
      FROM system.parts
-     WHERE database = currentDatabase() AND active AND table IN ('user_activity_spans', 'registrations_by_org')
+     WHERE database = currentDatabase() AND active AND table IN ('user_activity_spans', 'registrations_by_org', 'org_facts')
      GROUP BY kind, month`,
   );
   return { parts: new Map(rows.map((r) => [`${r.kind}:${Number(r.month)}`, r.parts])) };
@@ -60,7 +62,7 @@ export function periodWrites(writes: FactWrites, startMs: number, endMs: number)
   for (const [key, names] of [...writes.parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [kind, monthText] = key.split(':') as [FactKind, string];
     const month = Number(monthText);
-    const counts = kind === 'activity' ? month >= first && month <= last : kind === 'registration' ? month <= last : false;
+    const counts = kind === 'activity' ? month >= first && month <= last : kind === 'registration' || kind === 'organization' ? month <= last : false;
     if (counts) changes.push(`${key}=${names}`);
   }
   return changes.join(',');

@@ -40,6 +40,17 @@ describe('KPI counters of every unit in one query, placed at read time', () => {
     await db.close();
   });
 
+  it("gives the region's organizations of which each fact happened before the period's end, by the millisecond", async () => {
+    const { orgFacts } = await regionFigures(db, query());
+    expect(Object.fromEntries(Object.entries(orgFacts).map(([fact, orgs]) => [fact, [...orgs].sort()]))).toEqual({
+      connected: ['s1'], // not ghost (unknown), not k1 (region 42)
+      journal_linked: ['s1'], // s2's at the week's end exactly is not yet
+      gov_label: ['c1'],
+    });
+    const after = await regionFigures(db, query({ startMs: KPI_WEEK_END_MS, endMs: KPI_WEEK_END_MS + 7 * 86_400_000 }));
+    expect([...after.orgFacts.journal_linked].sort()).toEqual(['s1', 's2']);
+  });
+
   it('counts the region, its municipalities, categories and organizations exactly', async () => {
     const units = await countersOf(query());
     expect(units.get('region')).toEqual({

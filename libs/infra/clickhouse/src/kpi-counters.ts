@@ -1,4 +1,4 @@
-import { REGION_CODE_PATTERN } from '@sferum/contracts';
+import { ORG_FACTS, REGION_CODE_PATTERN, type OrgFact } from '@sferum/contracts';
 import { type ActivityCounters, type UnitLevel } from '@sferum/domain';
 import { type ClickHouse } from './clickhouse-client';
 import { SqlLiteralError, sqlDateTime, sqlString, sqlStringList, sqlUInt } from './sql-literal';
@@ -163,10 +163,45 @@ export interface PeriodFigures {
   readonly counters: Map<string, ActivityCounters>;
   /** Organizations with at least 2 registered users at the period's end: the "active" ones. */
   readonly activeOrgs: Set<string>;
+  /** The region's organizations of which each fact was stated by an event before the period's end (org_facts, migrations/0007). */
+  readonly orgFacts: Record<OrgFact, Set<string>>;
+}
+
+/** No figures: a period before any fact. */
+export function noFigures(): PeriodFigures {
+  return { counters: new Map(), activeOrgs: new Set(), orgFacts: noOrgFacts() };
+}
+
+function noOrgFacts(): Record<OrgFact, Set<string>> {
+  return Object.fromEntries(ORG_FACTS.map((f) => [f, new Set<string>()])) as Record<OrgFact, Set<string>>;
 }
 
 /**
- * The figures of a region's period in one query: the counters of every unit
+ * The region's organizations (of a mirrored registry version) of which
+ * each fact (connected, journal linked, government label) happened before
+ * an instant (exclusive, by the millisecond), as events stated them.
+ */
+export async function organizationFactsAt(
+  clickhouse: ClickHouse,
+  region: string,
+  registryVersion: number,
+  atMs: number,
+): Promise<Record<OrgFact, string[]>> {
+  checkRegion(region, registryVersion);
+  const rows = await clickhouse.query<{ org_id: string; fact: string }>(
+    `SELECT DISTINCT org_id, fact FROM org_facts
+     PREWHERE org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)})
+     WHERE ${changedBeforeSql(atMs)}
+     ORDER BY org_id, fact`,
+  );
+  const out = Object.fromEntries(ORG_FACTS.map((f) => [f, [] as string[]])) as Record<OrgFact, string[]>;
+  for (const r of rows) if ((ORG_FACTS as readonly string[]).includes(r.fact)) out[r.fact as OrgFact].push(r.org_id);
+  return out;
+}
+
+/**
+ * The figures of a region's period in one query, and the organizations'
+ * facts beside it: the counters of every unit
  * of the levels asked, and the active organizations, counted from the
  * registrations' "org:" rows (2+ registered users), so they cost no read of
  * their own; an organization's activity is counted only when the
@@ -212,7 +247,8 @@ export async function regionFigures(clickhouse: ClickHouse, query: RegionFigures
   // counts add up exactly. Only a call can be in two of them (joined again
   // naming another organization, or none), and calls and any activity are
   // only compared with >= 1, where 1 + 1 and 1 give the same answer.
-  const rows = await clickhouse.query<Record<string, string>>(`
+  const [rows, orgFacts] = await Promise.all([
+    clickhouse.query<Record<string, string>>(`
     SELECT unit,
            uniqExact(user_id) AS registered_users,
            uniqExactIf(user_id, ${counts("role = 'teacher'")}) AS registered_teachers,
@@ -265,9 +301,12 @@ export async function regionFigures(clickhouse: ClickHouse, query: RegionFigures
         )
         GROUP BY user_id
     ) AS unplaced USING user_id
-    GROUP BY unit`);
+    GROUP BY unit`),
+    organizationFactsAt(clickhouse, region, version, query.endMs),
+  ]);
 
-  const figures: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
+  const figures: PeriodFigures = { counters: new Map(), activeOrgs: new Set(), orgFacts: noOrgFacts() };
+  for (const [fact, orgs] of Object.entries(orgFacts) as [OrgFact, string[]][]) figures.orgFacts[fact] = new Set(orgs);
   for (const r of rows) {
     const unit = r['unit']!;
     const registeredUsers = Number(r['registered_users']);

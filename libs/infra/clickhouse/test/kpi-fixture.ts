@@ -43,6 +43,7 @@ export function kpiRows(): ActivityFactRow[] {
     Array.from({ length: count }, (_, i) =>
       row('ru.sferum.message.sent', user, `2023-05-10 0${i % 10}:00:00`, { chat_kind: chatKind, message_kind: messageKind, org_id: org }),
     );
+  const orgFact = (type: string, org: string, time: string, ms = 0, journalSystem = '') => row(type, '', time, { org_id: org, time_ms: ms, journal_system: journalSystem });
   const call = (user: string, callId: string, initiator: 0 | 1, org = '') =>
     row('ru.sferum.call.joined', user, '2023-05-11 05:00:00', { call_id: callId.padEnd(32, '0'), initiator, org_id: org });
 
@@ -90,6 +91,15 @@ export function kpiRows(): ActivityFactRow[] {
     // K1 of the other region writes naming k1 and naming none: nothing of it is region 54's
     registered('K1', 'k1', 'teacher'),
     ...messages('K1', 10, 'group', 'text', 'k1'),
+    // Organization facts: s1 connected before the week and its journal linked
+    // in its last millisecond; s2's journal linked at the week's end (not yet
+    // in force); c1 labelled; an unknown organization and k1 (region 42) connected.
+    orgFact('ru.sferum.org.connected', 's1', '2023-05-02 03:00:00'),
+    orgFact('ru.sferum.org.journal_linked', 's1', '2023-05-14 16:59:59', 999, 'fgis-moya-shkola'),
+    orgFact('ru.sferum.org.journal_linked', 's2', '2023-05-14 17:00:00', 0, 'netschool'),
+    orgFact('ru.sferum.org.gov_label_granted', 'c1', '2023-05-09 03:00:00'),
+    orgFact('ru.sferum.org.connected', 'ghost', '2023-05-02 03:00:00'),
+    orgFact('ru.sferum.org.connected', 'k1', '2023-05-02 03:00:00'),
   ];
 }
 

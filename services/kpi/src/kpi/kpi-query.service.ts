@@ -28,7 +28,7 @@ import {
   type UnitLevel,
   unitLevelOf,
 } from '@sferum/domain';
-import { type FactWrites, type PeriodFigures } from '@sferum/infra-clickhouse';
+import { type FactWrites, noFigures, type PeriodFigures } from '@sferum/infra-clickhouse';
 import { CLOCK } from '@sferum/infra-http';
 import { RegistryCache, type CachedRegion } from '../registry/registry-cache';
 import { parseKpiRequest } from './kpi-request';
@@ -154,7 +154,7 @@ export class KpiQueryService {
     const context = this.context(request);
     const periods: Period[] = [];
     for (let p = from; comparePeriods(p, to) <= 0; p = shiftPeriod(p, 1)) periods.push(p);
-    const none: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
+    const none = noFigures();
     const writes = await this.weekFigures.writes();
     const perPeriod = await mapBounded(periods, HISTORY_CONCURRENCY, async (period) => ({
       period,
@@ -199,7 +199,7 @@ export class KpiQueryService {
     const context: RegionContext = { ...this.context({ region, periodKind: 'week' }), levels: ['region', 'municipality'] };
     const writes = await this.weekFigures.writes();
     const figures = await mapBounded(weeks, HISTORY_CONCURRENCY, (week) => this.figures(context, weekPeriod(week), writes));
-    const none: PeriodFigures = { counters: new Map(), activeOrgs: new Set() };
+    const none = noFigures();
     const byMunicipality: RegionContext = { ...context, request: { region, periodKind: 'week', groupBy: 'municipality' } };
     const out = new Map<string, { region: KpiRow; municipalities: KpiRow[] }>();
     weeks.forEach((week, i) => {
@@ -234,7 +234,7 @@ export class KpiQueryService {
   private figures(context: RegionContext, period: Period, writes: FactWrites): Promise<PeriodFigures> {
     // The period before the first one ClickHouse holds (the previous period
     // of an answer, a report's trend) has no facts: nothing to ask.
-    if (!isPeriodInRange(period)) return Promise.resolve({ counters: new Map(), activeOrgs: new Set() });
+    if (!isPeriodInRange(period)) return Promise.resolve(noFigures());
     const { startMs, endMs } = periodBounds(period, context.request.region.timeZone);
     return this.weekFigures.figures(
       {
