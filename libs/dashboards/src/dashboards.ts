@@ -6,7 +6,19 @@
  * API (tables by municipality and organization, 12-week history).
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { DashboardBuilder, QueryVariableBuilder, RowBuilder, ThresholdsConfigBuilder, type Dashboard, type ValueMapping, MappingType, ThresholdsMode, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  QueryVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  type Dashboard,
+  type ValueMapping,
+  MappingType,
+  ThresholdsMode,
+  VariableRefresh,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
@@ -15,30 +27,178 @@ import { InfinityQueryBuilder } from './infinity';
 
 export const PROMETHEUS_DATASOURCE = { type: 'prometheus', uid: 'prometheus' } as const;
 
-const INDICATORS = [
-  { kpi: 'active_schools', title: 'Active schools' },
-  { kpi: 'teachers_10_messages', title: 'Teachers with 10+ group messages' },
-  { kpi: 'teachers_1_call', title: 'Teachers with 1+ call' },
+/**
+ * The dashboards' languages. The analysts of a ministry read Russian: the
+ * region dashboards are Russian (`*.json`, their uids those of before), and
+ * the same dashboards in English are kept beside them (`*.en.json`, uids
+ * ending in `-en`), each linking to the other. Pipeline health is the
+ * operators' and stays English only.
+ */
+export const DASHBOARD_LANGS = ['ru', 'en'] as const;
+export type DashboardLang = (typeof DASHBOARD_LANGS)[number];
+
+/**
+ * The indicators with their official names (the federal table of 17 March
+ * 2023). The report page of the KPI service names them with the same words
+ * (services/kpi/src/report/report-page.ts; this library imports nothing of
+ * the services, so tools/e2e/src/report.e2e-spec.ts holds the two equal).
+ */
+export const INDICATORS = [
+  {
+    kpi: 'active_schools',
+    name: { ru: 'Доля активных школ (есть 2 и более пользователей)', en: 'Share of active schools (2 or more users)' },
+  },
+  {
+    kpi: 'teachers_10_messages',
+    name: {
+      ru: 'Учителя, написавшие не менее 10 сообщений в групповых чатах за неделю',
+      en: 'Teachers who wrote at least 10 messages in group chats during the week',
+    },
+  },
+  {
+    kpi: 'teachers_1_call',
+    name: { ru: 'Учителя, совершившие не менее 1 звонка за неделю', en: 'Teachers who made at least 1 call during the week' },
+  },
 ] as const;
 
 const BAND_COLOURS = { below_norm: 'red', average: 'yellow', good: 'green' } as const;
-const BAND_TEXT = { below_norm: 'below norm', average: 'average', good: 'good' } as const;
+type BandId = keyof typeof BAND_COLOURS;
+
+/** Every text of the region dashboards in one language. */
+interface DashboardWords {
+  readonly bands: Record<BandId, string>;
+  readonly region: string;
+  readonly otherLanguage: string;
+  readonly overview: {
+    readonly title: string;
+    readonly description: string;
+    readonly lastWeek: string;
+    readonly valueDescription: string;
+    readonly band: (indicator: string) => string;
+    readonly trend: string;
+    readonly weekly: (indicator: string) => string;
+    readonly week: string;
+  };
+  readonly municipalities: {
+    readonly title: string;
+    readonly description: string;
+    readonly panel: string;
+    readonly panelDescription: string;
+    readonly municipality: string;
+    readonly organizations: string;
+    readonly registeredTeachers: string;
+    readonly percent: (indicator: string) => string;
+    readonly band: (indicator: string) => string;
+    readonly suppressed: string;
+    readonly smallCell: string;
+  };
+  readonly organizations: {
+    readonly title: string;
+    readonly description: string;
+    readonly panel: string;
+    readonly id: string;
+    readonly organization: string;
+    readonly registeredUsers: string;
+    readonly registeredTeachers: string;
+    readonly teacherHeadcount: string;
+  };
+}
+
+const WORDS: Record<DashboardLang, DashboardWords> = {
+  ru: {
+    bands: { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' },
+    region: 'Регион',
+    otherLanguage: 'English',
+    overview: {
+      title: 'Сферум: обзор региона',
+      description: 'Федеральные показатели региона: последняя завершённая неделя с оценкой и динамика за 12 недель.',
+      lastWeek: 'Последняя завершённая неделя',
+      valueDescription:
+        'kpi_value региона (municipality=""), последняя завершённая неделя. Цвет — оценка, которую определил сервис KPI (kpi_band) по порогам, действующим на понедельник недели.',
+      band: (indicator) => `${indicator}: оценка`,
+      trend: 'Динамика за 12 недель (история из KPI API)',
+      weekly: (indicator) => `${indicator}, по неделям`,
+      week: 'Неделя',
+    },
+    municipalities: {
+      title: 'Сферум: муниципальные образования',
+      description: 'Таблица-светофор муниципальных образований региона.',
+      panel: 'Муниципальные образования, последняя завершённая неделя',
+      panelDescription:
+        'Одна строка на муниципальное образование; щелчок по заголовку сортирует. Оценки — как их определил сервис KPI. Если учителей меньше минимума региона (настройки, по умолчанию 5), доли учителей не показываются: «малая группа».',
+      municipality: 'Муниципальное образование',
+      organizations: 'Организации',
+      registeredTeachers: 'Зарегистрированные учителя',
+      percent: (indicator) => `${indicator}, %`,
+      band: (indicator) => `${indicator}: оценка`,
+      suppressed: 'Доли не показаны (учителей меньше минимума)',
+      smallCell: 'малая группа',
+    },
+    organizations: {
+      title: 'Сферум: неактивные организации',
+      description: 'Организации, в которых зарегистрировано менее 2 пользователей (неактивные): кого подключать следующими.',
+      panel: 'Организации, в которых зарегистрировано менее 2 пользователей',
+      id: 'Идентификатор организации',
+      organization: 'Организация',
+      registeredUsers: 'Зарегистрированные пользователи',
+      registeredTeachers: 'Зарегистрированные учителя',
+      teacherHeadcount: 'Штатная численность учителей',
+    },
+  },
+  en: {
+    bands: { below_norm: 'below norm', average: 'average', good: 'good' },
+    region: 'Region',
+    otherLanguage: 'Русский',
+    overview: {
+      title: 'Sferum: region overview',
+      description: 'The federal indicators of a region: the last complete week with its band, and 12 weeks of history.',
+      lastWeek: 'Last complete week',
+      valueDescription: `kpi_value of the region (municipality=""), last complete week. Colour: the band the KPI service decided (kpi_band), on the thresholds in force on the week's Monday.`,
+      band: (indicator) => `${indicator}: band`,
+      trend: '12-week trend (KPI API history)',
+      weekly: (indicator) => `${indicator}, weekly`,
+      week: 'Week',
+    },
+    municipalities: {
+      title: 'Sferum: municipalities',
+      description: 'Traffic-light table of the municipalities of a region.',
+      panel: 'Municipalities, last complete week',
+      panelDescription:
+        'One row per municipality; click a header to sort. Bands as decided by the KPI service. A municipality with fewer teachers than the region minimum (settings, default 5) shows no teacher share: "small cell".',
+      municipality: 'Municipality',
+      organizations: 'Organizations',
+      registeredTeachers: 'Registered teachers',
+      percent: (indicator) => `${indicator}, %`,
+      band: (indicator) => `${indicator}: band`,
+      suppressed: 'Withheld (fewer teachers than the minimum)',
+      smallCell: 'small cell',
+    },
+    organizations: {
+      title: 'Sferum: organizations not active',
+      description: 'Organizations with fewer than 2 registered users (not active): whom to onboard next.',
+      panel: 'Organizations with fewer than 2 registered users',
+      id: 'Organization id',
+      organization: 'Organization',
+      registeredUsers: 'Registered users',
+      registeredTeachers: 'Registered teachers',
+      teacherHeadcount: 'Teacher headcount',
+    },
+  },
+};
 
 /** The bands as text, coloured (the KPI API's band field). */
-const bandTextMappings: ValueMapping[] = [
+const bandTextMappings = (lang: DashboardLang): ValueMapping[] => [
   {
     type: MappingType.ValueToText,
-    options: Object.fromEntries(
-      Object.entries(BAND_COLOURS).map(([band, color], index) => [band, { text: BAND_TEXT[band as keyof typeof BAND_TEXT], color, index }]),
-    ),
+    options: Object.fromEntries(Object.entries(BAND_COLOURS).map(([band, color], index) => [band, { text: WORDS[lang].bands[band as BandId], color, index }])),
   },
 ];
 
 /** The bands as numbers (the kpi_band gauge: 0, 1, 2), coloured. */
-const bandNumberMappings: ValueMapping[] = [
+const bandNumberMappings = (lang: DashboardLang): ValueMapping[] => [
   {
     type: MappingType.ValueToText,
-    options: Object.fromEntries(Object.entries(BAND_COLOURS).map(([band, color], index) => [String(index), { text: BAND_TEXT[band as keyof typeof BAND_TEXT], color, index }])),
+    options: Object.fromEntries(Object.entries(BAND_COLOURS).map(([band, color], index) => [String(index), { text: WORDS[lang].bands[band as BandId], color, index }])),
   },
 ];
 
@@ -47,35 +207,46 @@ const prom = (expr: string, legend?: string) => {
   return legend === undefined ? q : q.legendFormat(legend);
 };
 
-const regionVariable = () =>
+const regionVariable = (lang: DashboardLang) =>
   new QueryVariableBuilder('region')
-    .label('Region')
+    .label(WORDS[lang].region)
     .datasource(PROMETHEUS_DATASOURCE)
     .query({ query: 'label_values(kpi_value, region)', refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
     .definition('label_values(kpi_value, region)')
     .refresh(VariableRefresh.OnDashboardLoad);
 
+/** The uid of a region dashboard in a language: the Russian one keeps the uid it always had. */
+const uidIn = (uid: string, lang: DashboardLang) => (lang === 'ru' ? uid : `${uid}-${lang}`);
+
+/** A region dashboard in `lang`, with a link to the same dashboard in the other language (same region, same time range). */
+function regionDashboard(uid: string, lang: DashboardLang, title: string): DashboardBuilder {
+  const other: DashboardLang = lang === 'ru' ? 'en' : 'ru';
+  return new DashboardBuilder(title)
+    .uid(uidIn(uid, lang))
+    .tags(['sferum', 'kpi', lang])
+    .withVariable(regionVariable(lang))
+    .link(new DashboardLinkBuilder(WORDS[lang].otherLanguage).type(DashboardLinkType.Link).url(`/d/${uidIn(uid, other)}`).includeVars(true).keepTime(true));
+}
+
 /** An ISO week of the dashboard's time range, for the KPI API (Grafana formats dates with moment.js). */
 const FROM_WEEK = '${__from:date:GGGG-[W]WW}';
 const TO_WEEK = '${__to:date:GGGG-[W]WW}';
 
-export function regionOverview(): Dashboard {
-  const d = new DashboardBuilder('Sferum: region overview')
-    .uid('sferum-region-overview')
-    .tags(['sferum', 'kpi'])
-    .description('The federal indicators of a region: the last complete week with its band, and 12 weeks of history.')
+export function regionOverview(lang: DashboardLang = 'ru'): Dashboard {
+  const words = WORDS[lang].overview;
+  const d = regionDashboard('sferum-region-overview', lang, words.title)
+    .description(words.description)
     .time({ from: 'now-12w', to: 'now' })
     .refresh('5m')
-    .withVariable(regionVariable())
-    .withRow(new RowBuilder('Last complete week'));
-  for (const { kpi, title } of INDICATORS) {
+    .withRow(new RowBuilder(words.lastWeek));
+  for (const { kpi, name } of INDICATORS) {
     d.withPanel(
       new StatPanel()
-        .title(title)
-        .description(`kpi_value of the region (municipality=""), last complete week. Colour: the band the KPI service decided (kpi_band), on the thresholds in force.`)
+        .title(name[lang])
+        .description(words.valueDescription)
         .unit('percent')
         .decimals(2)
-        .withTarget(prom(`kpi_value{region="$region", municipality="", kpi="${kpi}", week="last"}`, 'value').refId('A'))
+        .withTarget(prom(`kpi_value{region="$region", municipality="", kpi="${kpi}", week="last"}`, name[lang]).refId('A'))
         .colorMode(common.BigValueColorMode.Background)
         .graphMode(common.BigValueGraphMode.None)
         .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'text' }]))
@@ -83,23 +254,23 @@ export function regionOverview(): Dashboard {
         .span(8),
     );
   }
-  for (const { kpi, title } of INDICATORS) {
+  for (const { kpi, name } of INDICATORS) {
     d.withPanel(
       new StatPanel()
-        .title(`${title}: band`)
+        .title(words.band(name[lang]))
         .withTarget(prom(`kpi_band{region="$region", municipality="", kpi="${kpi}", week="last"}`).refId('A'))
-        .mappings(bandNumberMappings)
+        .mappings(bandNumberMappings(lang))
         .colorMode(common.BigValueColorMode.Background)
         .graphMode(common.BigValueGraphMode.None)
         .height(4)
         .span(8),
     );
   }
-  d.withRow(new RowBuilder('12-week trend (KPI API history)'));
-  for (const { kpi, title } of INDICATORS) {
+  d.withRow(new RowBuilder(words.trend));
+  for (const { kpi, name } of INDICATORS) {
     d.withPanel(
       new TimeseriesPanel()
-        .title(`${title}, weekly`)
+        .title(words.weekly(name[lang]))
         .unit('percent')
         .min(0)
         .withTarget(
@@ -107,8 +278,9 @@ export function regionOverview(): Dashboard {
             .refId('A')
             .format('timeseries')
             .rootSelector('series[0].points')
-            .column('weekStart', 'Week', 'timestamp', 'YYYY-MM-DD')
-            .column('value', title, 'number'),
+            .column('weekStart', words.week, 'timestamp', 'YYYY-MM-DD')
+            // The legend of the series: the indicator's name.
+            .column('value', name[lang], 'number'),
         )
         .height(8)
         .span(8),
@@ -117,60 +289,59 @@ export function regionOverview(): Dashboard {
   return d.build();
 }
 
-export function municipalities(): Dashboard {
+export function municipalities(lang: DashboardLang = 'ru'): Dashboard {
+  const words = WORDS[lang].municipalities;
   const columns: [string, string, 'string' | 'number'][] = [
-    ['name', 'Municipality', 'string'],
-    ['counters.orgs', 'Organizations', 'number'],
-    ['counters.registered_teachers', 'Registered teachers', 'number'],
+    ['name', words.municipality, 'string'],
+    ['counters.orgs', words.organizations, 'number'],
+    ['counters.registered_teachers', words.registeredTeachers, 'number'],
   ];
   const query = new InfinityQueryBuilder('/v1/kpi?region=$region&groupBy=municipality').refId('A').rootSelector('rows');
   for (const [selector, text, type] of columns) query.column(selector, text, type);
-  for (const { kpi, title } of INDICATORS) {
-    query.column(`kpis.${kpi}.value`, `${title}, %`, 'number');
-    query.column(`kpis.${kpi}.band`, `${title}: band`, 'string');
+  for (const { kpi, name } of INDICATORS) {
+    query.column(`kpis.${kpi}.value`, words.percent(name[lang]), 'number');
+    query.column(`kpis.${kpi}.band`, words.band(name[lang]), 'string');
   }
   // A small cell's teacher shares and bands are empty: this column says why.
-  query.column('suppressed', 'Withheld (fewer teachers than the minimum)', 'string');
-  const table = new TablePanel()
-    .title('Municipalities, last complete week')
-    .description('One row per municipality; click a header to sort. Bands as decided by the KPI service. A municipality with fewer teachers than the region minimum (settings, default 5) shows no teacher share: "small_cell".')
-    .withTarget(query)
-    .height(24)
-    .span(24);
-  for (const { title } of INDICATORS) {
-    table.overrideByName(`${title}: band`, [
-      { id: 'mappings', value: bandTextMappings },
+  query.column('suppressed', words.suppressed, 'string');
+  const table = new TablePanel().title(words.panel).description(words.panelDescription).withTarget(query).height(24).span(24);
+  for (const { name } of INDICATORS) {
+    table.overrideByName(words.band(name[lang]), [
+      { id: 'mappings', value: bandTextMappings(lang) },
       { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
     ]);
   }
-  return new DashboardBuilder('Sferum: municipalities')
-    .uid('sferum-municipalities')
-    .tags(['sferum', 'kpi'])
-    .description('Traffic-light table of the municipalities of a region.')
-    .time({ from: 'now-7d', to: 'now' })
-    .withVariable(regionVariable())
-    .withPanel(table)
-    .build();
+  table.overrideByName(words.suppressed, [{ id: 'mappings', value: [{ type: MappingType.ValueToText, options: { small_cell: { text: words.smallCell, index: 0 } } }] }]);
+  return regionDashboard('sferum-municipalities', lang, words.title).description(words.description).time({ from: 'now-7d', to: 'now' }).withPanel(table).build();
 }
 
-export function organizations(): Dashboard {
+export function organizations(lang: DashboardLang = 'ru'): Dashboard {
+  const words = WORDS[lang].organizations;
   const query = new InfinityQueryBuilder('/v1/kpi?region=$region&groupBy=organization')
     .refId('A')
     .rootSelector('rows')
-    .column('id', 'Organization id', 'string')
-    .column('name', 'Organization', 'string')
-    .column('counters.registered_users', 'Registered users', 'number')
-    .column('counters.registered_teachers', 'Registered teachers', 'number')
-    .column('counters.teacher_headcount', 'Teacher headcount', 'number')
-    .filter('registered_users < 2');
-  return new DashboardBuilder('Sferum: organizations not active')
-    .uid('sferum-organizations')
-    .tags(['sferum', 'kpi'])
-    .description('Organizations with fewer than 2 registered users (not active): whom to onboard next.')
+    .column('id', words.id, 'string')
+    .column('name', words.organization, 'string')
+    .column('counters.registered_users', words.registeredUsers, 'number')
+    .column('counters.registered_teachers', words.registeredTeachers, 'number')
+    .column('counters.teacher_headcount', words.teacherHeadcount, 'number')
+    .filter(`${filterField(words.registeredUsers)} < 2`);
+  return regionDashboard('sferum-organizations', lang, words.title)
+    .description(words.description)
     .time({ from: 'now-7d', to: 'now' })
-    .withVariable(regionVariable())
-    .withPanel(new TablePanel().title('Organizations with fewer than 2 registered users').withTarget(query).height(24).span(24))
+    .withPanel(new TablePanel().title(words.panel).withTarget(query).height(24).span(24))
     .build();
+}
+
+/**
+ * A column in an Infinity filter expression. The filter (govaluate) names
+ * a column by its text, or by that text slugified to ASCII word characters
+ * (pkg/infinity/filter.go): a Russian text slugifies to underscores only,
+ * so the column is named in govaluate's brackets, which take any text but "]".
+ */
+function filterField(text: string): string {
+  if (text.includes(']')) throw new Error(`a column named in a filter cannot contain "]": ${text}`);
+  return `[${text}]`;
 }
 
 export function pipelineHealth(): Dashboard {
@@ -206,13 +377,16 @@ export function pipelineHealth(): Dashboard {
     .build();
 }
 
-/** File name -> dashboard. */
+/** File name -> dashboard: the region dashboards in Russian (`name.json`) and in English (`name.en.json`), pipeline health in English. */
 export function allDashboards(): Record<string, Dashboard> {
   return {
-    'region-overview.json': regionOverview(),
-    'municipalities.json': municipalities(),
-    'organizations.json': organizations(),
+    'region-overview.json': regionOverview('ru'),
+    'municipalities.json': municipalities('ru'),
+    'organizations.json': organizations('ru'),
     'pipeline-health.json': pipelineHealth(),
+    'region-overview.en.json': regionOverview('en'),
+    'municipalities.en.json': municipalities('en'),
+    'organizations.en.json': organizations('en'),
   };
 }
 

@@ -463,9 +463,13 @@ export const KPI_API: ServiceApi = {
     },
     'GET /report': {
       summary: "A region's week as a printable HTML page",
-      description: 'The municipality traffic-light table, the region indicators and 12 weeks of trend, for people without Grafana.',
+      description: 'The municipality traffic-light table, the region indicators and 12 weeks of trend with their band edges, for people without Grafana; in Russian unless lang=en.',
       tags: ['report'],
-      parameters: [query('region', regionCode, 'the region', true), query('week', week, 'ISO week in the region zone; default: the last complete week')],
+      parameters: [
+        query('region', regionCode, 'the region', true),
+        query('week', week, 'ISO week in the region zone; default: the last complete week'),
+        query('lang', { enum: ['ru', 'en'] }, 'the language of the page (default ru)'),
+      ],
       responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: BAD_QUERY },
     },
     'GET /report/assets/{file}': {

@@ -3,24 +3,31 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INDICATORS } from '@sferum/dashboards';
+import { thresholdInForce, type Threshold } from '@sferum/domain';
 import { REPO_ROOT } from '@sferum/testing';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { BROWSER_CHALLENGE } from '@sferum/infra-http';
 import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipeline';
 
 /**
  * The report page in a real browser (Debian's Chromium, driven by
  * playwright-core): the tiny profile through the pipeline, then
- * /report?region=25&week=<last week> opened headless. The table must say
- * what the API says, band colours included; the charts must draw from the
- * locally served library with no request leaving the machine. A screenshot
- * and a PDF print are kept in .stack/artifacts/. The browser has only the
- * reader key, typed in as the password when the page asks for it (HTTP
- * Basic), and sends it with the page's own links.
+ * /report?region=25&week=<last week> opened headless. The page speaks
+ * Russian unless asked for English (lang=en). The table must say what the
+ * API says, band colours included; the indicators are named as the Grafana
+ * dashboards name them; the charts must draw from the locally served
+ * library with no request leaving the machine, each with the band edges
+ * the registry holds in force. Screenshots and a PDF print are kept in
+ * .stack/artifacts/ (git-ignored). The browser has only the reader key,
+ * typed in as the password when the page asks for it (HTTP Basic), and
+ * sends it with the page's own links.
  */
 const REGION = '25';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO_ROOT, '.stack', 'artifacts');
+/** The colours the page draws the lower and upper band edges in (its --low and --good). */
+const EDGE_RGB = { lower: [183, 28, 28], upper: [46, 125, 50] } as const;
 
 interface Row {
   id: string;
@@ -29,17 +36,89 @@ interface Row {
   minTeacherDenominator?: number;
 }
 
+const BANDS = {
+  ru: { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' },
+  en: { below_norm: 'below norm', average: 'average', good: 'good' },
+} as const;
+
+/** A share as the page writes it for its readers, by the browser-independent ICU of Node: "0,32 %" and "0.32%". */
+function shareText(value: number, lang: 'ru' | 'en'): string {
+  const digits = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false }).format(value);
+  return lang === 'ru' ? `${digits}\u00a0%` : `${digits}%`;
+}
+
+/** What the municipality table shows, cell by cell. */
+function tableOf(page: Page) {
+  return page.$$eval('#municipalities tbody tr', (trs) =>
+    trs.map((tr) => ({
+      id: tr.getAttribute('data-id'),
+      name: tr.querySelector('td.name')?.textContent,
+      cells: [...tr.querySelectorAll('td.band')].map((td) => ({
+        kpi: td.getAttribute('data-kpi'),
+        text: td.textContent,
+        band: td.getAttribute('data-band'),
+        background: getComputedStyle(td).backgroundColor,
+      })),
+    })),
+  );
+}
+
+/** The region's cards: the indicator's name, its band word and the band it shows. */
+function cardsOf(page: Page) {
+  return page.$$eval('.cards .card', (cards) =>
+    cards.map((c) => ({ kpi: c.getAttribute('data-kpi'), band: c.getAttribute('data-band'), title: c.querySelector('.card-title')?.textContent, words: c.querySelector('.card-band')?.textContent })),
+  );
+}
+
+/** Each chart's band edges as the page states them (attributes and words), and whether its canvas holds pixels of the edge colours. */
+function chartsOf(page: Page) {
+  return page.$$eval(
+    '.chart',
+    (figures, rgb) =>
+      figures.map((figure) => {
+        const canvas = figure.querySelector('canvas');
+        // Per row of the canvas, the pixels of each edge's colour (opaque and close to it; the average band between
+        // the edges is translucent). A dashed line across the plot puts more than half of the plot's width in one
+        // row; the glyphs of its label, a few dozen at most.
+        const rows = { lower: new Map<number, number>(), upper: new Map<number, number>() };
+        if (canvas !== null) {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          const near = (i: number, [r, g, b]: readonly number[]) => data[i + 3]! > 128 && Math.abs(data[i]! - r!) < 40 && Math.abs(data[i + 1]! - g!) < 40 && Math.abs(data[i + 2]! - b!) < 40;
+          for (let i = 0; i < data.length; i += 4) {
+            const row = Math.floor(i / 4 / canvas.width);
+            for (const edge of ['lower', 'upper'] as const) if (near(i, rgb[edge])) rows[edge].set(row, (rows[edge].get(row) ?? 0) + 1);
+          }
+        }
+        const longest = (edge: 'lower' | 'upper') => Math.max(0, ...rows[edge].values());
+        return {
+          kpi: figure.getAttribute('data-kpi'),
+          lower: figure.getAttribute('data-lower'),
+          upper: figure.getAttribute('data-upper'),
+          drawn: figure.getAttribute('data-drawn'),
+          canvasWidth: canvas?.width ?? 0,
+          edgeWords: figure.querySelector('.edges')?.textContent,
+          /** Whether each edge's line crosses the plot: one row with its colour over more than a quarter of the canvas's width. */
+          lines: { lower: longest('lower') > (canvas?.width ?? 0) / 4, upper: longest('upper') > (canvas?.width ?? 0) / 4 },
+          longestRows: { lower: longest('lower'), upper: longest('upper') },
+        };
+      }),
+    EDGE_RGB,
+  );
+}
+
 describe('report page in headless Chromium', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'sferum-report-'));
   let pipeline: IsolatedPipeline;
   let browser: Browser;
   let week: string;
+  let weekStart: string;
 
   beforeAll(async () => {
     pipeline = await startIsolatedPipeline({ name: 'report', homeRegion: REGION });
     const run = await pipeline.simulate(['--profile', 'tiny', '--seed', '7', '--out', outDir, '--wait', '--wait-timeout', '120']);
     if (run.code !== 0) throw new Error(`simulator failed:\n${run.output}`);
     week = (JSON.parse(readFileSync(join(outDir, 'expected.json'), 'utf8')) as { weeks: string[] }).weeks[2]!;
+    weekStart = ((await (await fetch(`${pipeline.urls.kpi}/v1/kpi?region=${REGION}&week=${week}`, { headers: bearer(pipeline.readerKey) })).json()) as { weekStart: string }).weekStart;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 240_000);
 
@@ -48,6 +127,39 @@ describe('report page in headless Chromium', () => {
     await pipeline?.stop();
     rmSync(outDir, { recursive: true, force: true });
   });
+
+  /** A page with the reader key as its Basic credentials (what a person types when the browser asks: any user name, the key as the password). */
+  const readerPage = async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: 'analyst', password: pipeline.readerKey } });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    return { page, requests, errors };
+  };
+
+  /** Opens the report of the week and waits until each of its three charts has drawn. */
+  const open = async (page: Page, query = '') => {
+    const response = await page.goto(`${pipeline.urls.kpi}/report?region=${REGION}&week=${week}${query}`);
+    expect(response?.status()).toBe(200);
+    await page.waitForSelector('body[data-charts-ready="true"]');
+    await page.waitForFunction(() => document.querySelectorAll('.chart[data-drawn="true"]').length === 3);
+    return response!;
+  };
+
+  const apiRows = async () =>
+    ((await (await fetch(`${pipeline.urls.kpi}/v1/kpi?region=${REGION}&week=${week}&groupBy=municipality`, { headers: bearer(pipeline.readerKey) })).json()) as { rows: Row[] }).rows;
+
+  const thresholds = async () => ((await (await fetch(`${pipeline.urls.kpi}/v1/registry/thresholds`, { headers: bearer(pipeline.readerKey) })).json()) as { items: Threshold[] }).items;
+
+  const screenshot = async (page: Page, name: string) => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const png = join(ARTIFACTS, `report-${REGION}-${week}-${name}.png`);
+    await page.screenshot({ path: png, fullPage: true });
+    expect(statSync(png).size).toBeGreaterThan(10_000);
+    process.stdout.write(`report screenshot: ${png}\n`);
+    return png;
+  };
 
   it('asks a browser for the key: 401 with a Basic challenge, and nothing of the report', async () => {
     const response = await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&week=${week}`);
@@ -60,32 +172,19 @@ describe('report page in headless Chromium', () => {
     await page.close();
   });
 
-  it('shows the municipality table as the API answers it, coloured by band, with charts drawn from local files', async () => {
-    // What a person types when the browser asks: any user name, the reader key as the password.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: 'analyst', password: pipeline.readerKey } });
-    const requests: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const response = await page.goto(`${pipeline.urls.kpi}/report?region=${REGION}&week=${week}`);
-    expect(response?.status()).toBe(200);
-    await page.waitForSelector('body[data-charts-ready="true"]');
+  it('speaks Russian by default: the table as the API answers it, coloured by band, the indicators under their official names, charts with the band edges in force, drawn from local files', async () => {
+    const { page, requests, errors } = await readerPage();
+    const response = await open(page);
+    expect(response.headers()['content-language']).toBe('ru');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+    expect(await page.title()).toMatch(new RegExp(`: неделя ${week} — показатели «Сферума»$`));
+    const [year, month, day] = weekStart.split('-');
+    expect(await page.textContent('header .sub')).toContain(`Неделя ${week} (с понедельника ${day}.${month}.${year})`);
 
-    const api = (await (await fetch(`${pipeline.urls.kpi}/v1/kpi?region=${REGION}&week=${week}&groupBy=municipality`, { headers: bearer(pipeline.readerKey) })).json()) as { rows: Row[] };
-    const shown = await page.$$eval('#municipalities tbody tr', (trs) =>
-      trs.map((tr) => ({
-        id: tr.getAttribute('data-id'),
-        name: tr.querySelector('td.name')?.textContent,
-        cells: [...tr.querySelectorAll('td.band')].map((td) => ({
-          kpi: td.getAttribute('data-kpi'),
-          text: td.textContent,
-          band: td.getAttribute('data-band'),
-          background: getComputedStyle(td).backgroundColor,
-        })),
-      })),
-    );
-    expect(shown.map((r) => r.id)).toEqual(api.rows.map((r) => r.id));
-    for (const row of api.rows) {
+    const api = await apiRows();
+    const shown = await tableOf(page);
+    expect(shown.map((r) => r.id)).toEqual(api.map((r) => r.id));
+    for (const row of api) {
       const s = shown.find((x) => x.id === row.id)!;
       expect(s.name).toBe(row.name);
       for (const cell of s.cells) {
@@ -94,7 +193,7 @@ describe('report page in headless Chromium', () => {
           id: row.id,
           kpi: cell.kpi,
           // A small cell says why instead of a value.
-          text: k.suppressed !== undefined ? `fewer than ${row.minTeacherDenominator} teachers` : k.value === null ? '—' : `${k.value.toFixed(2)}%`,
+          text: k.suppressed !== undefined ? expect.stringMatching(new RegExp(`^менее ${row.minTeacherDenominator} педагог(а|ов)$`)) : k.value === null ? '—' : shareText(k.value, 'ru'),
           band: k.band ?? '',
         });
       }
@@ -104,36 +203,120 @@ describe('report page in headless Chromium', () => {
     expect([...colourOf('below_norm')]).toEqual(['rgb(255, 205, 210)']);
     expect([...colourOf('good')]).toEqual(['rgb(200, 230, 201)']);
 
-    const canvases = await page.$$eval('.chart canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).width));
-    expect(canvases).toHaveLength(3);
-    expect(canvases.every((w) => w > 100)).toBe(true);
+    // The region's indicators, named with the words of the Grafana dashboards, their bands in Russian words.
+    const cards = await cardsOf(page);
+    expect(cards.map((c) => [c.kpi, c.title])).toEqual(INDICATORS.map((i) => [i.kpi, i.name.ru]));
+    for (const card of cards) {
+      if (card.band !== null && card.band !== '') expect(card.words).toMatch(new RegExp(`^${BANDS.ru[card.band as keyof typeof BANDS.ru]} · \\d+ из \\d+`));
+    }
+    expect(await page.textContent('.legend')).toContain('Оценка: хорошийсреднийниже нормы');
+
+    // Each chart: the edges the registry holds in force on the week's Monday, stated and drawn.
+    const inForce = await thresholds();
+    const charts = await chartsOf(page);
+    expect(charts.map((c) => c.kpi)).toEqual(INDICATORS.map((i) => i.kpi));
+    for (const chart of charts) {
+      const t = thresholdInForce(inForce, chart.kpi as Threshold['kpi'], weekStart)!;
+      expect({ kpi: chart.kpi, lower: chart.lower, upper: chart.upper, drawn: chart.drawn }).toEqual({ kpi: chart.kpi, lower: t.lower, upper: t.upper, drawn: 'true' });
+      expect(chart.edgeWords).toBe(`нижняя граница ${t.lower.replace('.', ',')}\u00a0%верхняя граница ${t.upper.replace('.', ',')}\u00a0%`);
+      expect(chart.canvasWidth).toBeGreaterThan(100);
+      // The canvas rendered both edge lines across the plot.
+      expect({ kpi: chart.kpi, lines: chart.lines, longestRows: chart.longestRows }).toEqual({ kpi: chart.kpi, lines: { lower: true, upper: true }, longestRows: chart.longestRows });
+    }
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith(pipeline.urls.kpi))).toBe(true);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const png = join(ARTIFACTS, `report-${REGION}-${week}.png`);
-    await page.screenshot({ path: png, fullPage: true });
-    const pdf = join(ARTIFACTS, `report-${REGION}-${week}.pdf`);
+    await screenshot(page, 'ru');
+    const pdf = join(ARTIFACTS, `report-${REGION}-${week}-ru.pdf`);
     await page.emulateMedia({ media: 'print' });
     expect(await page.isVisible('nav')).toBe(false); // printable: no navigation on paper
     await page.pdf({ path: pdf, landscape: true, printBackground: true });
-    expect(statSync(png).size).toBeGreaterThan(10_000);
     expect(statSync(pdf).size).toBeGreaterThan(10_000);
-    process.stdout.write(`report screenshot: ${png}\nreport print: ${pdf}\n`);
+    process.stdout.write(`report print: ${pdf}\n`);
 
     // The page's JSON and CSV links: the browser sends the credentials it was given for the page with them.
     await page.emulateMedia({ media: 'screen' });
     const json = await Promise.all([page.waitForEvent('response', (r) => r.url().includes('/v1/kpi?')), page.click('nav a:text-is("JSON")')]);
     expect(json[0].status()).toBe(200);
-    expect(((await json[0].json()) as { rows: Row[] }).rows.map((r) => r.id)).toEqual(api.rows.map((r) => r.id));
+    expect(((await json[0].json()) as { rows: Row[] }).rows.map((r) => r.id)).toEqual(api.map((r) => r.id));
     await page.close();
   }, 60_000);
 
-  it('answers 400 for an unknown region or a bad week, and serves only its own assets', async () => {
+  it('speaks English with lang=en, and each page links to the other language', async () => {
+    const { page, errors } = await readerPage();
+    await open(page);
+    // From the Russian page to the English one, by its link.
+    await Promise.all([page.waitForURL(/lang=en/), page.click('nav a[hreflang="en"]')]);
+    await page.waitForFunction(() => document.querySelectorAll('.chart[data-drawn="true"]').length === 3);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.title()).toMatch(new RegExp(`: ${week} — Sferum KPI$`));
+    expect(await page.textContent('header .sub')).toContain(`Week ${week} from Monday ${weekStart}`);
+
+    const api = await apiRows();
+    for (const s of await tableOf(page)) {
+      const row = api.find((r) => r.id === s.id)!;
+      for (const cell of s.cells) {
+        const k = row.kpis[cell.kpi!]!;
+        expect({ id: row.id, kpi: cell.kpi, text: cell.text }).toEqual({
+          id: row.id,
+          kpi: cell.kpi,
+          text: k.suppressed !== undefined ? `fewer than ${row.minTeacherDenominator} teachers` : k.value === null ? '—' : shareText(k.value, 'en'),
+        });
+      }
+    }
+    const cards = await cardsOf(page);
+    expect(cards.map((c) => [c.kpi, c.title])).toEqual(INDICATORS.map((i) => [i.kpi, i.name.en]));
+    for (const card of cards) {
+      if (card.band !== null && card.band !== '') expect(card.words).toMatch(new RegExp(`^${BANDS.en[card.band as keyof typeof BANDS.en]} · \\d+ of \\d+`));
+    }
+    for (const chart of await chartsOf(page)) {
+      expect(chart.edgeWords).toBe(`lower edge ${chart.lower}%upper edge ${chart.upper}%`);
+      expect({ kpi: chart.kpi, lines: chart.lines }).toEqual({ kpi: chart.kpi, lines: { lower: true, upper: true } });
+    }
+    expect(errors).toEqual([]);
+    await screenshot(page, 'en');
+    // And back: the English page's link to Russian is the page without lang.
+    expect(await page.getAttribute('nav a[hreflang="ru"]', 'href')).toBe(`?region=${REGION}&week=${week}`);
+    await page.close();
+  }, 60_000);
+
+  it('draws each week against the thresholds in force on its Monday: a new threshold from the report week moves that week only', async () => {
+    const before = await thresholds();
+    const previous = thresholdInForce(before, 'teachers_1_call', weekStart)!;
+    const put = await fetch(`${pipeline.urls.kpi}/v1/registry/thresholds/teachers_1_call`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', ...bearer(pipeline.adminKey) },
+      body: JSON.stringify({ lower: '20', upper: '30', effectiveFrom: weekStart }),
+    });
+    expect(put.status).toBe(200);
+    const raised = thresholdInForce(await thresholds(), 'teachers_1_call', weekStart)!;
+    expect(raised.effectiveFrom).toBe(weekStart);
+
+    const { page, errors } = await readerPage();
+    await open(page);
+    const calls = (await chartsOf(page)).find((c) => c.kpi === 'teachers_1_call')!;
+    expect([calls.lower, calls.upper]).toEqual([raised.lower, raised.upper]);
+    expect(calls.lines).toEqual({ lower: true, upper: true });
+    // The series the chart draws: the eleven weeks before keep the edges they were judged by.
+    // (A top-level const of the page's script: a binding of its global scope, not a property of window.)
+    const series = await page.evaluate<{ kpi: string; lower: (number | null)[]; upper: (number | null)[] }[]>('SERIES');
+    const drawn = series.find((s) => s.kpi === 'teachers_1_call')!;
+    expect(drawn.lower).toEqual([...Array<number>(11).fill(Number(previous.lower)), Number(raised.lower)]);
+    expect(drawn.upper).toEqual([...Array<number>(11).fill(Number(previous.upper)), Number(raised.upper)]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('answers 400 for an unknown region, a bad week, an unknown parameter or language, and serves only its own assets', async () => {
     const read = { headers: bearer(pipeline.readerKey) };
     expect((await fetch(`${pipeline.urls.kpi}/report?region=99`, read)).status).toBe(400);
     expect((await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&week=2026-W99`, read)).status).toBe(400);
     expect((await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&colour=red`, read)).status).toBe(400);
+    const de = await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&lang=de`, read);
+    expect(de.status).toBe(400);
+    expect(((await de.json()) as { detail: string }).detail).toBe('lang: expected one of ru, en (default ru)');
+    const en = await fetch(`${pipeline.urls.kpi}/report?region=${REGION}&lang=en`, read);
+    expect([en.status, en.headers.get('content-language')]).toEqual([200, 'en']);
     expect((await fetch(`${pipeline.urls.kpi}/report/assets/package.json`, read)).status).toBe(404);
     const js = await fetch(`${pipeline.urls.kpi}/report/assets/uPlot.iife.min.js`, read);
     expect(js.status).toBe(200);

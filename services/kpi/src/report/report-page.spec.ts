@@ -1,5 +1,5 @@
 import { type KpiRow } from '@sferum/domain';
-import { escapeHtml, renderReport, type ReportInput } from './report-page';
+import { escapeHtml, renderReport, type ReportBandEdges, type ReportInput, type ReportTrendPoint } from './report-page';
 
 const kpi = (value: number | null, band: 'good' | 'average' | 'below_norm' | null) => ({ numerator: 1, denominator: 2, value, band, previous: null });
 const row = (id: string, name: string): KpiRow => ({
@@ -22,7 +22,22 @@ const row = (id: string, name: string): KpiRow => ({
   },
 });
 
+/** The federal edges of 17 March 2023. */
+const FEDERAL: Record<string, ReportBandEdges | null> = {
+  active_schools: { lower: '50', upper: '90' },
+  teachers_10_messages: { lower: '10', upper: '25' },
+  teachers_1_call: { lower: '0.5', upper: '1' },
+};
+
+const point = (week: string, weekStart: string, edges = FEDERAL): ReportTrendPoint => ({
+  week,
+  weekStart,
+  values: { active_schools: 50, teachers_10_messages: 25, teachers_1_call: null },
+  edges,
+});
+
 const input = (over: Partial<ReportInput> = {}): ReportInput => ({
+  lang: 'en',
   region: { code: '54', name: 'Новосибирская область', timeZone: 'Asia/Novosibirsk' },
   week: '2026-W47',
   weekStart: '2026-11-16',
@@ -32,11 +47,45 @@ const input = (over: Partial<ReportInput> = {}): ReportInput => ({
   regionRow: { ...row('54', 'region'), level: 'region' },
   municipalities: [row('54-m01', 'Новосибирск'), row('54-m02', '<script>alert(1)</script> & "Бердск"')],
   minTeacherDenominator: 5,
-  trend: [{ week: '2026-W47', weekStart: '2026-11-16', values: { active_schools: 50, teachers_10_messages: 25, teachers_1_call: null } }],
+  trend: [point('2026-W47', '2026-11-16')],
   generatedAt: '2026-11-29T00:00:00.000Z',
   assets: '/report/assets',
   ...over,
 });
+
+/** The reference region's week of the domain brief: 94% active schools, 52 and 66 of 16,010 teachers. */
+const reference = (): Pick<ReportInput, 'regionRow' | 'municipalities'> => {
+  const base = row('54-m01', 'Новосибирск');
+  const r: KpiRow = {
+    ...base,
+    kpis: {
+      ...base.kpis,
+      active_schools: { numerator: 944, denominator: 1004, value: 94.02, band: 'good', previous: 93.5 },
+      teachers_10_messages: { numerator: 52, denominator: 16_010, value: 0.32, band: 'below_norm', previous: null },
+      teachers_1_call: { numerator: 66, denominator: 16_010, value: 0.41, band: 'below_norm', previous: 0.4 },
+    },
+    counters: { ...base.counters, orgs: 1_004, registered_teachers: 16_010 },
+  };
+  return { regionRow: { ...r, level: 'region' }, municipalities: [r] };
+};
+
+/** The small cell of a municipality with `teachers` registered teachers. */
+const smallCell = (teachers: number, minimum: number): KpiRow => {
+  const withheld = { numerator: null, denominator: teachers, value: null, band: null, previous: 20, suppressed: 'small_cell' as const };
+  return {
+    ...row('54-m03', 'Маслянино'),
+    kpis: { ...row('x', 'x').kpis, teachers_10_messages: withheld, teachers_1_call: withheld },
+    counters: { ...row('x', 'x').counters, registered_teachers: teachers, teachers_3_messages: null, teachers_10_messages: null, teachers_1_call: null, active_teachers: null },
+    suppressed: 'small_cell',
+    minTeacherDenominator: minimum,
+  };
+};
+
+const cellOf = (html: string, kpi: string) => html.match(new RegExp(`<td[^>]*data-kpi="${kpi}"[^>]*>[^<]*</td>`))![0];
+const chartOf = (html: string, kpi: string) => html.match(new RegExp(`<figure class="chart" data-kpi="${kpi}"[^>]*>.*?</figure>`))![0];
+/** The data the page's script draws its charts from. */
+const seriesOf = (html: string) =>
+  JSON.parse(html.match(/const SERIES = (.*);\n/)![1]!) as { kpi: string; values: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }[];
 
 describe('report page', () => {
   it('renders one row per municipality with the band as a class and the value as text', () => {
@@ -49,10 +98,14 @@ describe('report page', () => {
   });
 
   it('escapes every text from the registry, in the page and in the script data', () => {
-    const html = renderReport(input({ trend: [{ week: '</script><b>', weekStart: '2026-11-16', values: {} }] }));
-    expect(html).not.toContain('<script>alert(1)</script>');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Бердск&quot;');
-    expect(html).not.toContain('</script><b>');
+    for (const lang of ['ru', 'en'] as const) {
+      const html = renderReport(input({ lang, trend: [{ ...point('</script><b>', '2026-11-16'), edges: { ...FEDERAL, teachers_1_call: { lower: '"><i>', upper: '1' } } }] }));
+      expect(html).not.toContain('<script>alert(1)</script>');
+      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Бердск&quot;');
+      expect(html).not.toContain('</script><b>');
+      expect(html).not.toContain('"><i>');
+      expect(chartOf(html, 'teachers_1_call')).toContain('data-lower="&quot;&gt;&lt;i&gt;"');
+    }
     expect(escapeHtml(`<a href='x'>&</a>`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
   });
 
@@ -62,19 +115,13 @@ describe('report page', () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).toContain('the week is not over');
     expect(html).not.toContain('rel="next"');
+    expect(renderReport(input({ lang: 'ru', partial: true }))).toContain('неделя ещё не закончилась');
   });
 
   it('a small cell shows the reason in words and no band colour; its organization indicator keeps its band', () => {
-    const withheld = { numerator: null, denominator: 4, value: null, band: null, previous: 20, suppressed: 'small_cell' as const };
-    const small: KpiRow = {
-      ...row('54-m03', 'Маслянино'),
-      kpis: { ...row('x', 'x').kpis, teachers_10_messages: withheld, teachers_1_call: withheld },
-      counters: { ...row('x', 'x').counters, registered_teachers: 4, teachers_3_messages: null, teachers_10_messages: null, teachers_1_call: null, active_teachers: null },
-      suppressed: 'small_cell',
-      minTeacherDenominator: 5,
-    };
+    const small = smallCell(4, 5);
     const html = renderReport(input({ municipalities: [small], regionRow: { ...small, level: 'region' } }));
-    const cell = html.match(/<td[^>]*data-kpi="teachers_10_messages"[^>]*>[^<]*<\/td>/)![0];
+    const cell = cellOf(html, 'teachers_10_messages');
     expect(cell).toContain('data-suppressed="small_cell"');
     expect(cell).toContain('data-band=""');
     expect(cell).not.toMatch(/band-(good|average|below_norm|none)/);
@@ -83,5 +130,106 @@ describe('report page', () => {
     expect(html).toContain('<div class="card suppressed" data-kpi="teachers_1_call" data-suppressed="small_cell">');
     expect(html).toContain('small cell: fewer than 5 teachers');
     expect(html).toContain('Fewer than 5 teachers</span>: a small cell');
+  });
+
+  describe('in Russian', () => {
+    const html = renderReport(input({ lang: 'ru', ...reference() }));
+
+    it('says so to the browser, and titles the page in Russian', () => {
+      expect(html).toMatch(/^<!doctype html>\n<html lang="ru">/);
+      expect(html).toContain('<title>Новосибирская область: неделя 2026-W47 — показатели «Сферума»</title>');
+      expect(html).toContain('Неделя 2026-W47 (с понедельника 16.11.2026), часовой пояс Asia/Novosibirsk');
+      // Made at 00:00 UTC: 07:00 in Novosibirsk.
+      expect(html).toContain('сформировано 29.11.2026 07:00 (Asia/Novosibirsk)');
+      // What a reader sees (text and tooltips; the script and the class names aside) has no English word of the page.
+      const seen = [...html.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, '').replace(/<[^>]*>/g, ' ').split(/\s+/), ...[...html.matchAll(/title="([^"]*)"/g)].map((m) => m[1]!)].join(' ');
+      expect(seen).toContain('ниже нормы');
+      expect(seen).not.toMatch(/\b(good|average|below|norm|Week|Municipality|fewer|teachers|withheld|generated|edge)\b/i);
+    });
+
+    it('names the indicators with their official wording, in the cards, the charts and the table', () => {
+      for (const name of [
+        'Доля активных школ (есть 2 и более пользователей)',
+        'Учителя, написавшие не менее 10 сообщений в групповых чатах за неделю',
+        'Учителя, совершившие не менее 1 звонка за неделю',
+      ]) {
+        expect(html).toContain(`<div class="card-title">${name}</div>`);
+        expect(html).toContain(`<figcaption>${name}, 12 недель</figcaption>`);
+        expect(html).toContain(`<th>${name}</th>`);
+      }
+      expect(html).toContain('<th>Муниципальное образование</th><th>Организации</th><th>Зарегистрированные учителя</th>');
+    });
+
+    it('writes numbers and percentages as Russian readers do, and the bands in words', () => {
+      // 52 of 16,010 is 0.32%, below norm (the brief's worked example).
+      expect(html).toContain('<div class="card-value">0,32\u00a0%</div><div class="card-band">ниже нормы · 52 из 16\u00a0010</div>');
+      expect(html).toContain('<div class="card-value">94,02\u00a0%</div><div class="card-band">хороший · 944 из 1\u00a0004</div>');
+      expect(html).toContain('<td class="num">1\u00a0004</td><td class="num">16\u00a0010</td>');
+      expect(cellOf(html, 'teachers_1_call')).toContain('title="66 / 16\u00a0010, ниже нормы; неделей ранее 0,40\u00a0%">0,41\u00a0%</td>');
+      expect(html).toContain('<span class="band-good">хороший</span><span class="band-average">средний</span><span class="band-below_norm">ниже нормы</span>');
+      expect(renderReport(input({ lang: 'ru', regionRow: { ...row('54', 'region'), level: 'region', kpis: { ...row('x', 'x').kpis, active_schools: kpi(70, 'average') } } }))).toContain(
+        '<div class="card-band">средний · 1 из 2</div>',
+      );
+    });
+
+    it('says in Russian why a small cell shows no share, with the number in the right case', () => {
+      const words = (teachers: number, minimum: number) => {
+        const small = smallCell(teachers, minimum);
+        const page = renderReport(input({ lang: 'ru', municipalities: [small], regionRow: { ...small, level: 'region' } }));
+        return { cell: cellOf(page, 'teachers_10_messages'), page };
+      };
+      const { cell, page } = words(4, 5);
+      expect(cell).toContain('title="малая группа: менее 5 педагогов (в знаменателе 4), поэтому доля не показывается">менее 5 педагогов</td>');
+      expect(cell).toContain('data-suppressed="small_cell" ');
+      expect(page).toContain('<div class="card-value">не показано</div><div class="card-band">малая группа: менее 5 педагогов</div>');
+      expect(page).toContain('<span class="suppressed">Менее 5 педагогов</span>: малая группа');
+      expect(words(0, 1).cell).toContain('>менее 1 педагога</td>');
+      expect(words(3, 11).cell).toContain('>менее 11 педагогов</td>');
+      expect(words(3, 21).cell).toContain('>менее 21 педагога</td>');
+      expect(words(1, 2).cell).toContain('>менее 2 педагогов</td>');
+    });
+
+    it('links the weeks in Russian and offers the English page', () => {
+      expect(html).toContain('<a href="?region=54&amp;week=2026-W46" rel="prev">← 2026-W46</a>');
+      expect(html).toContain('<a href="?region=54&amp;week=2026-W47&amp;lang=en" hreflang="en" lang="en" rel="alternate">English</a>');
+      const en = renderReport(input({ lang: 'en' }));
+      expect(en).toMatch(/^<!doctype html>\n<html lang="en">/);
+      expect(en).toContain('<a href="?region=54&amp;week=2026-W46&amp;lang=en" rel="prev">');
+      expect(en).toContain('<a href="?region=54&amp;week=2026-W47" hreflang="ru" lang="ru" rel="alternate">Русский</a>');
+    });
+  });
+
+  describe('band edges on the trend charts', () => {
+    it('puts the edges of the report week on each chart, as attributes and in words', () => {
+      const ru = renderReport(input({ lang: 'ru' }));
+      expect(chartOf(ru, 'active_schools')).toMatch(/^<figure class="chart" data-kpi="active_schools" data-lower="50" data-upper="90">/);
+      expect(chartOf(ru, 'teachers_10_messages')).toContain('<span class="edge edge-lower">нижняя граница 10\u00a0%</span><span class="edge edge-upper">верхняя граница 25\u00a0%</span>');
+      expect(chartOf(ru, 'teachers_1_call')).toContain('data-lower="0.5" data-upper="1"');
+      expect(chartOf(ru, 'teachers_1_call')).toContain('нижняя граница 0,5\u00a0%');
+      const en = renderReport(input({ lang: 'en' }));
+      expect(chartOf(en, 'teachers_1_call')).toContain('<span class="edge edge-lower">lower edge 0.5%</span><span class="edge edge-upper">upper edge 1%</span>');
+    });
+
+    it('draws each week against the edges in force on its Monday, and none where none was', () => {
+      const raised = { ...FEDERAL, teachers_1_call: { lower: '1', upper: '2.5' } };
+      const none = { ...FEDERAL, teachers_1_call: null };
+      const trend = [point('2026-W45', '2026-11-02', none), point('2026-W46', '2026-11-09'), point('2026-W47', '2026-11-16', raised)];
+      const html = renderReport(input({ lang: 'ru', trend }));
+      const calls = seriesOf(html).find((s) => s.kpi === 'teachers_1_call')!;
+      expect(calls).toEqual({ kpi: 'teachers_1_call', values: [null, null, null], lower: [null, 0.5, 1], upper: [null, 1, 2.5] });
+      expect(seriesOf(html).map((s) => s.kpi)).toEqual(['active_schools', 'teachers_10_messages', 'teachers_1_call']);
+      // The frame shows the report week's edges (the last point).
+      expect(chartOf(html, 'teachers_1_call')).toContain('data-lower="1" data-upper="2.5"');
+      expect(chartOf(html, 'teachers_1_call')).toContain('верхняя граница 2,5\u00a0%');
+      const withoutThresholds = renderReport(input({ lang: 'ru', trend: [point('2026-W47', '2026-11-16', none)] }));
+      expect(chartOf(withoutThresholds, 'teachers_1_call')).toContain('data-lower="" data-upper=""');
+      expect(chartOf(withoutThresholds, 'teachers_1_call')).toContain('<span class="edge-none">пороги не заданы</span>');
+    });
+
+    it('labels the edge lines in the page language and marks each chart once drawn', () => {
+      expect(renderReport(input({ lang: 'ru' }))).toContain('const EDGE_LABELS = {"lower":"нижняя граница","upper":"верхняя граница"};');
+      expect(renderReport(input({ lang: 'en' }))).toContain('const EDGE_LABELS = {"lower":"lower edge","upper":"upper edge"};');
+      expect(renderReport(input())).toContain("u.root.closest('figure').dataset.drawn = 'true';");
+    });
   });
 });

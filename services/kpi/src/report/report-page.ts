@@ -2,13 +2,61 @@
  * The report page: server-rendered HTML of a region's week without
  * Grafana. The municipality traffic-light table, the region's three
  * indicators with their bands, and 12-week trend charts (uPlot, served by
- * the KPI service itself: no CDN). Printable (A4 landscape). A small cell's
- * teacher shares are withheld: its cell says so in words, with no band
- * colour.
+ * the KPI service itself: no CDN) with the band edges in force each week.
+ * Printable (A4 landscape). A small cell's teacher shares are withheld: its
+ * cell says so in words, with no band colour.
+ *
+ * In Russian by default (the ministries read it; the indicators under their
+ * official names), in English with lang=en. Numbers, percentages and dates
+ * are written for the page's readers: "16 010", "0,32 %", "16.11.2026".
  */
-import { type KpiRow } from '@sferum/domain';
+import { type Band } from '@sferum/contracts';
+import { type KpiRow, zoneOffsetMs } from '@sferum/domain';
+
+export const REPORT_LANGS = ['ru', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
+
+/**
+ * The indicators the page shows, with their official names (the federal
+ * table of 17 March 2023): the words of the Grafana dashboards too
+ * (libs/dashboards, which imports nothing of the services:
+ * tools/e2e/src/report.e2e-spec.ts holds the two equal).
+ */
+export const REPORT_INDICATORS = [
+  {
+    kpi: 'active_schools',
+    name: { ru: 'Доля активных школ (есть 2 и более пользователей)', en: 'Share of active schools (2 or more users)' },
+  },
+  {
+    kpi: 'teachers_10_messages',
+    name: {
+      ru: 'Учителя, написавшие не менее 10 сообщений в групповых чатах за неделю',
+      en: 'Teachers who wrote at least 10 messages in group chats during the week',
+    },
+  },
+  {
+    kpi: 'teachers_1_call',
+    name: { ru: 'Учителя, совершившие не менее 1 звонка за неделю', en: 'Teachers who made at least 1 call during the week' },
+  },
+] as const;
+export type ReportKpi = (typeof REPORT_INDICATORS)[number]['kpi'];
+
+/** An indicator's band edges in force (percentages as the registry holds them: decimal strings, "0.5"). */
+export interface ReportBandEdges {
+  readonly lower: string;
+  readonly upper: string;
+}
+
+export interface ReportTrendPoint {
+  readonly week: string;
+  readonly weekStart: string;
+  readonly values: Record<string, number | null>;
+  /** The edges in force on the week's Monday; null where no threshold was in force yet. */
+  readonly edges: Record<string, ReportBandEdges | null>;
+}
 
 export interface ReportInput {
+  readonly lang: ReportLang;
   readonly region: { readonly code: string; readonly name: string; readonly timeZone: string };
   readonly week: string;
   readonly weekStart: string;
@@ -20,20 +68,106 @@ export interface ReportInput {
   readonly municipalities: readonly KpiRow[];
   /** The region's small-cell minimum (settings). */
   readonly minTeacherDenominator: number;
-  /** Oldest first: the region's value of each indicator per week. */
-  readonly trend: readonly { readonly week: string; readonly weekStart: string; readonly values: Record<string, number | null> }[];
+  /** Oldest first, the report's week last: the region's value of each indicator per week, and the band edges it was judged by. */
+  readonly trend: readonly ReportTrendPoint[];
+  /** An ISO instant. */
   readonly generatedAt: string;
   /** Base path of the page's assets. */
   readonly assets: string;
 }
 
-export const REPORT_INDICATORS = [
-  { kpi: 'active_schools', title: 'Active schools', ru: 'Активные школы' },
-  { kpi: 'teachers_10_messages', title: 'Teachers with 10+ group messages', ru: 'Учителя с 10+ сообщениями' },
-  { kpi: 'teachers_1_call', title: 'Teachers with 1+ call', ru: 'Учителя с 1+ звонком' },
-] as const;
+/** Every text of the page in one language. */
+interface ReportWords {
+  readonly title: (region: string, week: string) => string;
+  readonly weekLine: (week: string, monday: string, timeZone: string) => string;
+  readonly partial: string;
+  readonly bands: Record<Band, string>;
+  readonly noBand: string;
+  readonly ofCount: (numerator: string, denominator: string) => string;
+  readonly weekEarlier: (value: string) => string;
+  readonly withheldValue: string;
+  /** What a withheld cell says instead of a value. */
+  readonly fewerTeachers: (minimum: number) => string;
+  readonly smallCell: (minimum: number) => string;
+  readonly smallCellTitle: (minimum: number, denominator: string) => string;
+  readonly regionSection: string;
+  readonly trendSection: string;
+  readonly chartCaption: (indicator: string) => string;
+  readonly lowerEdge: string;
+  readonly upperEdge: string;
+  readonly noEdges: string;
+  readonly legend: (bands: string, minimum: number) => string;
+  readonly municipality: string;
+  readonly organizations: string;
+  readonly registeredTeachers: string;
+  readonly footer: (generated: string, denominator: 'registered' | 'headcount') => string;
+  /** The link to the other language. */
+  readonly otherLanguage: { readonly lang: ReportLang; readonly text: string };
+}
 
-const BAND_NAMES: Record<string, string> = { good: 'good', average: 'average', below_norm: 'below norm' };
+/** "педагога" after "менее 1", "менее 21"; "педагогов" after "менее 2", "менее 5", "менее 11". */
+function teachersAfterFewerThan(count: number): string {
+  return count % 10 === 1 && count % 100 !== 11 ? 'педагога' : 'педагогов';
+}
+
+const WORDS: Record<ReportLang, ReportWords> = {
+  ru: {
+    title: (region, week) => `${region}: неделя ${week} — показатели «Сферума»`,
+    weekLine: (week, monday, timeZone) => `Неделя ${week} (с понедельника ${monday}), часовой пояс ${timeZone}`,
+    partial: 'неделя ещё не закончилась: данные на текущий момент',
+    bands: { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' },
+    noBand: 'без оценки',
+    ofCount: (numerator, denominator) => `${numerator} из ${denominator}`,
+    weekEarlier: (value) => `неделей ранее ${value}`,
+    withheldValue: 'не показано',
+    fewerTeachers: (minimum) => `менее ${minimum} ${teachersAfterFewerThan(minimum)}`,
+    smallCell: (minimum) => `малая группа: менее ${minimum} ${teachersAfterFewerThan(minimum)}`,
+    smallCellTitle: (minimum, denominator) =>
+      `малая группа: менее ${minimum} ${teachersAfterFewerThan(minimum)} (в знаменателе ${denominator}), поэтому доля не показывается`,
+    regionSection: 'Регион',
+    trendSection: 'Динамика',
+    chartCaption: (indicator) => `${indicator}, 12 недель`,
+    lowerEdge: 'нижняя граница',
+    upperEdge: 'верхняя граница',
+    noEdges: 'пороги не заданы',
+    legend: (bands, minimum) =>
+      `Оценка: ${bands} (значение не выше нижней границы — «ниже нормы», не ниже верхней — «хороший»; пороги, действующие на понедельник недели). ` +
+      `<span class="suppressed">Менее ${minimum} ${teachersAfterFewerThan(minimum)}</span>: малая группа, доли учителей не показываются, чтобы по ним нельзя было узнать неделю отдельного человека.`,
+    municipality: 'Муниципальное образование',
+    organizations: 'Организации',
+    registeredTeachers: 'Зарегистрированные учителя',
+    footer: (generated, denominator) =>
+      `Показатели «Сферума» · сформировано ${generated} · доли учителей от ${denominator === 'registered' ? 'числа зарегистрированных учителей' : 'штатной численности учителей'}`,
+    otherLanguage: { lang: 'en', text: 'English' },
+  },
+  en: {
+    title: (region, week) => `${region}: ${week} — Sferum KPI`,
+    weekLine: (week, monday, timeZone) => `Week ${week} from Monday ${monday}, ${timeZone}`,
+    partial: 'the week is not over: figures so far',
+    bands: { below_norm: 'below norm', average: 'average', good: 'good' },
+    noBand: 'no band',
+    ofCount: (numerator, denominator) => `${numerator} of ${denominator}`,
+    weekEarlier: (value) => `a week earlier ${value}`,
+    withheldValue: 'withheld',
+    fewerTeachers: (minimum) => `fewer than ${minimum} teachers`,
+    smallCell: (minimum) => `small cell: fewer than ${minimum} teachers`,
+    smallCellTitle: (minimum, denominator) => `small cell: fewer than ${minimum} teachers (${denominator} in the teacher denominator), so the share is not shown`,
+    regionSection: 'Region',
+    trendSection: 'Trend',
+    chartCaption: (indicator) => `${indicator}, 12 weeks`,
+    lowerEdge: 'lower edge',
+    upperEdge: 'upper edge',
+    noEdges: 'no thresholds in force',
+    legend: (bands, minimum) =>
+      `Bands: ${bands} (value at or below the lower edge is below norm, at or above the upper edge is good; the thresholds in force on the week's Monday). ` +
+      `<span class="suppressed">Fewer than ${minimum} teachers</span>: a small cell, whose teacher shares are not shown so that no one's week can be read from them.`,
+    municipality: 'Municipality',
+    organizations: 'Organizations',
+    registeredTeachers: 'Registered teachers',
+    footer: (generated, denominator) => `Sferum KPI · generated ${generated} · teacher shares over ${denominator === 'registered' ? 'registered teachers' : 'the teacher headcount'}`,
+    otherLanguage: { lang: 'ru', text: 'Русский' },
+  },
+};
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -44,49 +178,123 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function percent(value: number | null): string {
-  return value === null ? '—' : `${value.toFixed(2)}%`;
+/** A no-break space: "16 010" and "0,32 %" must not break across lines. */
+const NBSP = '\u00a0';
+
+/** A percentage already written in digits ("0.32", "0.5"): "0,32 %" in Russian, "0.32%" in English. */
+function percentOfDigits(digits: string, lang: ReportLang): string {
+  return lang === 'ru' ? `${digits.replace('.', ',')}${NBSP}%` : `${digits}%`;
 }
 
-/** What a withheld cell says instead of a value. */
-function withheldText(row: KpiRow, minimum: number): string {
-  return `fewer than ${row.minTeacherDenominator ?? minimum} teachers`;
+function percent(value: number | null, lang: ReportLang): string {
+  return value === null ? '—' : percentOfDigits(value.toFixed(2), lang);
 }
 
-function kpiCell(row: KpiRow, kpi: string, minimum: number): string {
-  const k = row.kpis[kpi as keyof KpiRow['kpis']];
+/** A count: "16 010" in Russian, "16,010" in English (written out, so no ICU data decides it). */
+function count(value: number | null, lang: ReportLang): string {
+  if (value === null) return '—';
+  const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'ru' ? NBSP : ',');
+  return value < 0 ? `−${digits}` : digits;
+}
+
+/** A calendar date "YYYY-MM-DD": "16.11.2026" in Russian, as is in English. */
+function date(isoDate: string, lang: ReportLang): string {
+  if (lang === 'en') return isoDate;
+  const [year, month, day] = isoDate.split('-');
+  return `${day}.${month}.${year}`;
+}
+
+/** When the page was made: in the region's zone in Russian ("29.11.2026 07:00 (Asia/Novosibirsk)"), the ISO instant in English. */
+function generated(instant: string, timeZone: string, lang: ReportLang): string {
+  if (lang === 'en') return instant;
+  const ms = Date.parse(instant);
+  const local = new Date(ms + zoneOffsetMs(ms, timeZone)).toISOString();
+  return `${date(local.slice(0, 10), lang)} ${local.slice(11, 16)} (${timeZone})`;
+}
+
+function withheldMinimum(row: KpiRow, minimum: number): number {
+  return row.minTeacherDenominator ?? minimum;
+}
+
+function kpiCell(row: KpiRow, kpi: ReportKpi, minimum: number, lang: ReportLang): string {
+  const words = WORDS[lang];
+  const k = row.kpis[kpi];
   if (k.suppressed !== undefined) {
-    const title = `small cell: ${withheldText(row, minimum)} (${k.denominator} in the teacher denominator), so the share is not shown`;
-    return `<td class="num band suppressed" data-kpi="${kpi}" data-value="" data-band="" data-suppressed="${k.suppressed}" title="${escapeHtml(title)}">${escapeHtml(withheldText(row, minimum))}</td>`;
+    const title = words.smallCellTitle(withheldMinimum(row, minimum), count(k.denominator, lang));
+    return `<td class="num band suppressed" data-kpi="${kpi}" data-value="" data-band="" data-suppressed="${k.suppressed}" title="${escapeHtml(title)}">${escapeHtml(words.fewerTeachers(withheldMinimum(row, minimum)))}</td>`;
   }
   const band = k.band ?? 'none';
-  const title = `${k.numerator} / ${k.denominator}${k.band === null ? '' : `, ${BAND_NAMES[k.band]}`}${k.previous === null ? '' : `; a week earlier ${percent(k.previous)}`}`;
-  return `<td class="num band band-${band}" data-kpi="${kpi}" data-value="${k.value ?? ''}" data-band="${k.band ?? ''}" title="${escapeHtml(title)}">${percent(k.value)}</td>`;
+  const title = `${count(k.numerator, lang)} / ${count(k.denominator, lang)}${k.band === null ? '' : `, ${words.bands[k.band]}`}${k.previous === null ? '' : `; ${words.weekEarlier(percent(k.previous, lang))}`}`;
+  return `<td class="num band band-${band}" data-kpi="${kpi}" data-value="${k.value ?? ''}" data-band="${k.band ?? ''}" title="${escapeHtml(title)}">${percent(k.value, lang)}</td>`;
+}
+
+function card(input: ReportInput, kpi: ReportKpi, name: string): string {
+  const { lang } = input;
+  const words = WORDS[lang];
+  const k = input.regionRow.kpis[kpi];
+  if (k.suppressed !== undefined) {
+    return `<div class="card suppressed" data-kpi="${kpi}" data-suppressed="${k.suppressed}"><div class="card-title">${escapeHtml(name)}</div><div class="card-value">${escapeHtml(words.withheldValue)}</div><div class="card-band">${escapeHtml(words.smallCell(withheldMinimum(input.regionRow, input.minTeacherDenominator)))}</div></div>`;
+  }
+  const band = k.band === null ? words.noBand : words.bands[k.band];
+  return `<div class="card band-${k.band ?? 'none'}" data-kpi="${kpi}" data-band="${k.band ?? ''}"><div class="card-title">${escapeHtml(name)}</div><div class="card-value">${percent(k.value, lang)}</div><div class="card-band">${escapeHtml(band)} · ${escapeHtml(words.ofCount(count(k.numerator, lang), count(k.denominator, lang)))}</div></div>`;
+}
+
+/** The edges of the report's week (the last point of the trend). */
+function edgesOfWeek(input: ReportInput, kpi: ReportKpi): ReportBandEdges | null {
+  return input.trend.at(-1)?.edges[kpi] ?? null;
+}
+
+/** A week's edge as the chart draws it: a number, null where none was in force. */
+function edgeNumber(point: ReportTrendPoint, kpi: ReportKpi, edge: keyof ReportBandEdges): number | null {
+  const edges = point.edges[kpi];
+  return edges === null || edges === undefined ? null : Number(edges[edge]);
+}
+
+/**
+ * A trend chart's frame: the edges of the report's week as data-lower and
+ * data-upper (empty when none is in force) and in words under the chart;
+ * the script draws the chart into it, with each week's edges as lines.
+ */
+function chart(input: ReportInput, kpi: ReportKpi, name: string): string {
+  const { lang } = input;
+  const words = WORDS[lang];
+  const edges = edgesOfWeek(input, kpi);
+  const legend =
+    edges === null
+      ? `<span class="edge-none">${escapeHtml(words.noEdges)}</span>`
+      : `<span class="edge edge-lower">${escapeHtml(words.lowerEdge)} ${percentOfDigits(escapeHtml(edges.lower), lang)}</span><span class="edge edge-upper">${escapeHtml(words.upperEdge)} ${percentOfDigits(escapeHtml(edges.upper), lang)}</span>`;
+  return `<figure class="chart" data-kpi="${kpi}" data-lower="${escapeHtml(edges?.lower ?? '')}" data-upper="${escapeHtml(edges?.upper ?? '')}"><figcaption>${escapeHtml(words.chartCaption(name))}</figcaption><div id="chart-${kpi}"></div><p class="edges">${legend}</p></figure>`;
 }
 
 export function renderReport(input: ReportInput): string {
-  const { region } = input;
-  const link = (week: string) => `?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(week)}`;
-  const cards = REPORT_INDICATORS.map(({ kpi, title }) => {
-    const k = input.regionRow.kpis[kpi];
-    if (k.suppressed !== undefined) {
-      return `<div class="card suppressed" data-kpi="${kpi}" data-suppressed="${k.suppressed}"><div class="card-title">${escapeHtml(title)}</div><div class="card-value">withheld</div><div class="card-band">small cell: ${escapeHtml(withheldText(input.regionRow, input.minTeacherDenominator))}</div></div>`;
-    }
-    return `<div class="card band-${k.band ?? 'none'}" data-kpi="${kpi}"><div class="card-title">${escapeHtml(title)}</div><div class="card-value">${percent(k.value)}</div><div class="card-band">${k.band === null ? 'no band' : BAND_NAMES[k.band]} · ${k.numerator} of ${k.denominator}</div></div>`;
-  }).join('\n      ');
+  const { region, lang } = input;
+  const words = WORDS[lang];
+  const query = (week: string, pageLang: ReportLang) =>
+    `?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(week)}${pageLang === 'ru' ? '' : `&amp;lang=${pageLang}`}`;
+  const link = (week: string) => query(week, lang);
+  const cards = REPORT_INDICATORS.map(({ kpi, name }) => card(input, kpi, name[lang])).join('\n      ');
   const rows = input.municipalities
     .map(
       (m) =>
-        `<tr data-id="${escapeHtml(m.id)}"><td class="name">${escapeHtml(m.name)}</td><td class="num">${m.counters.orgs}</td><td class="num">${m.counters.registered_teachers}</td>${REPORT_INDICATORS.map(({ kpi }) => kpiCell(m, kpi, input.minTeacherDenominator)).join('')}</tr>`,
+        `<tr data-id="${escapeHtml(m.id)}"><td class="name">${escapeHtml(m.name)}</td><td class="num">${count(m.counters.orgs, lang)}</td><td class="num">${count(m.counters.registered_teachers, lang)}</td>${REPORT_INDICATORS.map(({ kpi }) => kpiCell(m, kpi, input.minTeacherDenominator, lang)).join('')}</tr>`,
     )
     .join('\n        ');
-  const charts = REPORT_INDICATORS.map(({ kpi, title }) => `<figure class="chart"><figcaption>${escapeHtml(title)}, 12 weeks</figcaption><div id="chart-${kpi}"></div></figure>`).join('\n      ');
+  const charts = REPORT_INDICATORS.map(({ kpi, name }) => chart(input, kpi, name[lang])).join('\n      ');
+  const bands = `<span class="band-good">${words.bands.good}</span><span class="band-average">${words.bands.average}</span><span class="band-below_norm">${words.bands.below_norm}</span>`;
+  const other = words.otherLanguage;
+  // What the script draws: per indicator, each week's value and edges (numbers), and the labels of the edge lines.
+  const series = REPORT_INDICATORS.map(({ kpi }) => ({
+    kpi,
+    values: input.trend.map((p) => p.values[kpi] ?? null),
+    lower: input.trend.map((p) => edgeNumber(p, kpi, 'lower')),
+    upper: input.trend.map((p) => edgeNumber(p, kpi, 'upper')),
+  }));
   return `<!doctype html>
-<html lang="ru">
+<html lang="${lang}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(`${region.name}: ${input.week} — Sferum KPI`)}</title>
+  <title>${escapeHtml(words.title(region.name, input.week))}</title>
   <link rel="stylesheet" href="${input.assets}/uPlot.min.css">
   <style>
     :root { --good: #2e7d32; --good-bg: #c8e6c9; --average: #8d6e00; --average-bg: #fff3a0; --low: #b71c1c; --low-bg: #ffcdd2; }
@@ -100,8 +308,14 @@ export function renderReport(input: ReportInput): string {
     .card-title { font-weight: 600; }
     .card-value { font-size: 28px; font-weight: 700; }
     .charts { display: flex; gap: 12px; flex-wrap: wrap; margin: 0 0 16px; }
-    .chart { margin: 0; border: 1px solid #eee; padding: 6px; }
-    .chart figcaption { font-size: 12px; color: #555; }
+    .chart { margin: 0; border: 1px solid #eee; padding: 6px; width: 360px; }
+    .chart figcaption { font-size: 12px; color: #555; min-height: 3em; }
+    .edges { font-size: 12px; margin: 2px 0 0; }
+    .edge { margin-right: 12px; }
+    .edge::before { content: ""; display: inline-block; width: 18px; margin-right: 4px; vertical-align: middle; border-top: 2px dashed; }
+    .edge-lower { color: var(--low); }
+    .edge-upper { color: var(--good); }
+    .edge-none { color: #555; font-style: italic; }
     table { border-collapse: collapse; width: 100%; }
     th, td { border: 1px solid #ddd; padding: 4px 8px; }
     th { background: #f4f4f4; text-align: left; position: sticky; top: 0; }
@@ -125,38 +339,69 @@ export function renderReport(input: ReportInput): string {
 <body>
   <header>
     <h1>${escapeHtml(region.name)} <small>(${escapeHtml(region.code)})</small></h1>
-    <p class="sub">Week ${escapeHtml(input.week)} from Monday ${escapeHtml(input.weekStart)}, ${escapeHtml(region.timeZone)}${input.partial ? ' · <span class="partial">the week is not over: figures so far</span>' : ''}</p>
-    <nav><a href="${link(input.previousWeek)}" rel="prev">← ${escapeHtml(input.previousWeek)}</a>${input.nextWeek === null ? '' : `<a href="${link(input.nextWeek)}" rel="next">${escapeHtml(input.nextWeek)} →</a>`}<a href="/v1/kpi?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(input.week)}&amp;groupBy=municipality">JSON</a><a href="/v1/kpi/export.csv?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(input.week)}&amp;groupBy=municipality">CSV</a></nav>
+    <p class="sub">${escapeHtml(words.weekLine(input.week, date(input.weekStart, lang), region.timeZone))}${input.partial ? ` · <span class="partial">${escapeHtml(words.partial)}</span>` : ''}</p>
+    <nav><a href="${link(input.previousWeek)}" rel="prev">← ${escapeHtml(input.previousWeek)}</a>${input.nextWeek === null ? '' : `<a href="${link(input.nextWeek)}" rel="next">${escapeHtml(input.nextWeek)} →</a>`}<a href="/v1/kpi?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(input.week)}&amp;groupBy=municipality">JSON</a><a href="/v1/kpi/export.csv?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(input.week)}&amp;groupBy=municipality">CSV</a><a href="${query(input.week, other.lang)}" hreflang="${other.lang}" lang="${other.lang}" rel="alternate">${other.text}</a></nav>
   </header>
-  <section class="cards" aria-label="Region">
+  <section class="cards" aria-label="${words.regionSection}">
       ${cards}
   </section>
-  <section class="charts" aria-label="Trend">
+  <section class="charts" aria-label="${words.trendSection}">
       ${charts}
   </section>
-  <p class="legend">Bands: <span class="band-good">good</span><span class="band-average">average</span><span class="band-below_norm">below norm</span> (value at or below the lower edge is below norm, at or above the upper edge is good; the thresholds in force on the week's Monday). <span class="suppressed">Fewer than ${input.minTeacherDenominator} teachers</span>: a small cell, whose teacher shares are not shown so that no one's week can be read from them.</p>
+  <p class="legend">${words.legend(bands, input.minTeacherDenominator)}</p>
   <table id="municipalities">
     <thead>
-      <tr><th>Municipality</th><th>Organizations</th><th>Registered teachers</th>${REPORT_INDICATORS.map(({ title }) => `<th>${escapeHtml(title)}</th>`).join('')}</tr>
+      <tr><th>${words.municipality}</th><th>${words.organizations}</th><th>${words.registeredTeachers}</th>${REPORT_INDICATORS.map(({ name }) => `<th>${escapeHtml(name[lang])}</th>`).join('')}</tr>
     </thead>
     <tbody>
         ${rows}
     </tbody>
   </table>
-  <footer>Sferum KPI · generated ${escapeHtml(input.generatedAt)} · teacher shares over ${escapeHtml(input.regionRow.orgsWithoutHeadcount === undefined ? 'registered teachers' : 'the teacher headcount')}</footer>
+  <footer>${escapeHtml(words.footer(generated(input.generatedAt, region.timeZone, lang), input.regionRow.orgsWithoutHeadcount === undefined ? 'registered' : 'headcount'))}</footer>
   <script src="${input.assets}/uPlot.iife.min.js"></script>
   <script>
-    const TREND = ${scriptJson(input.trend)};
-    const KPIS = ${scriptJson(REPORT_INDICATORS.map((i) => i.kpi))};
-    const xs = TREND.map((p) => Date.parse(p.weekStart + 'T00:00:00Z') / 1000);
-    for (const kpi of KPIS) {
-      const el = document.getElementById('chart-' + kpi);
+    const LANG = ${scriptJson(lang)};
+    const WEEK_STARTS = ${scriptJson(input.trend.map((p) => p.weekStart))};
+    const SERIES = ${scriptJson(series)};
+    const EDGE_LABELS = ${scriptJson({ lower: words.lowerEdge, upper: words.upperEdge })};
+    const EDGE_COLOURS = { lower: '#b71c1c', upper: '#2e7d32' };
+    const xs = WEEK_STARTS.map((d) => Date.parse(d + 'T00:00:00Z') / 1000);
+    // Axis labels as the page's readers write them: 16.11 and 0,5 in Russian; 11-16 and 0.5 in English.
+    const dayOf = (t) => { const iso = new Date(t * 1000).toISOString(); return LANG === 'ru' ? iso.slice(8, 10) + '.' + iso.slice(5, 7) : iso.slice(5, 10); };
+    const numberOf = (v) => (LANG === 'ru' ? String(v).replace('.', ',') : String(v));
+    const percentOf = (v) => numberOf(v) + (LANG === 'ru' ? '\\u00a0%' : '%');
+    const lastOf = (values) => { for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i]; return null; };
+    // Each edge's label on the chart, above its line (the edge of the report's week): the lower one at
+    // the left, the upper one at the right, so that they never overlap when the edges are close (0,5 % and 1 %).
+    const labelEdges = (u, s) => {
+      const ctx = u.ctx;
+      const px = uPlot.pxRatio;
+      ctx.save();
+      ctx.font = (11 * px) + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'bottom';
+      for (const edge of ['lower', 'upper']) {
+        const value = lastOf(s[edge]);
+        if (value === null) continue;
+        ctx.fillStyle = EDGE_COLOURS[edge];
+        ctx.textAlign = edge === 'lower' ? 'left' : 'right';
+        const x = edge === 'lower' ? u.bbox.left + 4 * px : u.bbox.left + u.bbox.width - 4 * px;
+        ctx.fillText(EDGE_LABELS[edge] + ' ' + percentOf(value), x, u.valToPos(value, 'y', true) - 2 * px);
+      }
+      ctx.restore();
+      u.root.closest('figure').dataset.drawn = 'true';
+    };
+    for (const s of SERIES) {
+      const el = document.getElementById('chart-' + s.kpi);
+      const edge = (which) => ({ label: EDGE_LABELS[which], stroke: EDGE_COLOURS[which], width: 2, dash: [6, 4], points: { show: false }, paths: uPlot.paths.stepped({ align: 1 }) });
       new uPlot({
         width: 360, height: 170, legend: { show: false },
         scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
-        axes: [{ values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)) }, { size: 44 }],
-        series: [{}, { label: kpi, stroke: '#1565c0', width: 2, points: { show: true, size: 5 } }],
-      }, [xs, TREND.map((p) => p.values[kpi])], el);
+        axes: [{ values: (u, ticks) => ticks.map(dayOf) }, { size: 44, values: (u, ticks) => ticks.map(numberOf) }],
+        series: [{}, { label: s.kpi, stroke: '#1565c0', width: 2, points: { show: true, size: 5 } }, edge('lower'), edge('upper')],
+        // Between the edges: the "average" band, lightly shaded.
+        bands: [{ series: [3, 2], fill: 'rgba(255, 243, 160, 0.45)' }],
+        hooks: { draw: [(u) => labelEdges(u, s)] },
+      }, [xs, s.values, s.lower, s.upper], el);
     }
     document.body.dataset.chartsReady = 'true';
   </script>
