@@ -5,6 +5,20 @@
 export const KPI_IDS = ['active_schools', 'active_orgs', 'teachers_10_messages', 'teachers_1_call'] as const;
 export type KpiId = (typeof KPI_IDS)[number];
 
+/**
+ * Identifiers of the federal targets besides the bands (target 100%, shown
+ * as the gap to it): organizations connected, teachers registered of the
+ * headcount, general-education schools with the e-journal linked,
+ * organizations with the "government organization" label. The same word is
+ * the API's key and a history's `kpi`.
+ */
+export const TARGET_IDS = ['orgs_connected', 'teachers_registered', 'schools_journal_linked', 'orgs_gov_label'] as const;
+export type TargetId = (typeof TARGET_IDS)[number];
+
+export function isTargetId(value: string): value is TargetId {
+  return (TARGET_IDS as readonly string[]).includes(value);
+}
+
 /** Bands of an indicator, worst first. */
 export const BANDS = ['below_norm', 'average', 'good'] as const;
 export type Band = (typeof BANDS)[number];

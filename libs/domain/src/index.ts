@@ -21,3 +21,4 @@ export * from './time/clock';
 export * from './kpi/small-cells';
 export * from './kpi/kpi-settings';
 export * from './registry/municipality-moves';
+export * from './kpi/federal-targets';

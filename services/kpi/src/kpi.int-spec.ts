@@ -225,6 +225,49 @@ describe('KPI service: the reference week through the real pipeline', () => {
     expect(line?.startsWith('2023-05,')).toBe(true);
   });
 
+  it('the federal targets: what the registry states (CSV) or an event said before the end, the registered teachers of the headcount, a history with the gap', async () => {
+    const csv = [
+      'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked',
+      's0000,Школа 0,general,nsk-city,Новосибирск,54,,1,0',
+      's0001,Школа 1,general,nsk-rural,Район,54,,0,1',
+    ].join('\n');
+    const imported = await fetch(`${kpiUrl}/v1/registry/organizations/import`, { method: 'POST', headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${adminKey}` }, body: csv });
+    expect(imported.status).toBe(200);
+    const fact = (id: string, type: string, time: string, data: Record<string, unknown>) => ({ specversion: '1.0', id, source: 'urn:reference', type, time, data });
+    await push([
+      fact('t-1', 'ru.sferum.org.journal_linked', '2023-05-10T10:00:00+07:00', { orgId: 's0002', journalSystem: 'fgis-moya-shkola' }),
+      fact('t-2', 'ru.sferum.org.journal_linked', '2023-05-10T10:00:00+07:00', { orgId: 'col-1', journalSystem: 'netschool' }), // a college: no school
+      fact('t-3', 'ru.sferum.org.gov_label_granted', '2023-05-09T10:00:00+07:00', { orgId: 'col-1' }),
+      fact('t-4', 'ru.sferum.org.connected', '2023-05-15T00:00:00+07:00', { orgId: 's0003' }), // Monday of week 20
+    ]);
+    type Target = { numerator: number; denominator: number; value: number | null; gap: number | null; previous: number | null };
+    const targets = async (week: string) => ((await (await fetch(`${kpiUrl}/v1/kpi?region=54&week=${week}`)).json()) as { rows: { targets: Record<string, Target> }[] }).rows[0]!.targets;
+    const w19 = await expectEventually(async () => {
+      const t = await targets('2023-W19');
+      expect(t['orgs_gov_label']?.numerator).toBe(1);
+      return t;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const withoutHeadcount = Array.from({ length: TEACHERS }, (_, t) => t % ACTIVE_SCHOOLS).filter((s) => s < 10).length;
+    const headcount = (SCHOOLS - 10) * 20 + 30 + withoutHeadcount; // s0000 and s0001 keep no headcount
+    const registered = Math.round(((TEACHERS + 1) / headcount) * 10_000) / 100;
+    expect(w19).toEqual({
+      orgs_connected: { numerator: 1, denominator: SCHOOLS + 1, value: 0.1, gap: 99.9, previous: 0.1 }, // s0000, stated by the registry
+      // everyone registered on 1 May, in week 18: the same a week earlier
+      teachers_registered: { numerator: TEACHERS + 1, denominator: headcount, value: registered, gap: Math.round((100 - registered) * 100) / 100, previous: registered },
+      schools_journal_linked: { numerator: 2, denominator: SCHOOLS, value: 0.2, gap: 99.8, previous: 0.1 }, // s0001 (registry) and s0002 (event in week 19)
+      orgs_gov_label: { numerator: 1, denominator: SCHOOLS + 1, value: 0.1, gap: 99.9, previous: 0 },
+    });
+    // s0003's connection counts from week 20: the event is at its first instant.
+    expect((await targets('2023-W20'))['orgs_connected']).toMatchObject({ numerator: 2, previous: 0.1 });
+    const history = (await (await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=orgs_connected&from=2023-W19&to=2023-W20`)).json()) as { series: { points: { week: string; numerator: number; value: number; gap: number; band: unknown }[] }[] };
+    expect(history.series[0]!.points.map((p) => [p.week, p.numerator, p.value, p.gap, p.band])).toEqual([
+      ['2023-W19', 1, 0.1, 99.9, null],
+      ['2023-W20', 2, 0.2, 99.8, null],
+    ]);
+    const export_ = await (await fetch(`${kpiUrl}/v1/registry/organizations/export?region=54`)).text();
+    expect(export_.split('\n').filter((l) => l.startsWith('s0000,') || l.startsWith('s0001,'))).toEqual(['s0000,Школа 0,general,nsk-city,Новосибирск,54,,1,0,0', 's0001,Школа 1,general,nsk-rural,Район,54,,0,1,0']);
+  });
+
   it('history: weekly series of one indicator, per unit', async () => {
     const response = await fetch(`${kpiUrl}/v1/kpi/history?region=54&kpi=teachers_10_messages&from=2023-W17&to=2023-W20`);
     expect(response.status).toBe(200);

@@ -8,6 +8,8 @@ import {
   ISO_WEEK_PATTERN,
   KPI_IDS,
   KPI_SETTINGS_SCHEMA,
+  TARGET_IDS,
+  type TargetId,
   MIN_TEACHER_DENOMINATOR_SCHEMA,
   objectSchema,
   ORG_CATEGORIES,
@@ -25,6 +27,7 @@ import {
   type KpiRow,
   type KpiRowValue,
   type MunicipalityMove,
+  type TargetValue,
   type Threshold,
 } from '@sferum/domain';
 import {
@@ -88,6 +91,9 @@ const SCHEMAS: Record<string, JsonSchema> = {
       id: string,
       name: string,
       kpis: objectSchema<KpiRow['kpis']>(ofKpis(schemaRef('KpiValue'))),
+      targets: objectSchema<KpiRow['targets']>(Object.fromEntries(TARGET_IDS.map((id) => [id, schemaRef('TargetValue')])) as Record<TargetId, JsonSchema>, {
+        description: 'the federal targets (100%) at the end of the period: orgs_connected, teachers_registered (of the teacher headcount), schools_journal_linked, orgs_gov_label',
+      }),
       counters: objectSchema<KpiRow['counters']>({
         orgs: count,
         active_orgs: count,
@@ -107,6 +113,13 @@ const SCHEMAS: Record<string, JsonSchema> = {
     },
     { optional: { orgsWithoutHeadcount: true, suppressed: true, minTeacherDenominator: true } },
   ),
+  TargetValue: objectSchema<TargetValue>({
+    numerator: count,
+    denominator: count,
+    value: { ...percent, description: 'percent, rounded half-up to 2 decimals; null for an empty denominator' },
+    gap: { type: ['number', 'null'], minimum: 0, description: 'what is missing to 100%: 100 - value, 0 at or above it' },
+    previous: { ...percent, description: 'the value a period earlier' },
+  }),
   KpiSettings: KPI_SETTINGS_SCHEMA,
   KpiAnswer: objectSchema<KpiAnswer>(
     {
@@ -128,12 +141,13 @@ const SCHEMAS: Record<string, JsonSchema> = {
       value: percent,
       band: { type: ['string', 'null'], enum: [...BANDS, null] },
       suppressed: SUPPRESSED_SCHEMA,
+      gap: { type: ['number', 'null'], minimum: 0, description: 'of a federal target: what is missing to 100%' },
     },
-    { optional: { suppressed: true, ...PERIOD_OPTIONAL } },
+    { optional: { suppressed: true, gap: true, ...PERIOD_OPTIONAL } },
   ),
   KpiHistory: objectSchema<KpiHistory>({
     region: string,
-    kpi: { enum: KPI_IDS },
+    kpi: { enum: [...KPI_IDS, ...TARGET_IDS] },
     period: periodKind,
     from: { anyOf: [week, month] },
     to: { anyOf: [week, month] },
@@ -154,7 +168,9 @@ const SCHEMAS: Record<string, JsonSchema> = {
     municipalityName: string,
     regionCode: string,
     teacherHeadcount: { type: ['integer', 'null'], minimum: 0 },
-    connected: { type: 'boolean' },
+    connected: { type: 'boolean', description: 'the registry states its profile connected (CSV column connected)' },
+    journalLinked: { type: 'boolean', description: 'the registry states its electronic journal linked (CSV column journal_linked)' },
+    govLabel: { type: 'boolean', description: 'the registry states its community page labelled a government organization (CSV column gov_label)' },
     onboardingStage: { type: ['integer', 'null'], minimum: 1, maximum: 8 },
   }),
   UnknownOrganization: objectSchema<UnknownOrganization>({
@@ -274,7 +290,7 @@ export const KPI_API: ServiceApi = {
       tags: ['kpi'],
       parameters: [
         ...UNIT,
-        query('kpi', { enum: KPI_IDS }, 'the indicator', true),
+        query('kpi', { enum: [...KPI_IDS, ...TARGET_IDS] }, 'the indicator or federal target', true),
         query('period', periodKind, 'week (default) or month: the kind of from and to'),
         query('from', { anyOf: [week, month] }, 'first week (2023-W10) or month (2023-01)', true),
         query('to', { anyOf: [week, month] }, 'last week or month', true),

@@ -20,6 +20,8 @@ export interface ExpectedKpi {
 }
 export interface ExpectedUnit {
   readonly kpis: Record<string, ExpectedKpi>;
+  /** The federal targets (value, gap to 100%, numerator, denominator, previous). */
+  readonly targets: Record<string, Record<string, number | null>>;
   readonly counters: Record<string, number | null>;
   readonly orgsWithoutHeadcount?: number;
   /** A small cell ("small_cell") and the region's minimum it is below. */
@@ -98,6 +100,7 @@ export async function answersAndReference(kpiUrl: string, readerKey: string, exp
         key(row),
         {
           kpis: row.kpis,
+          targets: row.targets,
           counters: row.counters,
           ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }),
           ...(row.suppressed === undefined ? {} : { suppressed: row.suppressed, minTeacherDenominator: row.minTeacherDenominator }),

@@ -4,7 +4,10 @@
  * (the same CloudEvent sent again) and late events (sent a week after they
  * happened). Registration changes become user.registered / user.left of
  * every registration of the user; messages and calls come from each user's
- * weekly draw, or from the script of a scripted user.
+ * weekly draw, or from the script of a scripted user. Organizations are
+ * connected, have their journal linked and their page labelled at drawn
+ * instants of the weeks (ru.sferum.org.*; drawn from a stream of their own,
+ * so every other draw stays as it was).
  */
 import { type AnyCloudEventV1, type MessageKind } from '@sferum/contracts';
 import { type Random } from './random';
@@ -59,6 +62,23 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
   }
 
   let calls: { org: string; callId: string; start: number; caller: string }[] = [];
+
+  // What happens to organizations, at an instant of the simulated weeks each.
+  const firstStart = weekStartUtc(weeks[0]!, zone);
+  const lastEnd = weekEndUtc(weeks[weeks.length - 1]!, zone);
+  const factsRng = rng.fork('org-facts');
+  const orgFacts: { readonly time: number; readonly event: (r: Random) => AnyCloudEventV1 }[] = [];
+  for (const org of world.organizations) {
+    const at = () => firstStart + Math.floor(factsRng.next() * (lastEnd - firstStart));
+    const fact = (type: 'ru.sferum.org.connected' | 'ru.sferum.org.journal_linked' | 'ru.sferum.org.gov_label_granted', data: Record<string, string>) => {
+      const t = at();
+      orgFacts.push({ time: t, event: (r) => ({ specversion: '1.0', id: nextId(), source: options.ceSource, type, time: time(t, r), data: { orgId: org.id, ...data } }) as AnyCloudEventV1 });
+    };
+    if (factsRng.chance(0.6)) fact('ru.sferum.org.connected', {});
+    if (factsRng.chance(org.category === 'general' ? 0.5 : 0.2)) fact('ru.sferum.org.journal_linked', { journalSystem: factsRng.pick(['fgis-moya-shkola', 'netschool', 'dnevnik-ru']) });
+    if (factsRng.chance(0.3)) fact('ru.sferum.org.gov_label_granted', {});
+  }
+  const orgFactEvents = (from: number, to: number, r: Random): AnyCloudEventV1[] => orgFacts.filter((f) => f.time >= from && f.time < to).map((f) => f.event(r));
 
   const registrationEvents = (from: number, to: number, r: Random): AnyCloudEventV1[] => {
     const out: AnyCloudEventV1[] = [];
@@ -213,6 +233,7 @@ export function* regionEventChunks(world: RegionWorld, rng: Random, options: Eve
       again.push(...twice);
     }
     for (const e of participantEvents(week, r)) events.push(e);
+    events.push(...orgFactEvents(start, end, r.fork('org-facts')));
     yield finish(events, r);
   }
   const tail = rng.fork('tail');

@@ -15,6 +15,7 @@ export interface ApiKpiRow {
   readonly id: string;
   readonly name: string;
   readonly kpis: Record<string, { numerator: number | null; denominator: number; value: number | null; band: string | null; previous: number | null; suppressed?: string }>;
+  readonly targets: Record<string, { numerator: number; denominator: number; value: number | null; gap: number | null; previous: number | null }>;
   readonly counters: Record<string, number | null>;
   readonly orgsWithoutHeadcount?: number;
   /** A small cell: its teacher figures are withheld (null), below the region's minimum. */

@@ -1,4 +1,4 @@
-import { applyMoves, parseMoves, registryCsvLine, type RegistryRow } from './registry-csv';
+import { applyMoves, parseMoves, registryCsvLine, registryFactsOf, type RegistryRow } from './registry-csv';
 
 const row = (id: string, municipalityId: string, regionCode = '25'): RegistryRow => ({
   id,
@@ -8,6 +8,7 @@ const row = (id: string, municipalityId: string, regionCode = '25'): RegistryRow
   municipalityName: `M ${municipalityId}`,
   regionCode,
   headcount: 5,
+  facts: { connected: false, journalLinked: false, govLabel: false },
 });
 const ROWS = [row('25-a', '25-m1'), row('25-b', '25-m2'), row('39-c', '39-m1', '39')];
 const MUNICIPALITIES = new Map([
@@ -19,7 +20,18 @@ const isRegion = (code: string) => ['25', '39', '77'].includes(code);
 
 describe('the registry of a run', () => {
   it('writes a CSV line in the import format, quoting where needed', () => {
-    expect(registryCsvLine({ ...row('25-a', '25-m1'), name: 'Школа "Гимназия", № 1', headcount: null })).toBe('25-a,"Школа ""Гимназия"", № 1",general,25-m1,M 25-m1,25,');
+    expect(registryCsvLine({ ...row('25-a', '25-m1'), name: 'Школа "Гимназия", № 1', headcount: null })).toBe('25-a,"Школа ""Гимназия"", № 1",general,25-m1,M 25-m1,25,,0,0,0');
+    expect(registryCsvLine({ ...row('25-a', '25-m1'), facts: { connected: true, journalLinked: false, govLabel: true } })).toBe('25-a,School 25-a,general,25-m1,M 25-m1,25,5,1,0,1');
+  });
+
+  it('states the facts of some organizations, the same for an id in every run', () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `54-general-${i}`);
+    const facts = ids.map((id) => registryFactsOf(id, 'general'));
+    expect(facts).toEqual(ids.map((id) => registryFactsOf(id, 'general')));
+    for (const key of ['connected', 'journalLinked', 'govLabel'] as const) {
+      const n = facts.filter((f) => f[key]).length;
+      expect([key, n > 40 && n < 200]).toEqual([key, true]); // some, not all
+    }
   });
 
   it('reads --move: ORG=MUNICIPALITY, comma-separated, each organization once', () => {

@@ -7,7 +7,14 @@
 import { IDENTIFIER_PATTERN, type OrgCategory } from '@sferum/contracts';
 import { type RegionWorld } from './world';
 
-export const REGISTRY_HEADER = 'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount';
+export const REGISTRY_HEADER = 'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked,gov_label';
+
+/** What the registry states of an organization (its last three columns); events may say more. */
+export interface RegistryFacts {
+  readonly connected: boolean;
+  readonly journalLinked: boolean;
+  readonly govLabel: boolean;
+}
 
 /** One organization as the registry places it. */
 export interface RegistryRow {
@@ -18,6 +25,7 @@ export interface RegistryRow {
   readonly municipalityName: string;
   readonly regionCode: string;
   readonly headcount: number | null;
+  readonly facts: RegistryFacts;
 }
 
 /** `ORG=MUNICIPALITY`: the registry places ORG in MUNICIPALITY instead. */
@@ -46,11 +54,38 @@ export function registryRows(world: RegionWorld): RegistryRow[] {
     municipalityName: o.municipalityName,
     regionCode: world.region.code,
     headcount: o.headcount,
+    facts: registryFactsOf(o.id, o.category),
   }));
 }
 
+/**
+ * What a coordinator's list says of an organization, fixed by its id (so the
+ * same in every run and order): connected for one in four, the journal
+ * linked for one general-education school in three (and one other
+ * organization in seven, which no school target counts), the label for one in five.
+ */
+export function registryFactsOf(id: string, category: OrgCategory): RegistryFacts {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  return { connected: h % 4 === 0, journalLinked: category === 'general' ? (h >>> 3) % 3 === 0 : (h >>> 3) % 7 === 0, govLabel: (h >>> 6) % 5 === 0 };
+}
+
 export function registryCsvLine(row: RegistryRow): string {
-  return [row.id, row.name, row.category, row.municipalityId, row.municipalityName, row.regionCode, row.headcount === null ? '' : String(row.headcount)].map(field).join(',');
+  const flag = (b: boolean) => (b ? '1' : '0');
+  return [
+    row.id,
+    row.name,
+    row.category,
+    row.municipalityId,
+    row.municipalityName,
+    row.regionCode,
+    row.headcount === null ? '' : String(row.headcount),
+    flag(row.facts.connected),
+    flag(row.facts.journalLinked),
+    flag(row.facts.govLabel),
+  ]
+    .map(field)
+    .join(',');
 }
 
 /** "ORG=MUNICIPALITY[,ORG=MUNICIPALITY...]", each organization at most once. */

@@ -73,8 +73,8 @@ describe('a simulator run', () => {
       return x.flatMap((line, i) => (line === y[i] ? [] : [[line, y[i]]]));
     };
     expect(changed(read('plain', 'registry.csv'), read('moved', 'registry.csv'))).toEqual([
-      ['25-g03,Школа № 3 (Артём),general,25-m1,Артёмовский городской округ,25,11', '25-g03,Школа № 3 (Артём),general,25-m2,Находкинский городской округ,25,11'],
-      ['25-g12,Школа № 12 (Находка),general,25-m2,Находкинский городской округ,25,10', '25-g12,Школа № 12 (Находка),general,39-moved,39-moved,39,10'],
+      ['25-g03,Школа № 3 (Артём),general,25-m1,Артёмовский городской округ,25,11,0,1,0', '25-g03,Школа № 3 (Артём),general,25-m2,Находкинский городской округ,25,11,0,1,0'],
+      ['25-g12,Школа № 12 (Находка),general,25-m2,Находкинский городской округ,25,10,0,0,0', '25-g12,Школа № 12 (Находка),general,39-moved,39-moved,39,10,0,0,0'],
     ]);
     const plain = expectedOf('plain');
     const moved = expectedOf('moved');

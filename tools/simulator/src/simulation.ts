@@ -305,7 +305,7 @@ function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): Scenari
 }
 
 function referenceOrganization(row: RegistryRow): ReferenceOrganization {
-  return { id: row.id, category: row.category, municipalityId: row.municipalityId, regionCode: row.regionCode, headcount: row.headcount };
+  return { id: row.id, category: row.category, municipalityId: row.municipalityId, regionCode: row.regionCode, headcount: row.headcount, facts: row.facts };
 }
 
 function writeLines(file: WriteStream, events: readonly AnyCloudEventV1[]): Promise<void> {
@@ -325,6 +325,7 @@ export function compareAnswer(answer: ApiKpiAnswer, expected: ExpectedWeek, unit
     }
     const got = {
       kpis: row.kpis,
+      targets: row.targets,
       counters: row.counters,
       ...(row.orgsWithoutHeadcount === undefined ? {} : { orgsWithoutHeadcount: row.orgsWithoutHeadcount }),
       ...(row.suppressed === undefined ? {} : { suppressed: row.suppressed, minTeacherDenominator: row.minTeacherDenominator }),

@@ -1,3 +1,4 @@
+import { NO_EVENT_FACTS, NO_REGISTRY_FACTS } from './federal-targets';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { buildKpiRows, unitLevelOf, type ActivityCounters, type GroupBy, type ReportInput, type ReportOrganization, type ReportScope, type UnitLevel } from './kpi-report';
 
@@ -8,6 +9,7 @@ const org = (orgId: string, municipalityId: string, category: ReportOrganization
   municipalityName: `Mun ${municipalityId}`,
   category,
   teacherHeadcount,
+  facts: NO_REGISTRY_FACTS,
 });
 const counters = (c: Partial<ActivityCounters>): ActivityCounters => ({
   registeredUsers: 0,
@@ -43,6 +45,8 @@ const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
   previous,
   activeOrgs: new Set(['s1', 's2', 'c1']),
   previousActiveOrgs: new Set(),
+  orgFacts: NO_EVENT_FACTS,
+  previousOrgFacts: NO_EVENT_FACTS,
   scope: {},
   teacherDenominator: 'registered',
   minTeacherDenominator: 5,
@@ -72,6 +76,24 @@ describe('buildKpiRows', () => {
     expect(row?.kpis.active_schools).toEqual({ numerator: 2, denominator: 3, value: 66.67, band: 'average', previous: 0 });
     expect(row?.kpis.teachers_10_messages).toEqual({ numerator: 5, denominator: 20, value: 25, band: 'good', previous: 10 });
     expect(row?.kpis.teachers_1_call).toMatchObject({ numerator: 1, denominator: 20, value: 5, band: 'good' });
+  });
+
+  it('the federal targets of each unit: registry statements and events before the end, the headcount with its fallback, the period before', () => {
+    const organizations = [{ ...ORGS[0]!, facts: { ...NO_REGISTRY_FACTS, connected: true } }, ORGS[1]!, ORGS[2]!, { ...ORGS[3]!, facts: { ...NO_REGISTRY_FACTS, gov_label: true } }];
+    const orgFacts = { connected: new Set(['s3']), journal_linked: new Set(['s1', 'c1']), gov_label: new Set<string>() };
+    const [region] = buildKpiRows(input({ organizations, orgFacts }));
+    expect(region?.targets).toEqual({
+      orgs_connected: { numerator: 2, denominator: 4, value: 50, gap: 50, previous: 25 }, // s1 by the registry, s3 by an event; before, s1 only
+      // 20 registered of a headcount of 70 and 4 registered teachers of s2, which has none
+      teachers_registered: { numerator: 20, denominator: 74, value: 27.03, gap: 72.97, previous: 28.57 }, // before: 20 of 70, none of s2 registered
+      schools_journal_linked: { numerator: 1, denominator: 3, value: 33.33, gap: 66.67, previous: 0 }, // c1 is no school
+      orgs_gov_label: { numerator: 1, denominator: 4, value: 25, gap: 75, previous: 25 },
+    });
+    const byMunicipality = buildKpiRows(input({ organizations, orgFacts, groupBy: 'municipality' }));
+    expect(byMunicipality.map((r) => [r.id, r.targets.orgs_connected.numerator, r.targets.schools_journal_linked.denominator])).toEqual([
+      ['m1', 1, 2],
+      ['m2', 1, 1],
+    ]);
   });
 
   it('groups by municipality, by category, by organization', () => {

@@ -8,9 +8,10 @@
  * small-cells.ts) withholds its teacher figures, in this week and as the
  * `previous` of the next.
  */
-import { type Band, type KpiId, KPI_IDS, type OrgCategory, type SuppressionReason, type TeacherDenominator } from '@sferum/contracts';
+import { type Band, type KpiId, KPI_IDS, type OrgCategory, type OrgFact, type SuppressionReason, type TargetId, type TeacherDenominator } from '@sferum/contracts';
+import { evaluateTargets, type TargetCounts, type TargetValue } from './federal-targets';
 import { type Threshold } from './kpi-bands';
-import { evaluateKpis, type KpiEvaluation, type UnitCounters } from './kpi-evaluation';
+import { evaluateKpis, type KpiEvaluation, teacherDenominatorOf, type UnitCounters } from './kpi-evaluation';
 import { isTeacherShareKpi, smallCellOf } from './small-cells';
 
 export interface ReportOrganization {
@@ -20,6 +21,8 @@ export interface ReportOrganization {
   readonly municipalityName: string;
   readonly category: OrgCategory;
   readonly teacherHeadcount: number | null;
+  /** What the registry states of it (connected, journal linked, government label); an event saying so counts too. */
+  readonly facts: Readonly<Record<OrgFact, boolean>>;
 }
 
 /** Activity counters of one unit (see the ClickHouse counters query). */
@@ -63,6 +66,8 @@ export interface KpiRow {
   readonly id: string;
   readonly name: string;
   readonly kpis: Record<KpiId, KpiRowValue>;
+  /** The federal targets (100%) at the period's end, and their gap to it (federal-targets.ts). */
+  readonly targets: Record<TargetId, TargetValue>;
   readonly counters: {
     readonly orgs: number;
     readonly active_orgs: number;
@@ -93,6 +98,9 @@ export interface ReportInput {
   /** Organizations with at least 2 registered users at the end of the week, and of the week before. */
   readonly activeOrgs: ReadonlySet<string>;
   readonly previousActiveOrgs: ReadonlySet<string>;
+  /** Organizations of which an event stated each fact before the end of the period, and of the one before. */
+  readonly orgFacts: Readonly<Record<OrgFact, ReadonlySet<string>>>;
+  readonly previousOrgFacts: Readonly<Record<OrgFact, ReadonlySet<string>>>;
   readonly groupBy?: GroupBy;
   readonly scope: ReportScope;
   readonly teacherDenominator: TeacherDenominator;
@@ -205,11 +213,17 @@ function judge(counters: UnitCounters, input: ReportInput, weekMonday: string): 
   return { evaluation, small };
 }
 
+/** What a unit's federal targets are computed from. */
+function targetCounts(unit: Unit, counters: UnitCounters, eventFacts: ReportInput['orgFacts']): TargetCounts {
+  return { orgs: unit.orgs, eventFacts, registeredTeachers: counters.registeredTeachers, teacherHeadcount: teacherDenominatorOf(counters, 'headcount').value };
+}
+
 export function buildKpiRows(input: ReportInput): KpiRow[] {
   return unitsOf(input).map((unit) => {
     const counters = countersOf(unit, input.current, input.activeOrgs);
+    const previousCounters = countersOf(unit, input.previous, input.previousActiveOrgs);
     const now = judge(counters, input, input.weekMonday);
-    const before = judge(countersOf(unit, input.previous, input.previousActiveOrgs), input, input.previousWeekMonday);
+    const before = judge(previousCounters, input, input.previousWeekMonday);
     const kpis = Object.fromEntries(
       KPI_IDS.map((kpi): [KpiId, KpiRowValue] => {
         const { numerator, denominator, value, band } = now.evaluation.kpis[kpi];
@@ -225,6 +239,7 @@ export function buildKpiRows(input: ReportInput): KpiRow[] {
       id: unit.id,
       name: unit.name,
       kpis,
+      targets: evaluateTargets(targetCounts(unit, counters, input.orgFacts), targetCounts(unit, previousCounters, input.previousOrgFacts)),
       counters: {
         orgs: counters.orgs,
         active_orgs: counters.activeOrgs,

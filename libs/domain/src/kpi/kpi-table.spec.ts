@@ -1,4 +1,5 @@
 import { formatCsv, parseCsv } from '../registry/csv';
+import { NO_EVENT_FACTS, NO_REGISTRY_FACTS } from './federal-targets';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { buildKpiRows, type KpiRow, type ReportInput } from './kpi-report';
 import { kpiTableHeader, kpiTableRows } from './kpi-table';
@@ -8,7 +9,7 @@ const kpiCsv = (rows: readonly KpiRow[]) => formatCsv([kpiTableHeader('ru'), ...
 
 const input = {
   region: { code: '54', name: 'Новосибирская область' },
-  organizations: [{ orgId: 's1', orgName: 'Школа № 1, "Лицей"', municipalityId: 'm1', municipalityName: 'Город', category: 'general', teacherHeadcount: 10 }],
+  organizations: [{ orgId: 's1', orgName: 'Школа № 1, "Лицей"', municipalityId: 'm1', municipalityName: 'Город', category: 'general', teacherHeadcount: 10, facts: NO_REGISTRY_FACTS }],
   current: new Map([
     ['region', { registeredUsers: 3, registeredTeachers: 2, registeredStudents: 1, registeredParents: 0, registeredTeachersWithoutHeadcount: 0, teachers3Messages: 1, teachers10Messages: 1, teachers1Call: 0, activeTeachers: 1 }],
     ['org:s1', { registeredUsers: 3, registeredTeachers: 2, registeredStudents: 1, registeredParents: 0, registeredTeachersWithoutHeadcount: 0, teachers3Messages: 1, teachers10Messages: 1, teachers1Call: 0, activeTeachers: 1 }],
@@ -16,6 +17,8 @@ const input = {
   previous: new Map(),
   activeOrgs: new Set(['s1']),
   previousActiveOrgs: new Set(),
+  orgFacts: NO_EVENT_FACTS,
+  previousOrgFacts: NO_EVENT_FACTS,
   groupBy: 'organization',
   scope: {},
   teacherDenominator: 'registered',
@@ -44,10 +47,19 @@ describe('KPI tables', () => {
       teachers_10_messages_denominator: 2,
       teachers_1_call_value: 0,
       teachers_1_call_band: 'below_norm',
+      orgs_connected_value: 0,
+      orgs_connected_gap: 100,
+      teachers_registered_value: 20, // 2 of a headcount of 10
+      teachers_registered_gap: 80,
+      teachers_registered_numerator: 2,
+      teachers_registered_denominator: 10,
+      schools_journal_linked_denominator: 1,
       registered_teachers: 2,
       teacher_headcount: 10,
       suppressed: null,
     });
+    expect(header).toEqual(expect.arrayContaining(['orgs_gov_label_value', 'orgs_gov_label_gap', 'orgs_gov_label_numerator', 'orgs_gov_label_denominator']));
+    expect(kpiTableHeader('ru')).toEqual(expect.arrayContaining(['Зарегистрировано педагогов от штатной численности, %', 'Зарегистрировано педагогов от штатной численности: до 100 %']));
   });
 
   it('a small cell: withheld figures are empty cells, and the last column says why with the minimum', () => {

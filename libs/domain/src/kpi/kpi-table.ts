@@ -1,10 +1,11 @@
 /**
  * KPI rows as a flat table for ministry reports (CSV, XLSX): one line per
- * unit, the same numbers as the API. Column headers in English (API field
+ * unit, the same numbers as the API: the indicators, the federal targets
+ * (with their gap to 100%), the counters. Column headers in English (API field
  * names) or Russian. A small cell's withheld figures are empty cells, and
  * its last column (`suppressed`) says why, with the region's minimum.
  */
-import { KPI_IDS } from '@sferum/contracts';
+import { KPI_IDS, TARGET_IDS, type TargetId } from '@sferum/contracts';
 import { type PeriodKind } from '../week/calendar-month';
 import { type KpiRow } from './kpi-report';
 
@@ -15,6 +16,13 @@ const KPI_TITLES_RU: Record<(typeof KPI_IDS)[number], string> = {
   active_orgs: 'Доля активных организаций',
   teachers_10_messages: 'Доля педагогов с 10+ сообщениями',
   teachers_1_call: 'Доля педагогов с 1+ звонком',
+};
+
+const TARGET_TITLES_RU: Record<TargetId, string> = {
+  orgs_connected: 'Подключено организаций',
+  teachers_registered: 'Зарегистрировано педагогов от штатной численности',
+  schools_journal_linked: 'Школ с подключённым электронным журналом',
+  orgs_gov_label: 'Организаций с отметкой «Госорганизация»',
 };
 
 const COUNTER_TITLES_RU: Record<keyof KpiRow['counters'], string> = {
@@ -59,11 +67,21 @@ export function kpiTableHeader(language: TableLanguage, period: PeriodKind = 'we
       'Код',
       'Наименование',
       ...KPI_IDS.flatMap((kpi) => [`${KPI_TITLES_RU[kpi]}, %`, `${KPI_TITLES_RU[kpi]}: уровень`, `${KPI_TITLES_RU[kpi]}: числитель`, `${KPI_TITLES_RU[kpi]}: знаменатель`]),
+      ...TARGET_IDS.flatMap((t) => [`${TARGET_TITLES_RU[t]}, %`, `${TARGET_TITLES_RU[t]}: до 100 %`, `${TARGET_TITLES_RU[t]}: числитель`, `${TARGET_TITLES_RU[t]}: знаменатель`]),
       ...COUNTERS.map((c) => (ACTIVITY_COUNTERS.has(c) ? `${COUNTER_TITLES_RU[c]} ${PERIOD_SUFFIX_RU[period]}` : COUNTER_TITLES_RU[c])),
       'Скрыто (малая группа)',
     ];
   }
-  return [period, 'level', 'id', 'name', ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]), ...COUNTERS, 'suppressed'];
+  return [
+    period,
+    'level',
+    'id',
+    'name',
+    ...KPI_IDS.flatMap((kpi) => [`${kpi}_value`, `${kpi}_band`, `${kpi}_numerator`, `${kpi}_denominator`]),
+    ...TARGET_IDS.flatMap((t) => [`${t}_value`, `${t}_gap`, `${t}_numerator`, `${t}_denominator`]),
+    ...COUNTERS,
+    'suppressed',
+  ];
 }
 
 export function kpiTableRows(period: string, rows: readonly KpiRow[], language: TableLanguage): (string | number | null)[][] {
@@ -76,6 +94,10 @@ export function kpiTableRows(period: string, rows: readonly KpiRow[], language: 
       const k = row.kpis[kpi];
       const band = k.band === null ? null : language === 'ru' ? (BAND_RU[k.band] ?? k.band) : k.band;
       return [k.value, band, k.numerator, k.denominator];
+    }),
+    ...TARGET_IDS.flatMap((t) => {
+      const v = row.targets[t];
+      return [v.value, v.gap, v.numerator, v.denominator];
     }),
     ...COUNTERS.map((c) => row.counters[c]),
     suppressedText(row, language),

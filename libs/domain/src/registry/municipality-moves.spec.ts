@@ -9,6 +9,7 @@ const org = (orgId: string, municipalityId: string, regionCode: string, municipa
   municipalityName,
   regionCode,
   teacherHeadcount: null,
+  facts: {},
 });
 
 describe('municipalityMoves', () => {

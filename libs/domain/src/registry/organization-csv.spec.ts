@@ -4,6 +4,8 @@ import { CsvSyntaxError, formatCsvLine, neutralizeFormula, opensAsFormula, parse
 import { formatOrganizationCsv, ORGANIZATION_CSV_COLUMNS, validateOrganizationCsv, type OrganizationRecord } from './organization-csv';
 
 const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
+/** The export's header: every column, the organization facts last. */
+const EXPORT_HEADER = `${HEADER},connected,journal_linked,gov_label`;
 const context = { knownRegions: new Set(['54', '42']) };
 const file = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
 
@@ -55,9 +57,25 @@ describe('validateOrganizationCsv', () => {
     );
     expect(result.problems).toEqual([]);
     expect(result.records).toEqual([
-      { orgId: 'sch-1', orgName: 'Школа № 1, Новосибирск', category: 'general', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: 120 },
-      { orgId: 'col-7', orgName: 'Колледж', category: 'spo', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: null },
-      { orgId: 'kem-3', orgName: 'Школа', category: 'general', municipalityId: 'kem-1', municipalityName: 'Кемерово', regionCode: '42', teacherHeadcount: 0 },
+      { orgId: 'sch-1', orgName: 'Школа № 1, Новосибирск', category: 'general', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: 120, facts: {} },
+      { orgId: 'col-7', orgName: 'Колледж', category: 'spo', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: null, facts: {} },
+      { orgId: 'kem-3', orgName: 'Школа', category: 'general', municipalityId: 'kem-1', municipalityName: 'Кемерово', regionCode: '42', teacherHeadcount: 0, facts: {} },
+    ]);
+  });
+
+  it('reads the optional columns of the organization facts, in any order, 1 yes and 0 or empty no; without one, states nothing of it', () => {
+    const text = [`${HEADER},gov_label,connected`, 'sch-1,Школа,general,nsk-city,Н,54,120,1,', 'sch-2,Школа,general,nsk-city,Н,54,,0,1'].join('\n');
+    const result = validateOrganizationCsv(text, context);
+    expect(result.problems).toEqual([]);
+    expect(result.records.map((r) => r.facts)).toEqual([
+      { gov_label: true, connected: false },
+      { gov_label: false, connected: true },
+    ]);
+    expect(validateOrganizationCsv(`${HEADER},journal_linked\nsch-1,Школа,general,nsk-city,Н,54,120,да\n`, context).problems).toEqual([
+      { line: 2, column: 'journal_linked', reason: 'must be 1 (yes), 0 or empty (no), got "да"' },
+    ]);
+    expect(validateOrganizationCsv(`${HEADER},journal_linked\nsch-1,Школа,general,nsk-city,Н,54,120\n`, context).problems).toEqual([
+      { line: 2, column: null, reason: 'expected 8 fields, found 7' },
     ]);
   });
 
@@ -135,9 +153,10 @@ describe('validateOrganizationCsv', () => {
   });
 
   it('rejects a wrong header, an empty file and broken quoting with the line', () => {
-    expect(validateOrganizationCsv('id,name\n', context).problems).toEqual([
-      { line: 1, column: null, reason: `the header must be exactly: ${HEADER}` },
-    ]);
+    const reason = `the header must be ${HEADER}, then any of connected, journal_linked, gov_label (each once, in any order)`;
+    expect(validateOrganizationCsv('id,name\n', context).problems).toEqual([{ line: 1, column: null, reason }]);
+    expect(validateOrganizationCsv(`${HEADER},connected,connected\n`, context).problems).toEqual([{ line: 1, column: null, reason }]);
+    expect(validateOrganizationCsv(`${HEADER},label\n`, context).problems).toEqual([{ line: 1, column: null, reason }]);
     expect(validateOrganizationCsv('', context).problems[0]?.reason).toContain('empty');
     expect(validateOrganizationCsv(file('a,"broken,general,m,M,54,1'), context).problems).toEqual([
       { line: 2, column: null, reason: 'a quoted field is not closed' },
@@ -161,6 +180,7 @@ describe('formatOrganizationCsv', () => {
     municipalityName: fc.constant('М'),
     regionCode: fc.constant('54'),
     teacherHeadcount: fc.option(fc.nat(100_000), { nil: null }),
+    facts: fc.record({ connected: fc.boolean(), journal_linked: fc.boolean(), gov_label: fc.boolean() }),
   });
 
   it('export -> import -> export gives the same bytes', () => {
@@ -175,9 +195,9 @@ describe('formatOrganizationCsv', () => {
   });
 
   it('export neutralizes what the import refuses, so a file it accepts needs nothing neutralized', () => {
-    const legacy = { orgId: 'o-1', orgName: '=1+1', category: 'general', municipalityId: 'm', municipalityName: 'М;@x', regionCode: '54', teacherHeadcount: 7 } as const;
+    const legacy = { orgId: 'o-1', orgName: '=1+1', category: 'general', municipalityId: 'm', municipalityName: 'М;@x', regionCode: '54', teacherHeadcount: 7, facts: { journal_linked: true } } as const;
     const exported = formatOrganizationCsv([legacy]);
-    expect(exported).toBe(`${HEADER}\no-1,"'=1+1",general,m,"М;'@x",54,7\n`);
+    expect(exported).toBe(`${EXPORT_HEADER}\no-1,"'=1+1",general,m,"М;'@x",54,7,0,1,0\n`);
     // Neutralized, it imports (the quote is part of the name now) and exports to the same bytes.
     const imported = validateOrganizationCsv(exported, context);
     expect(imported.problems).toEqual([]);
@@ -187,9 +207,9 @@ describe('formatOrganizationCsv', () => {
 
   it('orders rows by org_id', () => {
     const csv = formatOrganizationCsv([
-      { orgId: 'b', orgName: 'B', category: 'general', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: null },
-      { orgId: 'a', orgName: 'A, "quoted"', category: 'spo', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: 3 },
+      { orgId: 'b', orgName: 'B', category: 'general', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: null, facts: {} },
+      { orgId: 'a', orgName: 'A, "quoted"', category: 'spo', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: 3, facts: { connected: true } },
     ]);
-    expect(csv).toBe(`${HEADER}\na,"A, ""quoted""",spo,m,M,54,3\nb,B,general,m,M,54,\n`);
+    expect(csv).toBe(`${EXPORT_HEADER}\na,"A, ""quoted""",spo,m,M,54,3,1,0,0\nb,B,general,m,M,54,,0,0,0\n`);
   });
 });

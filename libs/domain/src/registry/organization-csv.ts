@@ -1,7 +1,15 @@
 /**
  * The organization registry's CSV format (import and export):
  *
- *   org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount
+ *   org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount[,connected][,journal_linked][,gov_label]
+ *
+ * The last three, optional and in any order after the first seven, are what
+ * a coordinator states of each organization: its profile connected, its
+ * electronic journal linked (general-education schools that report it by
+ * CSV), its community page labelled a government organization; 1 yes, 0 or
+ * empty no. A file without one of them leaves that statement as the
+ * registry has it; the export writes all three. (An event saying the same,
+ * ru.sferum.org.*, counts too: a KPI takes either.)
  *
  * UTF-8, header row first, one organization a row, LF line ends on export,
  * rows ordered by org_id (byte order) on export. teacher_headcount may be
@@ -14,7 +22,7 @@
  * that no accepted file needs it. category, region_code and
  * teacher_headcount are checked against fixed shapes that cannot.
  */
-import { IDENTIFIER_PATTERN, ORG_CATEGORIES, REGION_CODE_PATTERN, type OrgCategory } from '@sferum/contracts';
+import { IDENTIFIER_PATTERN, ORG_CATEGORIES, ORG_FACTS, REGION_CODE_PATTERN, type OrgCategory, type OrgFact } from '@sferum/contracts';
 import { CsvSyntaxError, formatCsvLine, opensAsFormula, parseCsv } from './csv';
 
 export const ORGANIZATION_CSV_COLUMNS = [
@@ -26,7 +34,12 @@ export const ORGANIZATION_CSV_COLUMNS = [
   'region_code',
   'teacher_headcount',
 ] as const;
-export type OrganizationCsvColumn = (typeof ORGANIZATION_CSV_COLUMNS)[number];
+/** The optional columns: a coordinator's statement of each organization fact (ORG_FACTS), 1 or 0. */
+export const ORGANIZATION_FACT_COLUMNS: readonly OrgFact[] = ORG_FACTS;
+export type OrganizationCsvColumn = (typeof ORGANIZATION_CSV_COLUMNS)[number] | OrgFact;
+
+/** What a file states of an organization's facts: only the columns it has. */
+export type StatedFacts = { readonly [F in OrgFact]?: boolean };
 
 export interface OrganizationRecord {
   readonly orgId: string;
@@ -36,6 +49,8 @@ export interface OrganizationRecord {
   readonly municipalityName: string;
   readonly regionCode: string;
   readonly teacherHeadcount: number | null;
+  /** The facts the file states (its optional columns); absent ones stay as the registry has them. */
+  readonly facts: StatedFacts;
 }
 
 export interface CsvProblem {
@@ -90,10 +105,22 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
     return { records: [], problems: [{ line: 1, column: null, reason: 'the file is empty: expected a header row' }] };
   }
   const expectedHeader = ORGANIZATION_CSV_COLUMNS.join(',');
-  if (header.fields.map((f) => f.trim()).join(',') !== expectedHeader) {
+  const names = header.fields.map((f) => f.trim());
+  const factColumns = names.slice(ORGANIZATION_CSV_COLUMNS.length) as OrgFact[];
+  if (
+    names.slice(0, ORGANIZATION_CSV_COLUMNS.length).join(',') !== expectedHeader ||
+    factColumns.some((c) => !ORGANIZATION_FACT_COLUMNS.includes(c)) ||
+    new Set(factColumns).size !== factColumns.length
+  ) {
     return {
       records: [],
-      problems: [{ line: header.line, column: null, reason: `the header must be exactly: ${expectedHeader}` }],
+      problems: [
+        {
+          line: header.line,
+          column: null,
+          reason: `the header must be ${expectedHeader}, then any of ${ORGANIZATION_FACT_COLUMNS.join(', ')} (each once, in any order)`,
+        },
+      ],
     };
   }
 
@@ -106,14 +133,22 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
     const row = rows[r]!;
     if (onProgress !== undefined && r % 5000 === 0) onProgress(r, total);
     const problem = (column: OrganizationCsvColumn | null, reason: string) => problems.push({ line: row.line, column, reason });
-    if (row.fields.length !== ORGANIZATION_CSV_COLUMNS.length) {
-      problem(null, `expected ${ORGANIZATION_CSV_COLUMNS.length} fields, found ${row.fields.length}`);
+    if (row.fields.length !== names.length) {
+      problem(null, `expected ${names.length} fields, found ${row.fields.length}`);
       continue;
     }
-    const [orgId, orgName, category, municipalityId, municipalityName, regionCode, headcount] = row.fields.map((f) => f.trim()) as [
+    const fields = row.fields.map((f) => f.trim());
+    const [orgId, orgName, category, municipalityId, municipalityName, regionCode, headcount] = fields as [
       string, string, string, string, string, string, string,
     ];
     const before = problems.length;
+    const facts: { [F in OrgFact]?: boolean } = {};
+    factColumns.forEach((column, i) => {
+      const value = fields[ORGANIZATION_CSV_COLUMNS.length + i]!;
+      if (value === '1') facts[column] = true;
+      else if (value === '0' || value === '') facts[column] = false;
+      else problem(column, `must be 1 (yes), 0 or empty (no), got "${value}"`);
+    });
 
     if (!IDENTIFIER.test(orgId)) problem('org_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
     else if (opensAsFormula(orgId)) problem('org_id', FORMULA_ID);
@@ -161,6 +196,7 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
         municipalityName,
         regionCode,
         teacherHeadcount,
+        facts,
       });
     }
   }
@@ -168,10 +204,10 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
   return { records: problems.length === 0 ? records : [], problems };
 }
 
-/** The export: header, then rows ordered by org_id (byte order). */
+/** The export: header (every column), then rows ordered by org_id (byte order). */
 export function formatOrganizationCsv(records: readonly OrganizationRecord[]): string {
   const sorted = [...records].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
-  let out = formatCsvLine(ORGANIZATION_CSV_COLUMNS);
+  let out = formatCsvLine([...ORGANIZATION_CSV_COLUMNS, ...ORGANIZATION_FACT_COLUMNS]);
   for (const r of sorted) {
     out += formatCsvLine([
       r.orgId,
@@ -181,6 +217,7 @@ export function formatOrganizationCsv(records: readonly OrganizationRecord[]): s
       r.municipalityName,
       r.regionCode,
       r.teacherHeadcount,
+      ...ORGANIZATION_FACT_COLUMNS.map((f) => (r.facts[f] === true ? 1 : 0)),
     ]);
   }
   return out;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type KpiId, type OrgCategory, type RegionKpiSettings, type SuppressionReason } from '@sferum/contracts';
+import { isKpiId, type KpiId, type OrgCategory, type RegionKpiSettings, type SuppressionReason, type TargetId } from '@sferum/contracts';
 import {
   addWeeks,
   buildKpiRows,
@@ -82,11 +82,14 @@ export interface HistoryPoint extends PeriodFields {
   readonly band: string | null;
   /** Set when the unit was a small cell that week: numerator, value and band withheld. */
   readonly suppressed?: SuppressionReason;
+  /** Of a federal target: what is missing to 100%. */
+  readonly gap?: number | null;
 }
 
 export interface KpiHistory {
   readonly region: string;
-  readonly kpi: KpiId;
+  /** A banded indicator, or a federal target (whose points have no band, and a gap). */
+  readonly kpi: KpiId | TargetId;
   readonly period: PeriodKind;
   readonly from: string;
   readonly to: string;
@@ -150,7 +153,7 @@ export class KpiQueryService {
   }
 
   /** Values of one indicator per period from `from` to `to` (periods of one kind, at most 104 weeks or 24 months), per unit. */
-  async history(request: KpiRequest, kpi: KpiId, from: Period, to: Period, nowMs = this.clock.now()): Promise<KpiHistory> {
+  async history(request: KpiRequest, kpi: KpiId | TargetId, from: Period, to: Period, nowMs = this.clock.now()): Promise<KpiHistory> {
     const context = this.context(request);
     const periods: Period[] = [];
     for (let p = from; comparePeriods(p, to) <= 0; p = shiftPeriod(p, 1)) periods.push(p);
@@ -164,16 +167,14 @@ export class KpiQueryService {
     for (const { period, rows } of perPeriod) {
       for (const row of rows) {
         const entry = series.get(`${row.level}:${row.id}`) ?? { level: row.level, id: row.id, name: row.name, points: [] };
-        const { numerator, denominator, value, band, suppressed } = row.kpis[kpi];
-        entry.points.push({
-          ...periodFields(period),
-          partial: this.isPartial(period, request.region.timeZone, nowMs),
-          numerator,
-          denominator,
-          value,
-          band,
-          ...(suppressed === undefined ? {} : { suppressed }),
-        });
+        const partial = this.isPartial(period, request.region.timeZone, nowMs);
+        if (isKpiId(kpi)) {
+          const { numerator, denominator, value, band, suppressed } = row.kpis[kpi];
+          entry.points.push({ ...periodFields(period), partial, numerator, denominator, value, band, ...(suppressed === undefined ? {} : { suppressed }) });
+        } else {
+          const { numerator, denominator, value, gap } = row.targets[kpi];
+          entry.points.push({ ...periodFields(period), partial, numerator, denominator, value, band: null, gap });
+        }
         series.set(`${row.level}:${row.id}`, entry);
       }
     }
@@ -264,6 +265,8 @@ export class KpiQueryService {
       previous: previous.counters,
       activeOrgs: current.activeOrgs,
       previousActiveOrgs: previous.activeOrgs,
+      orgFacts: current.orgFacts,
+      previousOrgFacts: previous.orgFacts,
       ...(request.groupBy === undefined ? {} : { groupBy: request.groupBy }),
       scope: scopeOf(request),
       teacherDenominator: context.settings.teacherDenominator,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Query, Res, UseGuards } from '@nestjs/common';
-import { isKpiId } from '@sferum/contracts';
+import { isKpiId, isTargetId, KPI_IDS, TARGET_IDS } from '@sferum/contracts';
 import { comparePeriods, kpiTableHeader, kpiTableRows, periodsBetween, type PeriodKind, type TableLanguage } from '@sferum/domain';
 import { ApiKeyGuard, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
@@ -41,8 +41,8 @@ export class KpiController {
   @Get('kpi/history')
   async history(@Query() query: Record<string, unknown>): Promise<KpiHistory> {
     const kpi = query['kpi'];
-    if (typeof kpi !== 'string' || !isKpiId(kpi)) {
-      throw new ProblemException(400, 'kpi: expected one of active_schools, active_orgs, teachers_10_messages, teachers_1_call', { parameter: 'kpi' });
+    if (typeof kpi !== 'string' || !(isKpiId(kpi) || isTargetId(kpi))) {
+      throw new ProblemException(400, `kpi: expected one of ${[...KPI_IDS, ...TARGET_IDS].join(', ')}`, { parameter: 'kpi' });
     }
     for (const parameter of ['week', 'month']) {
       if (query[parameter] !== undefined) throw new ProblemException(400, `${parameter}: a history takes from and to`, { parameter });

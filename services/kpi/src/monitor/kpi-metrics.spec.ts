@@ -1,8 +1,8 @@
-import { FEDERAL_THRESHOLDS_2023, buildKpiRows, type ActivityCounters, type ReportOrganization } from '@sferum/domain';
+import { FEDERAL_THRESHOLDS_2023, buildKpiRows, NO_EVENT_FACTS, NO_REGISTRY_FACTS, type ActivityCounters, type ReportOrganization } from '@sferum/domain';
 import { createMetricsRegistry } from '@sferum/infra-observability';
 import { KPI_GAUGE_LABELS, kpiGauges, KpiMetrics } from './kpi-metrics';
 
-const org = (orgId: string, municipalityId: string): ReportOrganization => ({ orgId, orgName: orgId, municipalityId, municipalityName: municipalityId, category: 'general', teacherHeadcount: null });
+const org = (orgId: string, municipalityId: string): ReportOrganization => ({ orgId, orgName: orgId, municipalityId, municipalityName: municipalityId, category: 'general', teacherHeadcount: null, facts: NO_REGISTRY_FACTS });
 const teachers = (n: number): ActivityCounters => ({
   registeredUsers: n,
   registeredTeachers: n,
@@ -24,6 +24,8 @@ function rows() {
     previous: new Map<string, ActivityCounters>(),
     activeOrgs: new Set(['a', 'b']),
     previousActiveOrgs: new Set<string>(),
+    orgFacts: NO_EVENT_FACTS,
+    previousOrgFacts: NO_EVENT_FACTS,
     scope: {},
     teacherDenominator: 'registered' as const,
     minTeacherDenominator: 5,

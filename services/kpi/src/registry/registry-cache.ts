@@ -144,6 +144,7 @@ export function indexSnapshot(snapshot: RegistrySnapshot, mirrorVersion: number)
       municipalityName: municipalityNames.get(o.municipalityId) ?? o.municipalityId,
       category: o.category,
       teacherHeadcount: o.headcount,
+      facts: o.facts,
     });
   }
   return { version: snapshot.version, mirrorVersion, regions, thresholds: snapshot.thresholds };

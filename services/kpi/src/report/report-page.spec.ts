@@ -2,11 +2,16 @@ import { type KpiRow } from '@sferum/domain';
 import { escapeHtml, renderReport, type ReportBandEdges, type ReportInput, type ReportTrendPoint } from './report-page';
 
 const kpi = (value: number | null, band: 'good' | 'average' | 'below_norm' | null) => ({ numerator: 1, denominator: 2, value, band, previous: null });
+const target = (numerator: number, denominator: number) => {
+  const value = Math.round((numerator / denominator) * 10_000) / 100;
+  return { numerator, denominator, value, gap: Math.round((100 - value) * 100) / 100, previous: null };
+};
 const row = (id: string, name: string): KpiRow => ({
   level: 'municipality',
   id,
   name,
   kpis: { active_schools: kpi(50, 'below_norm'), active_orgs: kpi(90, 'good'), teachers_10_messages: kpi(25, 'good'), teachers_1_call: kpi(null, null) },
+  targets: { orgs_connected: target(2, 3), teachers_registered: target(4, 5), schools_journal_linked: target(0, 3), orgs_gov_label: target(1, 3) },
   counters: {
     orgs: 3,
     active_orgs: 1,

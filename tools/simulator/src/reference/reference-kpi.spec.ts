@@ -384,4 +384,43 @@ describe('reference KPI answers', () => {
       expect(named.answers('25', ['2026-11'], DEFAULTS, THRESHOLDS)['2026-11']!.units['region']!.counters.teachers_10_messages).toBe(0);
     });
   });
+
+  describe('rule 10: federal targets', () => {
+    const orgFact = (type: 'ru.sferum.org.connected' | 'ru.sferum.org.journal_linked' | 'ru.sferum.org.gov_label_granted', org: string, time: string) =>
+      ev(type, time, type === 'ru.sferum.org.journal_linked' ? { orgId: org, journalSystem: 'fgis-moya-shkola' } : { orgId: org });
+    const stated = ORGS.map((o) => (o.id === 's2' ? { ...o, facts: { connected: true, journalLinked: false, govLabel: true } } : o));
+
+    it('an event before the end or the registry; journals of general-education schools only; registered teachers of the headcount', () => {
+      const r = reference(
+        [
+          reg('t1', 's1', 'teacher'),
+          reg('t2', 's2', 'teacher'),
+          reg('t3', 'c1', 'teacher'),
+          orgFact('ru.sferum.org.connected', 's1', '2026-11-18T10:00:00+07:00'),
+          orgFact('ru.sferum.org.journal_linked', 's1', '2026-11-22T23:59:59.999+07:00'), // the last millisecond of W47
+          orgFact('ru.sferum.org.journal_linked', 's3', '2026-11-23T00:00:00.000+07:00'), // W48
+          orgFact('ru.sferum.org.journal_linked', 'c1', '2026-11-18T10:00:00+07:00'), // a college: no school
+          orgFact('ru.sferum.org.connected', 'ghost', '2026-11-18T10:00:00+07:00'), // not in the registry
+        ],
+        stated,
+      );
+      const w47 = r.answers('54', [W47, W48], DEFAULTS, THRESHOLDS);
+      expect(w47[W47]!.units['region']!.targets).toEqual({
+        orgs_connected: { numerator: 2, denominator: 4, value: 50, gap: 50, previous: 25 }, // s1 by event, s2 by the registry (before: s2 only)
+        // t1 t2 t3 of a headcount of 10 + 4 + 6, and s2's t2 standing in for its missing headcount
+        teachers_registered: { numerator: 3, denominator: 21, value: 14.29, gap: 85.71, previous: 14.29 },
+        schools_journal_linked: { numerator: 1, denominator: 3, value: 33.33, gap: 66.67, previous: 0 },
+        orgs_gov_label: { numerator: 1, denominator: 4, value: 25, gap: 75, previous: 25 },
+      });
+      expect(w47[W48]!.units['region']!.targets.schools_journal_linked).toMatchObject({ numerator: 2, previous: 33.33 });
+      expect(w47[W47]!.units['org:c1']!.targets.schools_journal_linked).toEqual({ numerator: 0, denominator: 0, value: null, gap: null, previous: null });
+    });
+
+    it('no gap past 100 %, and a small cell keeps its targets', () => {
+      const r = reference([reg('a', 's3', 'teacher'), reg('b', 's3', 'teacher'), reg('c', 's3', 'teacher'), reg('d', 's3', 'teacher'), reg('e', 's3', 'teacher')]);
+      const units = r.answers('54', [W47], { ...DEFAULTS, minTeacherDenominator: 6 }, THRESHOLDS)[W47]!.units;
+      expect(units['org:s3']!.suppressed).toBe('small_cell');
+      expect(units['org:s3']!.targets.teachers_registered).toEqual({ numerator: 5, denominator: 4, value: 125, gap: 0, previous: 125 });
+    });
+  });
 });

@@ -61,6 +61,19 @@
  *    before's. No band: the bands are the federal indicators' weekly ones,
  *    so every band of a month is null.
  *
+ * 10. Federal targets of a unit at a period's end (no band, not withheld):
+ *    orgs_connected = its organizations connected / its organizations;
+ *    schools_journal_linked = its general-education schools with the
+ *    journal linked / its general-education schools; orgs_gov_label = its
+ *    organizations labelled / its organizations; teachers_registered = its
+ *    registered teachers (rule 3) / its headcount, where an organization
+ *    without a headcount counts its registered teachers (as the headcount
+ *    denominator does). An organization has a fact when the registry says
+ *    so, or an event of it (ru.sferum.org.connected, .journal_linked,
+ *    .gov_label_granted) happened before the end (by the millisecond).
+ *    value as a share (rule 5's rounding), gap = 100 - value in hundredths,
+ *    0 at or above 100, null with value; previous as rule 9.
+ *
  * "As today": a week is Monday 00:00 to the next Monday 00:00 local (ISO);
  * a week's end is the next Monday 00:00 local of the unit's region; a
  * message without messageKind is "text"; shares are rounded half-up to two
@@ -74,6 +87,9 @@ import { isMonth, isoWeekAt, mondayDate, monthAt, monthEndUtc, shiftMonth, shift
 export type Band = 'below_norm' | 'average' | 'good';
 export const KPIS = ['active_schools', 'active_orgs', 'teachers_10_messages', 'teachers_1_call'] as const;
 export type Kpi = (typeof KPIS)[number];
+/** Rule 10. */
+export const TARGETS = ['orgs_connected', 'teachers_registered', 'schools_journal_linked', 'orgs_gov_label'] as const;
+export type Target = (typeof TARGETS)[number];
 
 export interface ReferenceOrganization {
   readonly id: string;
@@ -81,6 +97,8 @@ export interface ReferenceOrganization {
   readonly municipalityId: string;
   readonly regionCode: string;
   readonly headcount: number | null;
+  /** What the registry states of it (rule 10); none when absent. */
+  readonly facts?: { readonly connected: boolean; readonly journalLinked: boolean; readonly govLabel: boolean };
 }
 
 export interface ReferenceSettings {
@@ -129,8 +147,18 @@ export interface ExpectedCounters {
   readonly active_teachers: number | null;
 }
 
+/** Rule 10. */
+export interface ExpectedTarget {
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly value: number | null;
+  readonly gap: number | null;
+  readonly previous: number | null;
+}
+
 export interface ExpectedUnit {
   readonly kpis: Record<Kpi, ExpectedKpi>;
+  readonly targets: Record<Target, ExpectedTarget>;
   readonly counters: ExpectedCounters;
   /** With the headcount denominator: organizations of the unit without a headcount. */
   readonly orgsWithoutHeadcount?: number;
@@ -252,7 +280,8 @@ export class ReferenceKpi {
       const units: Record<string, ExpectedUnit> = {};
       for (const [key, unit] of Object.entries(now)) {
         const kpis = Object.fromEntries(KPIS.map((k) => [k, { ...unit.kpis[k], previous: before[key]?.kpis[k].value ?? null }])) as Record<Kpi, ExpectedKpi>;
-        units[key] = { ...unit, kpis };
+        const targets = Object.fromEntries(TARGETS.map((t) => [t, { ...unit.targets[t], previous: before[key]?.targets[t].value ?? null }])) as Record<Target, ExpectedTarget>;
+        units[key] = { ...unit, kpis, targets };
       }
       out[period] = { units };
     }
@@ -370,6 +399,19 @@ export class ReferenceKpi {
     }
     const active = (o: ReferenceOrganization) => (usersOfOrg.get(o.id)?.size ?? 0) >= 2;
 
+    // Rule 10: what happened to each organization before the end, by event or as the registry says.
+    const happened = { connected: new Set<string>(), journalLinked: new Set<string>(), govLabel: new Set<string>() };
+    const factOfType: Partial<Record<EventType, keyof typeof happened>> = {
+      'ru.sferum.org.connected': 'connected',
+      'ru.sferum.org.journal_linked': 'journalLinked',
+      'ru.sferum.org.gov_label_granted': 'govLabel',
+    };
+    for (const e of this.observed) {
+      const fact = factOfType[e.type];
+      if (fact !== undefined && e.orgId !== undefined && e.time < end) happened[fact].add(e.orgId);
+    }
+    const has = (o: ReferenceOrganization, fact: keyof typeof happened) => o.facts?.[fact] === true || happened[fact].has(o.id);
+
     // Rules 4 and 5: a person's activity in a unit.
     const counted = settings.countedMessageKinds === null ? null : new Set(settings.countedMessageKinds);
     const activityIn = (userId: string, unit: string) => {
@@ -476,8 +518,18 @@ export class ReferenceKpi {
         }),
       ) as Record<Kpi, ExpectedKpi>;
       const activityCount = (n: number) => (small ? null : n);
+      const target = (n: number, d: number): ExpectedTarget => {
+        const value = roundedPercent(n, d);
+        return { numerator: n, denominator: d, value, gap: value === null ? null : Math.max(0, 10_000 - Math.round(value * 100)) / 100, previous: null };
+      };
       result[unit] = {
         kpis,
+        targets: {
+          orgs_connected: target(orgs.filter((o) => has(o, 'connected')).length, orgs.length),
+          teachers_registered: target(s.teachers.size, headcount + s.teachersWithoutHeadcount.size),
+          schools_journal_linked: target(general.filter((o) => has(o, 'journalLinked')).length, general.length),
+          orgs_gov_label: target(orgs.filter((o) => has(o, 'govLabel')).length, orgs.length),
+        },
         counters: {
           orgs: orgs.length,
           active_orgs: fractions.active_orgs[0],

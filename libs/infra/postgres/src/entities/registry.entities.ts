@@ -66,6 +66,12 @@ export class OrganizationEntity {
   @Column({ name: 'connected', type: 'boolean', default: false })
   connected!: boolean;
 
+  @Column({ name: 'journal_linked', type: 'boolean', default: false })
+  journalLinked!: boolean;
+
+  @Column({ name: 'gov_label', type: 'boolean', default: false })
+  govLabel!: boolean;
+
   @Column({ name: 'onboarding_stage', type: 'smallint', nullable: true })
   onboardingStage!: number | null;
 

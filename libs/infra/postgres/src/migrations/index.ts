@@ -6,6 +6,7 @@ import { ReferenceData1700000000002 } from './0002-reference-data';
 import { Alerts1700000000003 } from './0003-alerts';
 import { RegistryVersion1700000000004 } from './0004-registry-version';
 import { MinTeacherDenominator1700000000005 } from './0005-min-teacher-denominator';
+import { OrganizationFacts1700000000006 } from './0006-organization-facts';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [RegistrySchema1700000000001, ReferenceData1700000000002, Alerts1700000000003, RegistryVersion1700000000004, MinTeacherDenominator1700000000005];
+export const MIGRATIONS: Function[] = [RegistrySchema1700000000001, ReferenceData1700000000002, Alerts1700000000003, RegistryVersion1700000000004, MinTeacherDenominator1700000000005, OrganizationFacts1700000000006];

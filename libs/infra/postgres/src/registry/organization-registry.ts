@@ -1,5 +1,5 @@
 import { municipalityMoves, MunicipalityMovesRefused, type MunicipalityMove, type OrganizationRecord } from '@sferum/domain';
-import { type OrgCategory } from '@sferum/contracts';
+import { ORG_FACTS, type OrgCategory, type OrgFact } from '@sferum/contracts';
 import { type DataSource, type EntityManager } from 'typeorm';
 
 export interface ImportCounts {
@@ -59,17 +59,18 @@ export async function importOrganizations(
     for (const r of records) municipalities.set(r.municipalityId, { name: r.municipalityName, regionCode: r.regionCode });
     const municipalityCounts = await upsertMunicipalities(manager, municipalities);
 
+    // The fact columns the file states (a file states a column for every row or for none): written; the others kept.
+    const stated = ORG_FACTS.filter((f) => records.length > 0 && records.every((r) => r.facts[f] !== undefined));
+    const columns = ['name', 'category', 'municipality_id', 'teacher_headcount', ...stated];
     const organizations: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
     for (let start = 0; start < records.length; start += CHUNK) {
       const chunk = records.slice(start, start + CHUNK);
       const written: { inserted: boolean }[] = await manager.query(
-        `INSERT INTO organization (id, name, category, municipality_id, teacher_headcount)
-         SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::varchar[], $5::int[])
+        `INSERT INTO organization (id, ${columns.join(', ')})
+         SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::varchar[], $5::int[]${stated.map((_, i) => `, $${6 + i}::boolean[]`).join('')})
          ON CONFLICT (id) DO UPDATE SET
-           name = EXCLUDED.name, category = EXCLUDED.category, municipality_id = EXCLUDED.municipality_id,
-           teacher_headcount = EXCLUDED.teacher_headcount, updated_at = now()
-         WHERE (organization.name, organization.category, organization.municipality_id, organization.teacher_headcount)
-               IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.municipality_id, EXCLUDED.teacher_headcount)
+           ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+         WHERE (${columns.map((c) => `organization.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `EXCLUDED.${c}`).join(', ')})
          RETURNING (xmax = 0) AS inserted`,
         [
           chunk.map((r) => r.orgId),
@@ -77,6 +78,7 @@ export async function importOrganizations(
           chunk.map((r) => r.category),
           chunk.map((r) => r.municipalityId),
           chunk.map((r) => r.teacherHeadcount),
+          ...stated.map((f) => chunk.map((r) => r.facts[f] === true)),
         ],
       );
       count(organizations, written, chunk.length);
@@ -138,7 +140,15 @@ interface OrganizationRow {
   municipality_name: string;
   region_code: string;
   teacher_headcount: number | null;
+  connected: boolean;
+  journal_linked: boolean;
+  gov_label: boolean;
 }
+
+/** The columns of an organization's row, its facts (named as ORG_FACTS) included. */
+const ORGANIZATION_COLUMNS = `o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code, o.teacher_headcount, ${ORG_FACTS.map((f) => `o.${f}`).join(', ')}`;
+
+const factsOf = (row: OrganizationRow): Record<OrgFact, boolean> => Object.fromEntries(ORG_FACTS.map((f) => [f, row[f]])) as Record<OrgFact, boolean>;
 
 const toRecord = (row: OrganizationRow): OrganizationRecord => ({
   orgId: row.id,
@@ -148,12 +158,13 @@ const toRecord = (row: OrganizationRow): OrganizationRecord => ({
   municipalityName: row.municipality_name,
   regionCode: row.region_code,
   teacherHeadcount: row.teacher_headcount,
+  facts: factsOf(row),
 });
 
 /** Every organization (of one region, when given), in the CSV's order. */
 export async function exportOrganizations(dataSource: DataSource, regionCode?: string): Promise<OrganizationRecord[]> {
   const rows: OrganizationRow[] = await dataSource.query(
-    `SELECT o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code, o.teacher_headcount
+    `SELECT ${ORGANIZATION_COLUMNS}
      FROM organization o JOIN municipality m ON m.id = o.municipality_id
      WHERE ($1::varchar IS NULL OR m.region_code = $1)
      ORDER BY o.id COLLATE "C"`,
@@ -170,18 +181,23 @@ export interface OrganizationFilter {
   readonly offset: number;
 }
 
-export interface OrganizationView extends OrganizationRecord {
+/** An organization as the API shows it: its record, and what the registry states of it. */
+export interface OrganizationView extends Omit<OrganizationRecord, 'facts'> {
   readonly connected: boolean;
+  readonly journalLinked: boolean;
+  readonly govLabel: boolean;
   readonly onboardingStage: number | null;
 }
 
-const VIEW_SELECT = `SELECT o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code,
-         o.teacher_headcount, o.connected, o.onboarding_stage
+const VIEW_SELECT = `SELECT ${ORGANIZATION_COLUMNS}, o.onboarding_stage
   FROM organization o JOIN municipality m ON m.id = o.municipality_id`;
 
-type ViewRow = OrganizationRow & { connected: boolean; onboarding_stage: number | null };
+type ViewRow = OrganizationRow & { onboarding_stage: number | null };
 
-const toView = (r: ViewRow): OrganizationView => ({ ...toRecord(r), connected: r.connected, onboardingStage: r.onboarding_stage });
+const toView = (r: ViewRow): OrganizationView => {
+  const { facts: _, ...record } = toRecord(r);
+  return { ...record, connected: r.connected, journalLinked: r.journal_linked, govLabel: r.gov_label, onboardingStage: r.onboarding_stage };
+};
 
 export async function findOrganizations(
   dataSource: DataSource,

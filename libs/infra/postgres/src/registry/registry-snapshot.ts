@@ -1,4 +1,4 @@
-import { type OrgCategory } from '@sferum/contracts';
+import { ORG_FACTS, type OrgCategory, type OrgFact } from '@sferum/contracts';
 import { type Threshold } from '@sferum/domain';
 import { type DataSource } from 'typeorm';
 import { listThresholds, type RegionKpiSettings, REGION_SETTINGS_COLUMNS, type RegionSettingsRow, settingsOfRow } from './kpi-settings';
@@ -26,6 +26,8 @@ export interface SnapshotOrganization {
   readonly municipalityId: string;
   readonly regionCode: string;
   readonly headcount: number | null;
+  /** What the registry states of it (its CSV's columns connected, journal_linked, gov_label). */
+  readonly facts: Readonly<Record<OrgFact, boolean>>;
 }
 
 /** The registry's version alone: one row, for cheap polling. */
@@ -40,8 +42,8 @@ export async function registrySnapshot(dataSource: DataSource): Promise<Registry
     const version = Number(state?.version ?? 0);
     const regions = await manager.query<{ code: string; name: string; time_zone: string }[]>('SELECT code, name, time_zone FROM region ORDER BY code');
     const municipalities = await manager.query<{ id: string; name: string; region_code: string }[]>('SELECT id, name, region_code FROM municipality ORDER BY id COLLATE "C"');
-    const organizations = await manager.query<{ id: string; name: string; category: OrgCategory; municipality_id: string; region_code: string; teacher_headcount: number | null }[]>(
-      `SELECT o.id, o.name, o.category, o.municipality_id, m.region_code, o.teacher_headcount
+    const organizations = await manager.query<({ id: string; name: string; category: OrgCategory; municipality_id: string; region_code: string; teacher_headcount: number | null } & Record<OrgFact, boolean>)[]>(
+      `SELECT o.id, o.name, o.category, o.municipality_id, m.region_code, o.teacher_headcount, ${ORG_FACTS.map((f) => `o.${f}`).join(', ')}
        FROM organization o JOIN municipality m ON m.id = o.municipality_id ORDER BY o.id COLLATE "C"`,
     );
     const settingsRows = await manager.query<(RegionSettingsRow & { region_code: string })[]>(`SELECT region_code, ${REGION_SETTINGS_COLUMNS} FROM region_settings`);
@@ -57,6 +59,7 @@ export async function registrySnapshot(dataSource: DataSource): Promise<Registry
         municipalityId: o.municipality_id,
         regionCode: o.region_code,
         headcount: o.teacher_headcount,
+        facts: Object.fromEntries(ORG_FACTS.map((f) => [f, o[f]])) as Record<OrgFact, boolean>,
       })),
       settings: new Map(settingsRows.map((s) => [s.region_code, settingsOfRow(s)])),
       thresholds,

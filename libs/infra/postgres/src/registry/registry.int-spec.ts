@@ -60,12 +60,29 @@ describe('organization registry against the real PostgreSQL', () => {
 
   it('export then import changes nothing, and exports the same bytes again', async () => {
     const exported = formatOrganizationCsv(await exportOrganizations(ds, '54'));
-    expect(exported.split('\n')[0]).toBe(HEADER);
+    expect(exported.split('\n')[0]).toBe(`${HEADER},connected,journal_linked,gov_label`);
     const report = await importOrganizations(ds, (await validate(exported)).records);
     expect(report.organizations.unchanged).toBe(50_000);
     expect(report.organizations.inserted + report.organizations.updated).toBe(0);
     expect(formatOrganizationCsv(await exportOrganizations(ds, '54'))).toBe(exported);
     expect(await exportOrganizations(ds, '42')).toEqual([]);
+  });
+
+  it("writes the organization facts a file states, and keeps those it does not state", async () => {
+    const facts = async (id: string) => (await findOrganization(ds, id))!;
+    const stated = await importOrganizations(ds, (await validate(`${HEADER},journal_linked,gov_label\n${bigCsv(2).split('\n').slice(1, 3).map((l, i) => `${l},${i === 0 ? 1 : 0},1`).join('\n')}\n`)).records);
+    expect(stated.organizations).toEqual({ inserted: 0, updated: 2, unchanged: 0 });
+    const [first, second] = (await validate(bigCsv(2))).records;
+    expect(await facts(first!.orgId)).toMatchObject({ connected: false, journalLinked: true, govLabel: true });
+    expect(await facts(second!.orgId)).toMatchObject({ connected: false, journalLinked: false, govLabel: true });
+    // A file without the columns changes none of them; the same file again changes nothing.
+    const again = await importOrganizations(ds, (await validate(bigCsv(2))).records);
+    expect(again.organizations).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
+    expect(await facts(first!.orgId)).toMatchObject({ journalLinked: true, govLabel: true });
+    expect((await exportOrganizations(ds, '54')).find((r) => r.orgId === first!.orgId)?.facts).toEqual({ connected: false, journal_linked: true, gov_label: true });
+    // Stated as 0, they go back to no.
+    await importOrganizations(ds, (await validate(`${HEADER},journal_linked,gov_label\n${bigCsv(1).split('\n')[1]},0,0\n`)).records);
+    expect(await facts(first!.orgId)).toMatchObject({ journalLinked: false, govLabel: false });
   });
 
   it('applies nothing when the transaction fails half-way', async () => {
