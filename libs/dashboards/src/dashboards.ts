@@ -40,8 +40,8 @@ export type DashboardLang = (typeof DASHBOARD_LANGS)[number];
 /**
  * The indicators with their official names (the federal table of 17 March
  * 2023). The report page of the KPI service names them with the same words
- * (services/kpi/src/report/report-page.ts; this library imports nothing of
- * the services, so tools/e2e/src/report.e2e-spec.ts holds the two equal).
+ * (libs/domain/src/kpi/report-format.ts; this library imports nothing of
+ * the project, so tools/e2e/src/report.e2e-spec.ts holds the two equal).
  */
 export const INDICATORS = [
   {

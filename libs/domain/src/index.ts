@@ -22,3 +22,5 @@ export * from './kpi/small-cells';
 export * from './kpi/kpi-settings';
 export * from './registry/municipality-moves';
 export * from './kpi/federal-targets';
+export * from './kpi/report-format';
+export * from './kpi/weekly-report';

@@ -10,3 +10,4 @@ export * from './handler-statuses';
 export * from './aggregator-fixtures';
 export * from './reference-week';
 export * from './fact-rows';
+export * from './reference-report';

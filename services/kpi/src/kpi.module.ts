@@ -14,6 +14,8 @@ import { KpiMonitor } from './monitor/kpi-monitor.service';
 import { WebhookNotifier } from './monitor/webhook-notifier.service';
 import { RegistryController } from './registry/registry.controller';
 import { ReportController } from './report/report.controller';
+import { WeeklyReportController } from './report/weekly-report.controller';
+import { WeeklyReportService } from './report/weekly-report.service';
 import { SettingsController } from './registry/settings.controller';
 import { RegistryCache } from './registry/registry-cache';
 import { RegistryService } from './registry/registry.service';
@@ -31,8 +33,8 @@ export class KpiModule {
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED, rateLimit: { perMinute: config.KPI_RATE_PER_KEY, burst: config.KPI_RATE_BURST } }),
       ],
-      controllers: [KpiController, RegistryController, SettingsController, AlertsController, ReportController],
-      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, KpiMetrics, KpiMonitor, WebhookNotifier],
+      controllers: [KpiController, RegistryController, SettingsController, AlertsController, ReportController, WeeklyReportController],
+      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, WeeklyReportService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }
 }

@@ -261,6 +261,18 @@ const SMALL_CELLS =
   "A unit whose teacher denominator or registered teachers are fewer than the region's minTeacherDenominator (settings, default 5) is a small cell: " +
   'its counts and organization indicators are shown, its teacher shares (numerator, value, band) and counts of active teachers are null, and the row says suppressed: small_cell with the minimum.';
 
+const WEEKLY_REPORT_PARAMETERS = [
+  query('region', regionCode, 'the region', true),
+  query('week', week, 'ISO week in the region zone; default: the last complete week'),
+  query('lang', { enum: ['ru', 'en'] }, 'the language of the report (default ru)'),
+];
+const BAD_REPORT_QUERY = problemResponse('a parameter other than region, week and lang, or one that is missing, malformed or names an unknown region; `parameter` says which');
+const WEEKLY_REPORT =
+  'The weekly report a coordinator sends to the ministry, per category of organization present in the region (general education, vocational, additional education, ...): ' +
+  'the blocks of the slides (active organizations, registered users, registered teachers with their share of the headcount, students, teachers active in the last calendar month complete at the week end, teachers with at least 3 and 10 group-chat messages and 1 call in the week), ' +
+  'the federal targets with their gap to 100%, the banded indicators with their band words, and the municipalities traffic-light table (a fill per band; a small cell says so). ' +
+  'The same report as GET /v1/report.xlsx and GET /report/weekly; in Russian unless lang=en. A browser without a key is asked for one (Basic, the key as the password).';
+
 /**
  * The KPI service's API, without what its routes say themselves (the paths,
  * the key each needs, the success status): the OpenAPI 3.1 document is
@@ -315,6 +327,19 @@ export const KPI_API: ServiceApi = {
           content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
         },
         400: BAD_QUERY,
+      },
+    },
+    'GET /v1/report.xlsx': {
+      summary: 'The weekly report a coordinator sends, as an Excel workbook: a sheet per category of organization',
+      description: `${WEEKLY_REPORT} Counts of the table are number cells, every other figure text as the slides print it.`,
+      tags: ['report'],
+      parameters: WEEKLY_REPORT_PARAMETERS,
+      responses: {
+        200: {
+          description: 'an Excel attachment, sferum-report-<region>-<week>.xlsx',
+          content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        },
+        400: BAD_REPORT_QUERY,
       },
     },
     'GET /v1/registry/regions': {
@@ -487,6 +512,13 @@ export const KPI_API: ServiceApi = {
         query('lang', { enum: ['ru', 'en'] }, 'the language of the page (default ru)'),
       ],
       responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: BAD_QUERY },
+    },
+    'GET /report/weekly': {
+      summary: 'The weekly report a coordinator sends, as a printable page (A4 portrait)',
+      description: WEEKLY_REPORT,
+      tags: ['report'],
+      parameters: WEEKLY_REPORT_PARAMETERS,
+      responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: BAD_REPORT_QUERY },
     },
     'GET /report/assets/{file}': {
       summary: "The report page's chart library (served here, never from a CDN)",

@@ -144,7 +144,8 @@ describe('the KPI service as it starts by default', () => {
         route,
         status: 401,
         type: 'application/problem+json; charset=utf-8',
-        challenge: route.startsWith('GET /report') ? 'Basic realm="Sferum report", charset="UTF-8"' : 'Bearer',
+        // The pages a browser opens, and the weekly workbook their links download, ask for Basic credentials.
+        challenge: route.startsWith('GET /report') || route === 'GET /v1/report.xlsx' ? 'Basic realm="Sferum report", charset="UTF-8"' : 'Bearer',
         problem: 401,
       })),
     );

@@ -5,9 +5,10 @@
  * names) or Russian. A small cell's withheld figures are empty cells, and
  * its last column (`suppressed`) says why, with the region's minimum.
  */
-import { KPI_IDS, TARGET_IDS, type TargetId } from '@sferum/contracts';
+import { KPI_IDS, TARGET_IDS } from '@sferum/contracts';
 import { type PeriodKind } from '../week/calendar-month';
 import { type KpiRow } from './kpi-report';
+import { BAND_WORDS, TARGET_NAMES } from './report-format';
 
 export type TableLanguage = 'en' | 'ru';
 
@@ -18,12 +19,6 @@ const KPI_TITLES_RU: Record<(typeof KPI_IDS)[number], string> = {
   teachers_1_call: 'Доля педагогов с 1+ звонком',
 };
 
-const TARGET_TITLES_RU: Record<TargetId, string> = {
-  orgs_connected: 'Подключено организаций',
-  teachers_registered: 'Зарегистрировано педагогов от штатной численности',
-  schools_journal_linked: 'Школ с подключённым электронным журналом',
-  orgs_gov_label: 'Организаций с отметкой «Госорганизация»',
-};
 
 const COUNTER_TITLES_RU: Record<keyof KpiRow['counters'], string> = {
   orgs: 'Организаций',
@@ -45,8 +40,6 @@ const ACTIVITY_COUNTERS: ReadonlySet<keyof KpiRow['counters']> = new Set(['teach
 
 const PERIOD_TITLES_RU: Record<PeriodKind, string> = { week: 'Неделя', month: 'Месяц' };
 
-const BAND_RU: Record<string, string> = { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' };
-
 const COUNTERS = Object.keys(COUNTER_TITLES_RU) as (keyof KpiRow['counters'])[];
 
 /** The reason a row's figures are withheld, in words a reader of the file acts on; empty when nothing is. */
@@ -67,7 +60,7 @@ export function kpiTableHeader(language: TableLanguage, period: PeriodKind = 'we
       'Код',
       'Наименование',
       ...KPI_IDS.flatMap((kpi) => [`${KPI_TITLES_RU[kpi]}, %`, `${KPI_TITLES_RU[kpi]}: уровень`, `${KPI_TITLES_RU[kpi]}: числитель`, `${KPI_TITLES_RU[kpi]}: знаменатель`]),
-      ...TARGET_IDS.flatMap((t) => [`${TARGET_TITLES_RU[t]}, %`, `${TARGET_TITLES_RU[t]}: до 100 %`, `${TARGET_TITLES_RU[t]}: числитель`, `${TARGET_TITLES_RU[t]}: знаменатель`]),
+      ...TARGET_IDS.flatMap((t) => [`${TARGET_NAMES[t].ru}, %`, `${TARGET_NAMES[t].ru}: до 100 %`, `${TARGET_NAMES[t].ru}: числитель`, `${TARGET_NAMES[t].ru}: знаменатель`]),
       ...COUNTERS.map((c) => (ACTIVITY_COUNTERS.has(c) ? `${COUNTER_TITLES_RU[c]} ${PERIOD_SUFFIX_RU[period]}` : COUNTER_TITLES_RU[c])),
       'Скрыто (малая группа)',
     ];
@@ -92,7 +85,7 @@ export function kpiTableRows(period: string, rows: readonly KpiRow[], language: 
     row.name,
     ...KPI_IDS.flatMap((kpi) => {
       const k = row.kpis[kpi];
-      const band = k.band === null ? null : language === 'ru' ? (BAND_RU[k.band] ?? k.band) : k.band;
+      const band = k.band === null ? null : language === 'ru' ? BAND_WORDS.ru[k.band] : k.band;
       return [k.value, band, k.numerator, k.denominator];
     }),
     ...TARGET_IDS.flatMap((t) => {

@@ -42,16 +42,20 @@ export function compareFractionToPpm(numerator: number, denominator: number, ppm
 
 /**
  * numerator / denominator as a percentage rounded half-up to two decimals
- * (52 / 16010 -> 0.32). Null for an empty denominator.
+ * (52 / 16010 -> 0.32), or to `decimals` (0: the whole percentages the
+ * ministries' slides print, 944 / 1004 -> 94). Rounded once from the exact
+ * fraction: rounding the two-decimal value again would round 73.495 up to
+ * 74. Null for an empty denominator.
  */
-export function percentRounded(numerator: number, denominator: number): number | null {
+export function percentRounded(numerator: number, denominator: number, decimals: 0 | 1 | 2 = 2): number | null {
   assertCount(numerator, 'numerator');
   assertCount(denominator, 'denominator');
   if (denominator === 0) return null;
-  const scaled = BigInt(numerator) * 10_000n; // hundredths of a percent, times denominator
+  const unitsPerPercent = 10n ** BigInt(decimals);
+  const scaled = BigInt(numerator) * 100n * unitsPerPercent; // units of 10^-decimals percent, times denominator
   const d = BigInt(denominator);
-  const hundredths = (scaled * 2n + d) / (2n * d);
-  return Number(hundredths) / 100;
+  const units = (scaled * 2n + d) / (2n * d);
+  return Number(units) / Number(unitsPerPercent);
 }
 
 export function assertCount(value: number, name: string): void {

@@ -11,35 +11,25 @@
  * are written for the page's readers: "16 010", "0,32 %", "16.11.2026".
  */
 import { type Band } from '@sferum/contracts';
-import { type KpiRow, zoneOffsetMs } from '@sferum/domain';
+import {
+  BAND_WORDS,
+  fewerTeachers,
+  formatCount as count,
+  formatDate as date,
+  formatInstant as generated,
+  formatPercent as percent,
+  formatPercentDigits as percentOfDigits,
+  type KpiRow,
+  REPORT_INDICATORS,
+  type ReportKpi,
+  type ReportLang,
+  smallCellWords,
+} from '@sferum/domain';
+import { BAND_COLOUR_CSS, BAND_COLOURS } from './band-colours';
 
-export const REPORT_LANGS = ['ru', 'en'] as const;
-export type ReportLang = (typeof REPORT_LANGS)[number];
-
-/**
- * The indicators the page shows, with their official names (the federal
- * table of 17 March 2023): the words of the Grafana dashboards too
- * (libs/dashboards, which imports nothing of the services:
- * tools/e2e/src/report.e2e-spec.ts holds the two equal).
- */
-export const REPORT_INDICATORS = [
-  {
-    kpi: 'active_schools',
-    name: { ru: 'Доля активных школ (есть 2 и более пользователей)', en: 'Share of active schools (2 or more users)' },
-  },
-  {
-    kpi: 'teachers_10_messages',
-    name: {
-      ru: 'Учителя, написавшие не менее 10 сообщений в групповых чатах за неделю',
-      en: 'Teachers who wrote at least 10 messages in group chats during the week',
-    },
-  },
-  {
-    kpi: 'teachers_1_call',
-    name: { ru: 'Учителя, совершившие не менее 1 звонка за неделю', en: 'Teachers who made at least 1 call during the week' },
-  },
-] as const;
-export type ReportKpi = (typeof REPORT_INDICATORS)[number]['kpi'];
+// The indicators' official names, the band words and the number formats are
+// the weekly report's too: libs/domain/src/kpi/report-format.ts holds them
+// (REPORT_INDICATORS are the names the dashboards must match).
 
 /** An indicator's band edges in force (percentages as the registry holds them: decimal strings, "0.5"). */
 export interface ReportBandEdges {
@@ -105,9 +95,9 @@ interface ReportWords {
   readonly otherLanguage: { readonly lang: ReportLang; readonly text: string };
 }
 
-/** "педагога" after "менее 1", "менее 21"; "педагогов" after "менее 2", "менее 5", "менее 11". */
-function teachersAfterFewerThan(count: number): string {
-  return count % 10 === 1 && count % 100 !== 11 ? 'педагога' : 'педагогов';
+/** "Менее 5 педагогов": the words of a small cell at the start of a sentence. */
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const WORDS: Record<ReportLang, ReportWords> = {
@@ -115,15 +105,14 @@ const WORDS: Record<ReportLang, ReportWords> = {
     title: (region, week) => `${region}: неделя ${week} — показатели «Сферума»`,
     weekLine: (week, monday, timeZone) => `Неделя ${week} (с понедельника ${monday}), часовой пояс ${timeZone}`,
     partial: 'неделя ещё не закончилась: данные на текущий момент',
-    bands: { below_norm: 'ниже нормы', average: 'средний', good: 'хороший' },
+    bands: BAND_WORDS.ru,
     noBand: 'без оценки',
     ofCount: (numerator, denominator) => `${numerator} из ${denominator}`,
     weekEarlier: (value) => `неделей ранее ${value}`,
     withheldValue: 'не показано',
-    fewerTeachers: (minimum) => `менее ${minimum} ${teachersAfterFewerThan(minimum)}`,
-    smallCell: (minimum) => `малая группа: менее ${minimum} ${teachersAfterFewerThan(minimum)}`,
-    smallCellTitle: (minimum, denominator) =>
-      `малая группа: менее ${minimum} ${teachersAfterFewerThan(minimum)} (в знаменателе ${denominator}), поэтому доля не показывается`,
+    fewerTeachers: (minimum) => fewerTeachers(minimum, 'ru'),
+    smallCell: (minimum) => smallCellWords(minimum, 'ru'),
+    smallCellTitle: (minimum, denominator) => `${smallCellWords(minimum, 'ru')} (в знаменателе ${denominator}), поэтому доля не показывается`,
     regionSection: 'Регион',
     trendSection: 'Динамика',
     chartCaption: (indicator) => `${indicator}, 12 недель`,
@@ -132,7 +121,7 @@ const WORDS: Record<ReportLang, ReportWords> = {
     noEdges: 'пороги не заданы',
     legend: (bands, minimum) =>
       `Оценка: ${bands} (значение не выше нижней границы — «ниже нормы», не ниже верхней — «хороший»; пороги, действующие на понедельник недели). ` +
-      `<span class="suppressed">Менее ${minimum} ${teachersAfterFewerThan(minimum)}</span>: малая группа, доли учителей не показываются, чтобы по ним нельзя было узнать неделю отдельного человека.`,
+      `<span class="suppressed">${upperFirst(fewerTeachers(minimum, 'ru'))}</span>: малая группа, доли учителей не показываются, чтобы по ним нельзя было узнать неделю отдельного человека.`,
     municipality: 'Муниципальное образование',
     organizations: 'Организации',
     registeredTeachers: 'Зарегистрированные учителя',
@@ -144,14 +133,14 @@ const WORDS: Record<ReportLang, ReportWords> = {
     title: (region, week) => `${region}: ${week} — Sferum KPI`,
     weekLine: (week, monday, timeZone) => `Week ${week} from Monday ${monday}, ${timeZone}`,
     partial: 'the week is not over: figures so far',
-    bands: { below_norm: 'below norm', average: 'average', good: 'good' },
+    bands: BAND_WORDS.en,
     noBand: 'no band',
     ofCount: (numerator, denominator) => `${numerator} of ${denominator}`,
     weekEarlier: (value) => `a week earlier ${value}`,
     withheldValue: 'withheld',
-    fewerTeachers: (minimum) => `fewer than ${minimum} teachers`,
-    smallCell: (minimum) => `small cell: fewer than ${minimum} teachers`,
-    smallCellTitle: (minimum, denominator) => `small cell: fewer than ${minimum} teachers (${denominator} in the teacher denominator), so the share is not shown`,
+    fewerTeachers: (minimum) => fewerTeachers(minimum, 'en'),
+    smallCell: (minimum) => smallCellWords(minimum, 'en'),
+    smallCellTitle: (minimum, denominator) => `${smallCellWords(minimum, 'en')} (${denominator} in the teacher denominator), so the share is not shown`,
     regionSection: 'Region',
     trendSection: 'Trend',
     chartCaption: (indicator) => `${indicator}, 12 weeks`,
@@ -160,7 +149,7 @@ const WORDS: Record<ReportLang, ReportWords> = {
     noEdges: 'no thresholds in force',
     legend: (bands, minimum) =>
       `Bands: ${bands} (value at or below the lower edge is below norm, at or above the upper edge is good; the thresholds in force on the week's Monday). ` +
-      `<span class="suppressed">Fewer than ${minimum} teachers</span>: a small cell, whose teacher shares are not shown so that no one's week can be read from them.`,
+      `<span class="suppressed">${upperFirst(fewerTeachers(minimum, 'en'))}</span>: a small cell, whose teacher shares are not shown so that no one's week can be read from them.`,
     municipality: 'Municipality',
     organizations: 'Organizations',
     registeredTeachers: 'Registered teachers',
@@ -176,40 +165,6 @@ export function escapeHtml(text: string): string {
 /** JSON safe inside a <script> element. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** A no-break space: "16 010" and "0,32 %" must not break across lines. */
-const NBSP = '\u00a0';
-
-/** A percentage already written in digits ("0.32", "0.5"): "0,32 %" in Russian, "0.32%" in English. */
-function percentOfDigits(digits: string, lang: ReportLang): string {
-  return lang === 'ru' ? `${digits.replace('.', ',')}${NBSP}%` : `${digits}%`;
-}
-
-function percent(value: number | null, lang: ReportLang): string {
-  return value === null ? '—' : percentOfDigits(value.toFixed(2), lang);
-}
-
-/** A count: "16 010" in Russian, "16,010" in English (written out, so no ICU data decides it). */
-function count(value: number | null, lang: ReportLang): string {
-  if (value === null) return '—';
-  const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'ru' ? NBSP : ',');
-  return value < 0 ? `−${digits}` : digits;
-}
-
-/** A calendar date "YYYY-MM-DD": "16.11.2026" in Russian, as is in English. */
-function date(isoDate: string, lang: ReportLang): string {
-  if (lang === 'en') return isoDate;
-  const [year, month, day] = isoDate.split('-');
-  return `${day}.${month}.${year}`;
-}
-
-/** When the page was made: in the region's zone in Russian ("29.11.2026 07:00 (Asia/Novosibirsk)"), the ISO instant in English. */
-function generated(instant: string, timeZone: string, lang: ReportLang): string {
-  if (lang === 'en') return instant;
-  const ms = Date.parse(instant);
-  const local = new Date(ms + zoneOffsetMs(ms, timeZone)).toISOString();
-  return `${date(local.slice(0, 10), lang)} ${local.slice(11, 16)} (${timeZone})`;
 }
 
 function withheldMinimum(row: KpiRow, minimum: number): number {
@@ -297,7 +252,7 @@ export function renderReport(input: ReportInput): string {
   <title>${escapeHtml(words.title(region.name, input.week))}</title>
   <link rel="stylesheet" href="${input.assets}/uPlot.min.css">
   <style>
-    :root { --good: #2e7d32; --good-bg: #c8e6c9; --average: #8d6e00; --average-bg: #fff3a0; --low: #b71c1c; --low-bg: #ffcdd2; }
+    ${BAND_COLOUR_CSS}
     body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px; color: #1a1a1a; }
     h1 { font-size: 22px; margin: 0 0 4px; }
     .sub { color: #555; margin: 0 0 12px; }
@@ -364,7 +319,7 @@ export function renderReport(input: ReportInput): string {
     const WEEK_STARTS = ${scriptJson(input.trend.map((p) => p.weekStart))};
     const SERIES = ${scriptJson(series)};
     const EDGE_LABELS = ${scriptJson({ lower: words.lowerEdge, upper: words.upperEdge })};
-    const EDGE_COLOURS = { lower: '#b71c1c', upper: '#2e7d32' };
+    const EDGE_COLOURS = { lower: '${BAND_COLOURS.below_norm.text}', upper: '${BAND_COLOURS.good.text}' };
     const xs = WEEK_STARTS.map((d) => Date.parse(d + 'T00:00:00Z') / 1000);
     // Axis labels as the page's readers write them: 16.11 and 0,5 in Russian; 11-16 and 0.5 in English.
     const dayOf = (t) => { const iso = new Date(t * 1000).toISOString(); return LANG === 'ru' ? iso.slice(8, 10) + '.' + iso.slice(5, 7) : iso.slice(5, 10); };

@@ -1,12 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { addWeeks, type Clock, compareWeeks, currentWeek, formatIsoWeek, formatLocalDate, lastCompleteWeek, mondayOf, type Threshold, thresholdInForce } from '@sferum/domain';
+import {
+  addWeeks,
+  type Clock,
+  compareWeeks,
+  currentWeek,
+  formatIsoWeek,
+  formatLocalDate,
+  lastCompleteWeek,
+  mondayOf,
+  REPORT_INDICATORS,
+  type Threshold,
+  thresholdInForce,
+} from '@sferum/domain';
 import { ApiKeyGuard, BrowserPage, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
 import { KpiQueryService } from '../kpi/kpi-query.service';
 import { RegistryCache } from '../registry/registry-cache';
-import { type ReportBandEdges, renderReport, REPORT_INDICATORS, REPORT_LANGS, type ReportLang } from './report-page';
+import { type ReportBandEdges, renderReport } from './report-page';
+import { onlyReportParameters, reportLang } from './report-query';
+import { renderWeeklyReport } from './weekly-report-page';
+import { WeeklyReportService } from './weekly-report.service';
 
 const TREND_WEEKS = 12;
 
@@ -16,15 +31,6 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'uPlot.iife.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(UPLOT_DIR, 'uPlot.iife.min.js')) },
   'uPlot.min.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(UPLOT_DIR, 'uPlot.min.css')) },
 };
-
-const REPORT_PARAMETERS: readonly string[] = ['region', 'week', 'lang'];
-
-/** `lang`: ru (the default: the ministries read the page) or en. */
-function reportLang(value: unknown): ReportLang {
-  if (value === undefined || value === '') return 'ru';
-  if (typeof value === 'string' && (REPORT_LANGS as readonly string[]).includes(value)) return value as ReportLang;
-  throw new ProblemException(400, `lang: expected one of ${REPORT_LANGS.join(', ')} (default ru)`, { parameter: 'lang' });
-}
 
 /** The band edges of each indicator in force on a Monday ("YYYY-MM-DD"): what its week was judged by. */
 function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<string, ReportBandEdges | null> {
@@ -41,8 +47,9 @@ function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<
  * page (the municipality traffic-light table, the region's indicators, 12
  * weeks of trend with the band edges), for people without Grafana. Without
  * `week`: the last complete week. In Russian; `lang=en` for English.
+ * GET /report/weekly: the weekly report a coordinator sends, as a page.
  *
- * People open it in a browser, which cannot send a Bearer header when it
+ * People open them in a browser, which cannot send a Bearer header when it
  * follows a link: without a key the answer is a Basic challenge, the
  * browser asks once (any user name, the reader key as the password) and
  * sends the same credentials with the page's assets and its JSON and CSV
@@ -57,14 +64,14 @@ export class ReportController {
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
     @Inject(RegistryCache) private readonly registry: RegistryCache,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WeeklyReportService) private readonly weeklyReports: WeeklyReportService,
   ) {}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async page(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    const unknown = Object.keys(query).filter((k) => !REPORT_PARAMETERS.includes(k));
-    if (unknown.length > 0) throw new ProblemException(400, `unknown parameter(s): ${unknown.join(', ')}; the report takes region, week and lang`);
+    onlyReportParameters(query, 'the report');
     const lang = reportLang(query['lang']);
     const request = this.kpi.request(query);
     const nowMs = this.clock.now();
@@ -103,6 +110,20 @@ export class ReportController {
         assets: '/report/assets',
       }),
     );
+  }
+
+  /**
+   * GET /report/weekly?region=54&week=2023-W19: the weekly report a
+   * coordinator sends (a section per category, the municipalities' table),
+   * the same report as GET /v1/report.xlsx, as a page that prints on A4.
+   * In Russian; `lang=en` for English.
+   */
+  @Get('weekly')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async weekly(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
+    const report = await this.weeklyReports.report(query);
+    reply.header('Content-Language', report.lang).send(renderWeeklyReport(report));
   }
 
   @Get('assets/:file')
