@@ -283,7 +283,7 @@ describe('ingest service against the real Kafka and PostgreSQL', () => {
         const response = await post([message()]);
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('5');
-        expect(String(response.body['detail'])).toContain('none of this request is stored');
+        expect(String(response.body['detail'])).toContain('Retry the whole request: events are deduplicated by id');
       }
     } finally {
       await stack('up', 'kafka');

@@ -90,7 +90,7 @@ export class DurableProducer {
         const messages: MessageToProduce<Bytes, Bytes, Bytes, Bytes>[] = [];
         for (const p of batch) for (const r of p.records) messages.push(this.toMessage(p.topic, r));
         try {
-          await this.connected().send({ messages });
+          await this.sendInParts(messages);
           this.options.onSend?.(messages.length, seconds(started), true);
           for (const p of batch) p.resolve();
         } catch (error) {
@@ -102,6 +102,28 @@ export class DurableProducer {
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /**
+   * Sends the records; when the broker refuses them as too large (one
+   * partition's batch over its message.max.bytes, 1 MB by default: a few
+   * thousand records of one user, or many requests gathered into one send),
+   * sends them again in halves, each acknowledged before the next, so that
+   * a request of any allowed size is stored rather than answered 503 on
+   * every retry. Records of other partitions that the refused request did
+   * write are written again: duplicates with the same event id, which the
+   * counters discard.
+   */
+  private async sendInParts(messages: readonly MessageToProduce<Bytes, Bytes, Bytes, Bytes>[]): Promise<void> {
+    try {
+      await this.connected().send({ messages: [...messages] });
+    } catch (error) {
+      if (messages.length < 2 || !isMessageTooLarge(error)) throw error;
+      await this.reset();
+      const half = Math.ceil(messages.length / 2);
+      await this.sendInParts(messages.slice(0, half));
+      await this.sendInParts(messages.slice(half));
     }
   }
 
@@ -203,4 +225,13 @@ function bytes(data: string | Buffer | null): Bytes {
 
 function seconds(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Kafka's MESSAGE_TOO_LARGE (error code 10) anywhere in a client error (its MultipleErrors and causes). */
+export function isMessageTooLarge(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const e = error as { apiCode?: unknown; apiId?: unknown; errors?: unknown; cause?: unknown };
+  if (e.apiCode === 10 || e.apiId === 'MESSAGE_TOO_LARGE') return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isMessageTooLarge(inner, depth + 1))) return true;
+  return isMessageTooLarge(e.cause, depth + 1);
 }

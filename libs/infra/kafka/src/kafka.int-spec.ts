@@ -85,6 +85,17 @@ describe('Kafka lib against the real broker', () => {
     await restarted.stop();
   });
 
+  it("stores a send over the broker's message size for one partition, in parts, each record once", async () => {
+    const bigTopic = uniqueName('test.kafka.big');
+    await client.ensureTopics([{ topic: bigTopic, partitions: 2, replicationFactor: 1 }]);
+    createdTopics.push(bigTopic);
+    // 5,000 records of 400 bytes under one key: about 2 MB for one partition, over the broker's 1 MB.
+    const value = 'x'.repeat(400);
+    await producer.send(bigTopic, Array.from({ length: 5_000 }, () => ({ key: 'one-user', value })));
+    const offsets = await (await client.connectedAdmin()).fetchTopicOffsets(bigTopic);
+    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(5_000);
+  });
+
   it('many concurrent sends on the idempotent producer all land, once each', async () => {
     const concurrentTopic = uniqueName('test.kafka.concurrent');
     await client.ensureTopics([{ topic: concurrentTopic, partitions: 2, replicationFactor: 1 }]);

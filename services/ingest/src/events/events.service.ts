@@ -108,7 +108,7 @@ export class EventsService implements OnApplicationShutdown {
         for (const record of accepted) this.metrics.events.inc({ source: source.name, type: record.type, outcome: 'unavailable' });
         throw new ProblemException(
           503,
-          'Kafka did not acknowledge the events; none of this request is stored. Retry the whole request: events are deduplicated by id.',
+          'Kafka did not acknowledge every event of this request, so it is not accepted. Retry the whole request: events are deduplicated by id, so any of them stored already count once.',
           {},
           { 'Retry-After': String(KAFKA_RETRY_AFTER_SECONDS) },
         );
