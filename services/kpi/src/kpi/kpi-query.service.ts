@@ -216,6 +216,11 @@ export class KpiQueryService {
     return this.context({ region, periodKind: 'week' }).settings;
   }
 
+  /** The thresholds the bands are decided on, as the cached registry holds them. */
+  thresholds(): readonly Threshold[] {
+    return this.registry.registry.thresholds;
+  }
+
   /** One region's registry, settings and thresholds: one version of the cached registry for the whole answer. */
   private context(request: KpiRequest): RegionContext {
     const registry = this.registry.registry;

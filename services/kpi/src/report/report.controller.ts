@@ -17,7 +17,6 @@ import {
 import { ApiKeyGuard, BrowserPage, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
 import { KpiQueryService } from '../kpi/kpi-query.service';
-import { RegistryCache } from '../registry/registry-cache';
 import { type ReportBandEdges, renderReport } from './report-page';
 import { onlyReportParameters, reportLang } from './report-query';
 import { renderWeeklyReport } from './weekly-report-page';
@@ -62,7 +61,6 @@ function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<
 export class ReportController {
   constructor(
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
-    @Inject(RegistryCache) private readonly registry: RegistryCache,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WeeklyReportService) private readonly weeklyReports: WeeklyReportService,
   ) {}
@@ -83,7 +81,7 @@ export class ReportController {
     const last = rows.get(formatIsoWeek(week))!;
     const current = currentWeek(nowMs, region.timeZone);
     // The thresholds of the cached registry (the ones the bands were decided on), never a database read.
-    const { thresholds } = this.registry.registry;
+    const thresholds = this.kpi.thresholds();
     reply.header('Content-Language', lang).send(
       renderReport({
         lang,
