@@ -7,3 +7,4 @@ export * from './patterns';
 export * from './json-schema';
 export * from './api-schemas';
 export * from './kpi-settings';
+export * from './onboarding';

@@ -31,9 +31,6 @@ export type Role = (typeof ROLES)[number];
 export const API_KEY_ROLES = ['source', 'admin', 'reader'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
-/** Onboarding stages 1..8 of the domain brief. */
-export const ONBOARDING_STAGES = [1, 2, 3, 4, 5, 6, 7, 8] as const;
-
 /** Where an organization sits: what the hot path needs of the registry. */
 export interface OrgPlacement {
   readonly regionCode: string;

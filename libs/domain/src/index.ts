@@ -24,3 +24,5 @@ export * from './registry/municipality-moves';
 export * from './kpi/federal-targets';
 export * from './kpi/report-format';
 export * from './kpi/weekly-report';
+export * from './onboarding/onboarding-funnel';
+export * from './onboarding/onboarding-names';

@@ -25,6 +25,8 @@ export function factRows(prefix = ''): (type: string, user: string, time: string
       call_id: '',
       initiator: 0,
       journal_system: '',
+      chat_audience: '',
+      member_count: 0,
       ...extra,
     };
   };

@@ -4,6 +4,8 @@ import { AuthModule, ClockModule, keyRequiredWhen } from '@sferum/infra-http';
 import { HealthModule, MetricsModule } from '@sferum/infra-observability';
 import { PostgresModule } from '@sferum/infra-postgres';
 import { AlertsController } from './alerts/alerts.controller';
+import { FunnelController } from './funnel/funnel.controller';
+import { FunnelService } from './funnel/funnel.service';
 import { KpiController } from './kpi/kpi.controller';
 import { KpiQueryService } from './kpi/kpi-query.service';
 import { WeekFiguresService } from './kpi/week-figures.service';
@@ -33,8 +35,8 @@ export class KpiModule {
         PostgresModule.forRoot({ url: config.DATABASE_URL }),
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED, rateLimit: { perMinute: config.KPI_RATE_PER_KEY, burst: config.KPI_RATE_BURST } }),
       ],
-      controllers: [KpiController, RegistryController, SettingsController, AlertsController, ReportController, WeeklyReportController],
-      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, WeeklyReportService, KpiMetrics, KpiMonitor, WebhookNotifier],
+      controllers: [KpiController, FunnelController, RegistryController, SettingsController, AlertsController, ReportController, WeeklyReportController],
+      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, FunnelService, WeeklyReportService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }
 }

@@ -4,7 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DEFAULT_KPI_SETTINGS, PROBLEM_SCHEMA } from '@sferum/contracts';
-import { buildKpiRows, FEDERAL_THRESHOLDS_2023, NO_EVENT_FACTS, NO_REGISTRY_FACTS } from '@sferum/domain';
+import { buildKpiRows, FEDERAL_THRESHOLDS_2023, NO_EVENT_FACTS, NO_REGISTRY_FACTS, NO_REGISTRY_ONBOARDING } from '@sferum/domain';
 import { createServiceApp, generateOpenApi, nestRoutes, routeKey, undescribedStatuses, type RouteKey } from '@sferum/infra-http';
 import { handlerStatuses, REPO_ROOT } from '@sferum/testing';
 import { loadKpiConfig } from './kpi.config';
@@ -91,7 +91,7 @@ describe('the KPI OpenAPI document', () => {
       return validate(value) ? true : validate.errors;
     };
     const teachers = (n: number) => ({ registeredUsers: n, registeredTeachers: n, registeredStudents: 0, registeredParents: 0, registeredTeachersWithoutHeadcount: n, teachers3Messages: n, teachers10Messages: n, teachers1Call: n, activeTeachers: n });
-    const org = (orgId: string) => ({ orgId, orgName: orgId, municipalityId: 'm', municipalityName: 'm', category: 'general' as const, teacherHeadcount: null, facts: NO_REGISTRY_FACTS });
+    const org = (orgId: string) => ({ orgId, orgName: orgId, municipalityId: 'm', municipalityName: 'm', category: 'general' as const, teacherHeadcount: null, facts: NO_REGISTRY_FACTS, onboarding: NO_REGISTRY_ONBOARDING });
     const rows = buildKpiRows({
       region: { code: '54', name: 'Новосибирская область' },
       organizations: [org('o4'), org('o5')],

@@ -15,15 +15,24 @@ import {
   ORG_CATEGORIES,
   REGION_CODE_PATTERN,
   SUPPRESSED_SCHEMA,
+  DEFAULT_STUCK_DAYS,
+  MAX_STUCK_DAYS,
+  ONBOARDING_STEPS,
   type JsonSchema,
+  type RegistryOnboardingStep,
   type KpiId,
 } from '@sferum/contracts';
 import {
   GROUP_BYS,
   ORGANIZATION_CSV_COLUMNS,
+  ORGANIZATION_FACT_COLUMNS,
+  ORGANIZATION_ONBOARDING_COLUMNS,
   PERIOD_KINDS,
   type AlertSettings,
   type CsvProblem,
+  type FunnelRow,
+  type FunnelStepCount,
+  type StuckOrganization,
   type KpiRow,
   type KpiRowValue,
   type MunicipalityMove,
@@ -48,7 +57,15 @@ import {
   type RegionView,
 } from '@sferum/infra-postgres';
 import { type UnknownOrganization } from '@sferum/infra-clickhouse';
+import { type FunnelAnswer } from './funnel/funnel.service';
 import { type HistoryPoint, type KpiAnswer, type KpiHistory } from './kpi/kpi-query.service';
+
+/** The date the registry states for an onboarding step (CSV column of the step's name). */
+const registryStepDate = (step: RegistryOnboardingStep): JsonSchema => ({
+  type: ['string', 'null'],
+  format: 'date',
+  description: `the local date the registry states for the onboarding step ${step} (CSV column ${step}); null, not yet`,
+});
 
 // Schemas of the answers, each checked against its TypeScript type by objectSchema.
 const string = { type: 'string' };
@@ -132,6 +149,55 @@ const SCHEMAS: Record<string, JsonSchema> = {
     },
     { optional: PERIOD_OPTIONAL },
   ),
+  FunnelAnswer: objectSchema<FunnelAnswer>(
+    {
+      region: string,
+      regionName: string,
+      ...PERIOD_FIELDS,
+      timeZone: string,
+      partial: { type: 'boolean', description: 'the period is not over yet: the funnel is taken at the start of the current hour' },
+      at: { ...dateTime, description: 'the instant the funnel is taken at (exclusive): the period end' },
+      stuckDays: count,
+      registryVersion: count,
+      steps: {
+        type: 'array',
+        items: objectSchema<FunnelAnswer['steps'][number]>({ step: { type: 'integer', minimum: 1, maximum: 8 }, id: { enum: ONBOARDING_STEPS }, name: string }),
+        description: 'the 8 steps, in order, named in lang',
+      },
+      rows: { type: 'array', items: schemaRef('FunnelRow'), description: 'the region, or one row per unit of groupBy' },
+      stuck: { type: 'array', items: schemaRef('StuckOrganization'), description: 'organizations at a step below the last for more than stuckDays days, longest first' },
+    },
+    { optional: PERIOD_OPTIONAL },
+  ),
+  FunnelRow: objectSchema<FunnelRow>({
+    level: { enum: ['region', ...GROUP_BYS] },
+    id: string,
+    name: string,
+    organizations: { ...count, description: 'organizations of the unit in the registry' },
+    notStarted: { ...count, description: 'organizations with no step shown' },
+    completed: { ...count, description: 'organizations at the last step' },
+    steps: {
+      type: 'array',
+      items: objectSchema<FunnelStepCount>({
+        step: { type: 'integer', minimum: 1, maximum: 8 },
+        id: { enum: ONBOARDING_STEPS },
+        reached: { ...count, description: 'organizations at this step or a later one' },
+        atStep: { ...count, description: 'organizations whose furthest step is this one' },
+        stuck: { ...count, description: 'of those, at it for more than stuckDays days' },
+      }),
+    },
+  }),
+  StuckOrganization: objectSchema<StuckOrganization>({
+    orgId: string,
+    orgName: string,
+    municipalityId: string,
+    municipalityName: string,
+    category: { enum: ORG_CATEGORIES },
+    step: { type: 'integer', minimum: 1, maximum: 7 },
+    stepId: { enum: ONBOARDING_STEPS },
+    since: { ...dateTime, description: 'when it reached its step' },
+    days: { ...count, description: 'whole days since then' },
+  }),
   HistoryPoint: objectSchema<HistoryPoint>(
     {
       ...PERIOD_FIELDS,
@@ -171,7 +237,12 @@ const SCHEMAS: Record<string, JsonSchema> = {
     connected: { type: 'boolean', description: 'the registry states its profile connected (CSV column connected)' },
     journalLinked: { type: 'boolean', description: 'the registry states its electronic journal linked (CSV column journal_linked)' },
     govLabel: { type: 'boolean', description: 'the registry states its community page labelled a government organization (CSV column gov_label)' },
-    onboardingStage: { type: ['integer', 'null'], minimum: 1, maximum: 8 },
+    onboarding: objectSchema<OrganizationView['onboarding']>({
+      list_collected: registryStepDate('list_collected'),
+      passed_to_coordinators: registryStepDate('passed_to_coordinators'),
+      admins_informed: registryStepDate('admins_informed'),
+      structure_built: registryStepDate('structure_built'),
+    }),
   }),
   UnknownOrganization: objectSchema<UnknownOrganization>({
     orgId: string,
@@ -193,7 +264,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
     fromRegion: { type: 'string', pattern: REGION_CODE_PATTERN.source, description: 'the region the registry places it in' },
     toRegion: { type: 'string', pattern: REGION_CODE_PATTERN.source, description: 'the region the file places it in' },
   }),
-  CsvProblem: objectSchema<CsvProblem>({ line: { type: 'integer', minimum: 1 }, column: { enum: [...ORGANIZATION_CSV_COLUMNS, null] }, reason: string }),
+  CsvProblem: objectSchema<CsvProblem>({
+    line: { type: 'integer', minimum: 1 },
+    column: { enum: [...ORGANIZATION_CSV_COLUMNS, ...ORGANIZATION_FACT_COLUMNS, ...ORGANIZATION_ONBOARDING_COLUMNS, null] },
+    reason: string,
+  }),
   AlertSettings: objectSchema<AlertSettings>({
     enabled: { type: 'boolean', description: 'false mutes the region: no alert fires or resolves' },
     dropPoints: { type: 'number', description: 'fall in percentage points that alerts (X)' },
@@ -328,6 +403,21 @@ export const KPI_API: ServiceApi = {
         },
         400: BAD_QUERY,
       },
+    },
+    'GET /v1/funnel': {
+      summary: 'The onboarding funnel: per unit, the organizations at each of the 8 steps, and those stuck',
+      description:
+        'Every organization of the registry at its furthest step at the period end: steps 1, 2 (or connected), 3 and 5 by the registry dates (CSV columns list_collected, passed_to_coordinators, admins_informed, structure_built), ' +
+        '2, 4, 6, 7 and 8 by the events (org.connected; a user.registered as admin; as teacher; a message or call naming the organization by its staff; a chat.created for the whole staff). ' +
+        'An organization is stuck when at a step below the last for more than stuckDays days (an undated registry `connected` alone is never stuck).',
+      tags: ['kpi'],
+      parameters: [
+        ...UNIT,
+        ...PERIOD,
+        query('stuckDays', { type: 'integer', minimum: 0, maximum: MAX_STUCK_DAYS, default: DEFAULT_STUCK_DAYS }, 'days at a step after which an organization counts as stuck'),
+        query('lang', { enum: ['ru', 'en'] }, 'the language of the step names (default ru)'),
+      ],
+      responses: { 200: jsonResponse('rows per unit and the stuck organizations', schemaRef('FunnelAnswer')), 400: BAD_QUERY },
     },
     'GET /v1/report.xlsx': {
       summary: 'The weekly report a coordinator sends, as an Excel workbook: a sheet per category of organization',

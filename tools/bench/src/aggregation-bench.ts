@@ -1,15 +1,15 @@
 /**
  * Aggregation: a topic pre-filled with 1 million normalized records
  * (sferum.activity.v2, 10% of them exact duplicates) written into the facts
- * and the tables derived from them (activity_events and its four views, of
- * migrations 0002 and 0004) by
+ * and the tables derived from them (activity_events and the five tables its
+ * views fill, of migrations 0002, 0004, 0007 and 0010) by
  *   - ours: an aggregator process (batches, one INSERT per flush, commit after write);
  *   - baseline: ClickHouse's own Kafka table engine with materialized views
- *     into the same five tables (the same rows, the same idempotent states);
+ *     into the same six tables (the same rows, the same idempotent states);
  *   - ceiling: a direct bulk insert of the same rows into activity_events
  *     (its views fill the rest), no Kafka at all.
  * Each into a database of its own; afterwards the three must hold the same
- * five tables (checked), or the comparison means nothing.
+ * six tables (checked), or the comparison means nothing.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -60,27 +60,28 @@ export function benchRecord(i: number, now: string): ActivityRecord {
     ingestedAt: now,
     userId: user,
   };
-  if (n % 9 === 0) return { ...base, type: 'ru.sferum.user.registered', role: 'teacher', chatId: null, chatKind: null, messageKind: null, callId: null, initiator: null, journalSystem: null };
-  if (n % 47 === 0) return { ...base, type: 'ru.sferum.call.joined', role: null, chatId: null, chatKind: null, messageKind: null, callId: hex(`call-${n % 5000}`), initiator: n % 2 === 0, journalSystem: null };
-  return { ...base, type: 'ru.sferum.message.sent', role: null, chatId: hex(`chat-${n % 3000}`), chatKind: n % 5 === 0 ? 'direct' : 'group', messageKind: 'text', callId: null, initiator: null, journalSystem: null };
+  if (n % 9 === 0) return { ...base, type: 'ru.sferum.user.registered', role: 'teacher', chatId: null, chatKind: null, messageKind: null, callId: null, initiator: null, journalSystem: null, chatAudience: null, memberCount: null };
+  if (n % 47 === 0) return { ...base, type: 'ru.sferum.call.joined', role: null, chatId: null, chatKind: null, messageKind: null, callId: hex(`call-${n % 5000}`), initiator: n % 2 === 0, journalSystem: null, chatAudience: null, memberCount: null };
+  return { ...base, type: 'ru.sferum.message.sent', role: null, chatId: hex(`chat-${n % 3000}`), chatKind: n % 5 === 0 ? 'direct' : 'group', messageKind: 'text', callId: null, initiator: null, journalSystem: null, chatAudience: null, memberCount: null };
 }
 
 /**
  * A fingerprint of everything the aggregator writes (activity_events and
  * the tables its views fill: org_event_summary of 0002, user_activity_spans
- * and registrations_by_org of 0004, org_facts of 0007): for each of
- * the five tables, the number of distinct rows (states merged per
+ * and registrations_by_org of 0004, org_facts of 0007 and 0010,
+ * first_activity_by_org of 0010): for each of the six tables, the number of distinct rows (states merged per
  * key) and a sum of their hashes. Equal fingerprints: the same facts and
  * the same derived tables, whatever parts or duplicates they are stored in.
  */
 export async function factFingerprint(ch: ClickHouse): Promise<string> {
   const tables: Record<string, string> = {
-    activity_events: `SELECT DISTINCT cityHash64(event_id, type, time, time_ms, source, ingested_at, user_id, org_id, role, chat_kind, message_kind, call_id, initiator, journal_system) AS h FROM activity_events`,
+    activity_events: `SELECT DISTINCT cityHash64(event_id, type, time, time_ms, source, ingested_at, user_id, org_id, role, chat_kind, message_kind, call_id, initiator, journal_system, chat_audience, member_count) AS h FROM activity_events`,
     org_facts: `SELECT DISTINCT cityHash64(org_id, fact, time, time_ms, detail, event_id) AS h FROM org_facts`,
     org_event_summary: `SELECT cityHash64(org_id, source, type, uniqExactMerge(events), minMerge(first_time), maxMerge(last_time), maxMerge(last_ingested_at)) AS h
                         FROM org_event_summary GROUP BY org_id, source, type`,
     user_activity_spans: `SELECT cityHash64(org_id, span, user_id, activity, uniqExactMerge(events)) AS h FROM user_activity_spans GROUP BY org_id, span, user_id, activity`,
     registrations_by_org: `SELECT DISTINCT cityHash64(org_id, user_id, role, time, time_ms, registered, event_id) AS h FROM registrations_by_org`,
+    first_activity_by_org: `SELECT cityHash64(org_id, user_id, minMerge(first_time)) AS h FROM first_activity_by_org GROUP BY org_id, user_id`,
   };
   const parts: string[] = [];
   for (const [table, rows] of Object.entries(tables)) {
@@ -94,8 +95,9 @@ export async function factFingerprint(ch: ClickHouse): Promise<string> {
 export const KAFKA_ENGINE_CONSUMERS = 2;
 
 /**
- * The five writes of an insert into activity_events (the facts, and the
- * views of migrations 0002 and 0004 on them) as materialized views of a
+ * The six writes of an insert into activity_events (the facts, and the
+ * views of migrations 0002, 0004, 0007 and 0010 on them; 0010's chats go
+ * into org_facts through the same view as 0007's facts) as materialized views of a
  * Kafka table whose rows are the records' JSON text (one String column
  * `raw`, TabSeparated, a newline after each message: the records hold no
  * tab, newline or backslash), each fact column computed from the record's
@@ -122,14 +124,22 @@ export function kafkaEngineViews(kafkaTable: string): Record<string, string> {
     call_id: field('callId'),
     initiator: `toUInt8(visitParamExtractBool(raw, 'initiator'))`,
     journal_system: field('journalSystem'),
+    chat_audience: field('chatAudience'),
+    member_count: `toUInt32(visitParamExtractUInt(raw, 'memberCount'))`,
   };
   return {
     activity_events: `SELECT ${Object.entries(f).map(([column, expression]) => `${expression} AS ${column}`).join(', ')} FROM ${kafkaTable}`,
     org_facts: `SELECT ${f.org_id} AS org_id,
-              multiIf(${f.type} = 'ru.sferum.org.connected', 'connected', ${f.type} = 'ru.sferum.org.journal_linked', 'journal_linked', 'gov_label') AS fact,
-              ${f.time} AS time, ${f.time_ms} AS time_ms, ${f.journal_system} AS detail, ${f.event_id} AS event_id
+              multiIf(${f.type} = 'ru.sferum.org.connected', 'connected', ${f.type} = 'ru.sferum.org.journal_linked', 'journal_linked',
+                      ${f.type} = 'ru.sferum.chat.created', 'chat_created', 'gov_label') AS fact,
+              ${f.time} AS time, ${f.time_ms} AS time_ms, if(${f.type} = 'ru.sferum.chat.created', ${f.chat_audience}, ${f.journal_system}) AS detail,
+              ${f.event_id} AS event_id
        FROM ${kafkaTable}
-       WHERE ${f.type} IN ('ru.sferum.org.connected', 'ru.sferum.org.journal_linked', 'ru.sferum.org.gov_label_granted')`,
+       WHERE ${f.type} IN ('ru.sferum.org.connected', 'ru.sferum.org.journal_linked', 'ru.sferum.org.gov_label_granted', 'ru.sferum.chat.created')`,
+    first_activity_by_org: `SELECT ${f.org_id} AS org_id, ${f.user_id} AS user_id, minState(${f.time}) AS first_time
+       FROM ${kafkaTable}
+       WHERE org_id != '' AND user_id != '' AND ${f.type} IN ('ru.sferum.message.sent', 'ru.sferum.call.joined')
+       GROUP BY org_id, user_id`,
     org_event_summary: `SELECT ${f.org_id} AS org_id, ${f.source} AS source, ${f.type} AS type,
               uniqExactState(${f.event_id}) AS events, minState(${f.time}) AS first_time, maxState(${f.time}) AS last_time,
               maxState(${f.ingested_at}) AS last_ingested_at
@@ -257,10 +267,10 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
   ctx.log(`  ours: ${oursSeconds.toFixed(1)} s (${Math.round(records / oursSeconds)} records/s), peak RSS ${peakRssMiB.toFixed(0)} MiB; ${expected}`);
 
   // Baseline: ClickHouse's Kafka engine writing what ours writes: the facts
-  // (activity_events) and the four tables their views fill. On 18.16 a Kafka
+  // (activity_events) and the five tables their views fill. On 18.16 a Kafka
   // table's rows reach the materialized views of the Kafka table itself, not
   // the views of those views' targets (checked: a view into activity_events
-  // leaves the tables of activity_events' views empty), so one Kafka table feeds five views,
+  // leaves the tables of activity_events' views empty), so one Kafka table feeds six views,
   // each a migration's view with the record's fields in place of the fact
   // columns.
   let kafkaEngine: AggregationResult['kafkaEngine'];
@@ -276,13 +286,13 @@ export async function benchAggregation(ctx: BenchContext, freePort: () => Promis
          kafka_format = 'TabSeparated', kafka_row_delimiter = '\\n', kafka_num_consumers = ${KAFKA_ENGINE_CONSUMERS}`,
     );
     // A Kafka table streams once every view of it has its target table: a
-    // view into a table that does not exist holds the stream until all five
+    // view into a table that does not exist holds the stream until all six
     // views are there (else the first would take records the others miss).
     await engineDb.command('CREATE MATERIALIZED VIEW kafka_hold_mv TO kafka_hold_nonexistent AS SELECT raw FROM kafka_activity');
     for (const [target, select] of Object.entries(views)) await engineDb.command(`CREATE MATERIALIZED VIEW kafka_${target}_mv TO ${target} AS ${select}`);
     const engineStarted = Date.now();
     await engineDb.command('DROP TABLE kafka_hold_mv');
-    // Done when the group has committed every offset and the five tables hold
+    // Done when the group has committed every offset and the six tables hold
     // what ours wrote (18.16 may commit a poll's offsets just before writing
     // its last block).
     let lastProgress = '';

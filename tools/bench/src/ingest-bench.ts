@@ -47,6 +47,8 @@ export const ACTIVITY_RECORD_BYTES = Buffer.byteLength(
     callId: null,
     initiator: null,
     journalSystem: null,
+    chatAudience: null,
+    memberCount: null,
   }),
 );
 

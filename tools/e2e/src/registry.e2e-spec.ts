@@ -92,9 +92,9 @@ describe('registry API of the KPI service', () => {
     const exported = await fetch(`${API}/organizations/export?region=54`, read());
     expect(exported.headers.get('content-type')).toContain('text/csv');
     const text = await exported.text();
-    // The export writes the organization facts too (none stated by the import's file: 0).
-    expect(text.split('\n')[0]).toBe(`${HEADER},connected,journal_linked,gov_label`);
-    expect(text).toContain(`${run}-school-1,"Школа № 1, ""Лицей""",general,${municipality},Тестовый район,54,40,0,0,0\n`);
+    // The export writes the organization facts and onboarding dates too (none stated by the import's file: 0, empty).
+    expect(text.split('\n')[0]).toBe(`${HEADER},connected,journal_linked,gov_label,list_collected,passed_to_coordinators,admins_informed,structure_built`);
+    expect(text).toContain(`${run}-school-1,"Школа № 1, ""Лицей""",general,${municipality},Тестовый район,54,40,0,0,0,,,,\n`);
     const reimported = (await (await post(text, headers)).json()) as { organizations: { inserted: number; updated: number } };
     expect(reimported.organizations.inserted + reimported.organizations.updated).toBe(0);
     expect(await (await fetch(`${API}/organizations/export?region=54`, read())).text()).toBe(text);

@@ -21,4 +21,8 @@ export interface ActivityFactRow {
   readonly initiator: 0 | 1;
   /** The journal of ru.sferum.org.journal_linked (migrations/0006); '' for every other type. */
   readonly journal_system: string;
+  /** Whom the chat of ru.sferum.chat.created is for (migrations/0008); '' for every other type. */
+  readonly chat_audience: string;
+  /** The members the chat of ru.sferum.chat.created was created with (migrations/0009); 0 for every other type. */
+  readonly member_count: number;
 }

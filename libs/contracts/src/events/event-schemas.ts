@@ -3,7 +3,7 @@
  * validator and published in its OpenAPI document at /docs.
  */
 import { MESSAGE_KINDS, ROLES } from '../registry';
-import { CHAT_KINDS, EVENT_TYPES } from './event-types';
+import { CHAT_AUDIENCES, CHAT_KINDS, EVENT_TYPES } from './event-types';
 
 /** Identifiers: 1 to 128 characters of [A-Za-z0-9._:-]. */
 export const IDENTIFIER_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } as const;
@@ -78,6 +78,20 @@ export const DATA_SCHEMAS = {
     type: 'object',
     required: ['orgId'],
     properties: { orgId: IDENTIFIER_SCHEMA },
+    additionalProperties: false,
+  },
+  'ru.sferum.chat.created': {
+    $id: 'https://sferum.example/schemas/v1/chat.created.json',
+    description: 'a chat was created in the organization (no name, no text)',
+    type: 'object',
+    required: ['orgId', 'chatId', 'chatKind', 'audience', 'memberCount'],
+    properties: {
+      orgId: IDENTIFIER_SCHEMA,
+      chatId: IDENTIFIER_SCHEMA,
+      chatKind: { enum: CHAT_KINDS },
+      audience: { enum: CHAT_AUDIENCES, description: 'whom the chat is for: the whole staff, one class, or other' },
+      memberCount: { type: 'integer', minimum: 0, maximum: 1000000, description: 'members the chat was created with' },
+    },
     additionalProperties: false,
   },
 } as const;

@@ -14,11 +14,20 @@ export const EVENT_TYPES = [
   'ru.sferum.org.connected',
   'ru.sferum.org.journal_linked',
   'ru.sferum.org.gov_label_granted',
+  'ru.sferum.chat.created',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const CHAT_KINDS = ['group', 'direct', 'channel'] as const;
 export type ChatKind = (typeof CHAT_KINDS)[number];
+
+/**
+ * Whom a chat created in an organization is for: its whole staff, one class
+ * (or group of students), or anyone else. The onboarding funnel's last step
+ * is the whole-staff chat (onboarding.ts).
+ */
+export const CHAT_AUDIENCES = ['staff', 'class', 'other'] as const;
+export type ChatAudience = (typeof CHAT_AUDIENCES)[number];
 
 /** Fields of `data` that would carry message text: always rejected. */
 export const FORBIDDEN_DATA_FIELDS = ['text', 'content', 'body'] as const;
@@ -77,6 +86,18 @@ export type OrgFactType = keyof typeof ORG_FACT_OF_TYPE;
 export type OrgFact = (typeof ORG_FACT_OF_TYPE)[OrgFactType];
 export const ORG_FACTS: readonly OrgFact[] = Object.values(ORG_FACT_OF_TYPE);
 
+/**
+ * A chat was created in an organization: its kind (as a message's), whom
+ * it is for and how many members it was created with. No name, no text.
+ */
+export interface ChatCreatedData {
+  readonly orgId: string;
+  readonly chatId: string;
+  readonly chatKind: ChatKind;
+  readonly audience: ChatAudience;
+  readonly memberCount: number;
+}
+
 export interface EventDataByType {
   'ru.sferum.user.registered': UserEventData;
   'ru.sferum.user.left': UserEventData;
@@ -85,6 +106,7 @@ export interface EventDataByType {
   'ru.sferum.org.connected': OrgConnectedData;
   'ru.sferum.org.journal_linked': OrgJournalLinkedData;
   'ru.sferum.org.gov_label_granted': OrgGovLabelGrantedData;
+  'ru.sferum.chat.created': ChatCreatedData;
 }
 
 /** A CloudEvent of contract v1 as upstream sends it. */
@@ -145,6 +167,10 @@ export interface ActivityRecord {
   readonly initiator: boolean | null;
   /** The journal of ru.sferum.org.journal_linked; null for every other type. */
   readonly journalSystem: string | null;
+  /** Whom the chat of ru.sferum.chat.created is for; null for every other type. */
+  readonly chatAudience: ChatAudience | null;
+  /** The members the chat of ru.sferum.chat.created was created with; null for every other type. */
+  readonly memberCount: number | null;
 }
 
 /** A rejected event of a batch, with a reason a person can act on. */

@@ -17,6 +17,8 @@ const record: ActivityRecord = {
   callId: null,
   initiator: null,
   journalSystem: null,
+  chatAudience: null,
+  memberCount: null,
 };
 
 const row = {
@@ -34,6 +36,8 @@ const row = {
   call_id: '',
   initiator: 0,
   journal_system: '',
+  chat_audience: '',
+  member_count: 0,
 };
 
 describe('decodeActivityRecord', () => {
@@ -60,6 +64,19 @@ describe('decodeActivityRecord', () => {
       ok: false,
       reason: 'org_id: required for ru.sferum.org.gov_label_granted',
     });
+  });
+
+  it("keeps a chat's creation with its kind, audience and member count, and reads records written before the fields as without them", () => {
+    const created = { ...record, type: 'ru.sferum.chat.created', userId: null, messageKind: null, chatAudience: 'staff', memberCount: 42 };
+    const decoded = decodeActivityRecord(JSON.stringify(created));
+    expect(decoded.ok && decoded.row).toMatchObject({ type: 'ru.sferum.chat.created', org_id: 'nsk-1', chat_kind: 'group', chat_audience: 'staff', member_count: 42, user_id: '' });
+    expect(decodeActivityRecord(JSON.stringify({ ...created, chatAudience: null }))).toEqual({ ok: false, reason: 'chat_audience: required for ru.sferum.chat.created' });
+    expect(decodeActivityRecord(JSON.stringify({ ...created, chatAudience: 'parents' }))).toEqual({ ok: false, reason: 'chatAudience: expected one of staff, class, other' });
+    expect(decodeActivityRecord(JSON.stringify({ ...created, memberCount: -1 }))).toEqual({ ok: false, reason: 'memberCount: expected a whole number of 0 to 1000000' });
+    expect(decodeActivityRecord(JSON.stringify({ ...created, memberCount: 2.5 }))).toEqual({ ok: false, reason: 'memberCount: expected a whole number of 0 to 1000000' });
+    expect(decodeActivityRecord(JSON.stringify({ ...created, orgId: null }))).toEqual({ ok: false, reason: 'org_id: required for ru.sferum.chat.created' });
+    const { chatAudience: _a, memberCount: _m, ...older } = record;
+    expect(decodeActivityRecord(JSON.stringify(older))).toEqual({ ok: true, ingestedAtMs: Date.parse('2023-05-14T17:00:00.500Z'), row });
   });
 
   it('keeps the first and last instants DateTime holds, and 29 February of a leap year', () => {

@@ -4,7 +4,7 @@
  * read-time placement), turned into a row of the stored facts, or a poison
  * message with the reason it goes to the dead-letter topic.
  */
-import { ACTIVITY_SCHEMA, ACTIVITY_SCHEMA_V1, CHAT_KINDS, EVENT_TYPES, IDENTIFIER_PATTERN, MESSAGE_KINDS, ROLES, type ActivityFactRow } from '@sferum/contracts';
+import { ACTIVITY_SCHEMA, ACTIVITY_SCHEMA_V1, CHAT_AUDIENCES, CHAT_KINDS, EVENT_TYPES, IDENTIFIER_PATTERN, MESSAGE_KINDS, ROLES, type ActivityFactRow } from '@sferum/contracts';
 import { parseRfc3339 } from '../events/normalize-event';
 
 export type DecodedRecord = { ok: true; row: ActivityFactRow; ingestedAtMs: number } | { ok: false; reason: string };
@@ -62,6 +62,16 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
     }
     return v;
   };
+  /** A whole number of 0 to 1,000,000 (the contract's bound), or null (0). */
+  const count = (name: string): number => {
+    const v = record[name];
+    if (v === null) return 0;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000) {
+      problems.push(`${name}: expected a whole number of 0 to 1000000`);
+      return 0;
+    }
+    return v;
+  };
   const flag = (name: string, nullable: boolean): 0 | 1 => {
     const v = record[name];
     if (v === null && nullable) return 0;
@@ -95,6 +105,8 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
     initiator: flag('initiator', true),
     // Records written before the field existed have none: absent is null.
     journal_system: record['journalSystem'] === undefined ? '' : text('journalSystem', IDENTIFIER, true),
+    chat_audience: record['chatAudience'] === undefined ? '' : oneOf('chatAudience', CHAT_AUDIENCES, true),
+    member_count: record['memberCount'] === undefined ? 0 : count('memberCount'),
   };
   if (problems.length === 0) {
     const needs: Record<string, (keyof ActivityFactRow)[]> = {
@@ -105,6 +117,7 @@ export function decodeActivityRecord(value: Buffer | string | null): DecodedReco
       'ru.sferum.org.connected': ['org_id'],
       'ru.sferum.org.journal_linked': ['org_id', 'journal_system'],
       'ru.sferum.org.gov_label_granted': ['org_id'],
+      'ru.sferum.chat.created': ['org_id', 'chat_kind', 'chat_audience'],
     };
     for (const column of needs[type] ?? []) {
       if (row[column] === '') problems.push(`${column}: required for ${type}`);

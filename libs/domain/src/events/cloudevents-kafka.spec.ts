@@ -18,6 +18,8 @@ const record: ActivityRecord = {
   callId: null,
   initiator: null,
   journalSystem: null,
+  chatAudience: null,
+  memberCount: null,
 };
 
 describe('CloudEvents Kafka binding of the activity records (binary mode)', () => {

@@ -70,6 +70,10 @@ describe('validation reasons', () => {
     [{ ...message(), type: 'ru.sferum.org.journal_linked', data: { orgId: 'nsk-1' } }, 'data.journalSystem: required'],
     [{ ...message(), type: 'ru.sferum.org.journal_linked', data: { orgId: 'nsk-1', journalSystem: 'fgis moya' } }, 'data.journalSystem: expected 1 to 128 characters'],
     [{ ...message(), type: 'ru.sferum.org.gov_label_granted', data: { orgId: 'nsk-1', userId: 'u1' } }, 'data.userId: unknown field'],
+    [{ ...message(), type: 'ru.sferum.chat.created', data: { orgId: 'nsk-1', chatId: 'c', chatKind: 'group', memberCount: 3 } }, 'data.audience: required'],
+    [{ ...message(), type: 'ru.sferum.chat.created', data: { orgId: 'nsk-1', chatId: 'c', chatKind: 'group', audience: 'parents', memberCount: 3 } }, 'data.audience: expected one of staff, class, other'],
+    [{ ...message(), type: 'ru.sferum.chat.created', data: { orgId: 'nsk-1', chatId: 'c', chatKind: 'group', audience: 'staff', memberCount: -1 } }, 'data.memberCount: '],
+    [{ ...message(), type: 'ru.sferum.chat.created', data: { orgId: 'nsk-1', chatId: 'c', chatKind: 'group', audience: 'staff', memberCount: 3, name: 'Учителя 5А' } }, 'data.name: unknown field'],
     [[message()], 'an event must be a JSON object'],
     [null, 'an event must be a JSON object'],
     [message({}, { time: '2023-05-14 23:59:59' }), 'time: expected RFC 3339 with an offset'],
@@ -102,6 +106,8 @@ describe('normalization', () => {
       callId: null,
       initiator: null,
       journalSystem: null,
+      chatAudience: null,
+      memberCount: null,
     });
     expect(key).toBe(record.userId);
     expect(JSON.stringify(record)).not.toContain('teacher-1');
@@ -119,7 +125,7 @@ describe('normalization', () => {
     const { record } = accept(message({ orgId: 'not-in-registry' }));
     expect(record.orgId).toBe('not-in-registry');
     expect(Object.keys(record).sort()).toEqual(
-      ['callId', 'chatId', 'chatKind', 'eventId', 'ingestedAt', 'initiator', 'journalSystem', 'messageKind', 'orgId', 'role', 'schema', 'source', 'time', 'type', 'userId'].sort(),
+      ['callId', 'chatAudience', 'chatId', 'chatKind', 'eventId', 'ingestedAt', 'initiator', 'journalSystem', 'memberCount', 'messageKind', 'orgId', 'role', 'schema', 'source', 'time', 'type', 'userId'].sort(),
     );
   });
 
@@ -141,6 +147,10 @@ describe('normalization', () => {
     expect(journal.key).toBe('nsk-1');
     const label = accept({ ...message(), type: 'ru.sferum.org.gov_label_granted', data: { orgId: 'nsk-1' } });
     expect([label.record.orgId, label.record.journalSystem, label.key]).toEqual(['nsk-1', null, 'nsk-1']);
+    const chat = accept({ ...message(), type: 'ru.sferum.chat.created', data: { orgId: 'nsk-1', chatId: 'staff-chat', chatKind: 'group', audience: 'staff', memberCount: 41 } });
+    expect(chat.record).toMatchObject({ userId: null, orgId: 'nsk-1', chatId: pseudonymize('chat', 'staff-chat'), chatKind: 'group', chatAudience: 'staff', memberCount: 41, messageKind: null });
+    expect(chat.key).toBe('nsk-1');
+    expect(JSON.stringify(chat.record)).not.toContain('staff-chat');
   });
 
   it('a source allowed every region may send for any', () => {

@@ -83,12 +83,14 @@ export function normalizeEvent(event: AnyCloudEventV1, context: NormalizationCon
     ingestedAt: new Date(context.nowMs).toISOString(),
     userId,
     role: event.type === 'ru.sferum.user.registered' || event.type === 'ru.sferum.user.left' ? event.data.role : null,
-    chatId: event.type === 'ru.sferum.message.sent' ? context.pseudonymize('chat', event.data.chatId) : null,
-    chatKind: event.type === 'ru.sferum.message.sent' ? event.data.chatKind : null,
+    chatId: event.type === 'ru.sferum.message.sent' || event.type === 'ru.sferum.chat.created' ? context.pseudonymize('chat', event.data.chatId) : null,
+    chatKind: event.type === 'ru.sferum.message.sent' || event.type === 'ru.sferum.chat.created' ? event.data.chatKind : null,
     messageKind: event.type === 'ru.sferum.message.sent' ? (event.data.messageKind ?? 'text') : null,
     callId: event.type === 'ru.sferum.call.joined' ? context.pseudonymize('call', event.data.callId) : null,
     initiator: event.type === 'ru.sferum.call.joined' ? event.data.initiator : null,
     journalSystem: event.type === 'ru.sferum.org.journal_linked' ? event.data.journalSystem : null,
+    chatAudience: event.type === 'ru.sferum.chat.created' ? event.data.audience : null,
+    memberCount: event.type === 'ru.sferum.chat.created' ? event.data.memberCount : null,
   };
   return { ok: true, record, key: userId ?? orgId ?? record.eventId };
 }

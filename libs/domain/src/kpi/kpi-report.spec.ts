@@ -1,4 +1,5 @@
 import { NO_EVENT_FACTS, NO_REGISTRY_FACTS } from './federal-targets';
+import { NO_REGISTRY_ONBOARDING } from '../onboarding/onboarding-funnel';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { buildKpiRows, unitLevelOf, type ActivityCounters, type GroupBy, type ReportInput, type ReportOrganization, type ReportScope, type UnitLevel } from './kpi-report';
 
@@ -10,6 +11,7 @@ const org = (orgId: string, municipalityId: string, category: ReportOrganization
   category,
   teacherHeadcount,
   facts: NO_REGISTRY_FACTS,
+  onboarding: NO_REGISTRY_ONBOARDING,
 });
 const counters = (c: Partial<ActivityCounters>): ActivityCounters => ({
   registeredUsers: 0,

@@ -8,7 +8,7 @@
  * small-cells.ts) withholds its teacher figures, in this week and as the
  * `previous` of the next.
  */
-import { type Band, type KpiId, KPI_IDS, type OrgCategory, type OrgFact, type SuppressionReason, type TargetId, type TeacherDenominator } from '@sferum/contracts';
+import { type Band, type KpiId, KPI_IDS, type OrgCategory, type OrgFact, type RegistryOnboarding, type SuppressionReason, type TargetId, type TeacherDenominator } from '@sferum/contracts';
 import { evaluateTargets, type TargetCounts, type TargetValue } from './federal-targets';
 import { type Threshold } from './kpi-bands';
 import { evaluateKpis, type KpiEvaluation, teacherDenominatorOf, type UnitCounters } from './kpi-evaluation';
@@ -23,6 +23,8 @@ export interface ReportOrganization {
   readonly teacherHeadcount: number | null;
   /** What the registry states of it (connected, journal linked, government label); an event saying so counts too. */
   readonly facts: Readonly<Record<OrgFact, boolean>>;
+  /** The dates the registry states for the onboarding steps no event shows (the funnel: onboarding-funnel.ts). */
+  readonly onboarding: RegistryOnboarding;
 }
 
 /** Activity counters of one unit (see the ClickHouse counters query). */
@@ -123,7 +125,8 @@ const NO_ACTIVITY: ActivityCounters = {
   activeTeachers: 0,
 };
 
-interface Unit {
+/** A unit of a report's rows: the region (or the scope), or one municipality, category or organization, with its organizations. */
+export interface ReportUnit {
   readonly level: Level;
   readonly id: string;
   readonly name: string;
@@ -135,7 +138,7 @@ interface Unit {
 /** The levels of units a region's figures are counted for (the keys: scopeKey, "org:<id>"). */
 export type UnitLevel = 'region' | 'municipality' | 'category' | 'municipality_category' | 'organization';
 
-/** The one level of units whose counters the rows of a report read (unitsOf): what its figures must count. */
+/** The one level of units whose counters the rows of a report read (reportUnits): what its figures must count. */
 export function unitLevelOf(groupBy: GroupBy | undefined, scope: ReportScope): UnitLevel {
   const municipality = scope.municipality !== undefined || groupBy === 'municipality';
   const category = scope.category !== undefined || groupBy === 'category';
@@ -153,7 +156,8 @@ function scopeKey(scope: ReportScope): string {
   return 'region';
 }
 
-function unitsOf(input: ReportInput): Unit[] {
+/** The units of a report's rows, in their order: what every answer by unit (KPIs, funnel) is built on. */
+export function reportUnits(input: Pick<ReportInput, 'region' | 'organizations' | 'groupBy' | 'scope'>): ReportUnit[] {
   const { scope } = input;
   const inScope = input.organizations.filter(
     (o) => (scope.municipality === undefined || o.municipalityId === scope.municipality) && (scope.category === undefined || o.category === scope.category),
@@ -183,7 +187,7 @@ function unitsOf(input: ReportInput): Unit[] {
   }
 }
 
-function countersOf(unit: Unit, activity: ReadonlyMap<string, ActivityCounters>, activeOrgs: ReadonlySet<string>): UnitCounters {
+function countersOf(unit: ReportUnit, activity: ReadonlyMap<string, ActivityCounters>, activeOrgs: ReadonlySet<string>): UnitCounters {
   const a = activity.get(unit.key) ?? NO_ACTIVITY;
   const active = (o: ReportOrganization) => activeOrgs.has(o.orgId);
   const general = unit.orgs.filter((o) => o.category === 'general');
@@ -214,12 +218,12 @@ function judge(counters: UnitCounters, input: ReportInput, weekMonday: string): 
 }
 
 /** What a unit's federal targets are computed from. */
-function targetCounts(unit: Unit, counters: UnitCounters, eventFacts: ReportInput['orgFacts']): TargetCounts {
+function targetCounts(unit: ReportUnit, counters: UnitCounters, eventFacts: ReportInput['orgFacts']): TargetCounts {
   return { orgs: unit.orgs, eventFacts, registeredTeachers: counters.registeredTeachers, teacherHeadcount: teacherDenominatorOf(counters, 'headcount').value };
 }
 
 export function buildKpiRows(input: ReportInput): KpiRow[] {
-  return unitsOf(input).map((unit) => {
+  return reportUnits(input).map((unit) => {
     const counters = countersOf(unit, input.current, input.activeOrgs);
     const previousCounters = countersOf(unit, input.previous, input.previousActiveOrgs);
     const now = judge(counters, input, input.weekMonday);

@@ -1,5 +1,6 @@
 import { formatCsv, parseCsv } from '../registry/csv';
 import { NO_EVENT_FACTS, NO_REGISTRY_FACTS } from './federal-targets';
+import { NO_REGISTRY_ONBOARDING } from '../onboarding/onboarding-funnel';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { buildKpiRows, type KpiRow, type ReportInput } from './kpi-report';
 import { kpiTableHeader, kpiTableRows } from './kpi-table';
@@ -9,7 +10,7 @@ const kpiCsv = (rows: readonly KpiRow[]) => formatCsv([kpiTableHeader('ru'), ...
 
 const input = {
   region: { code: '54', name: 'Новосибирская область' },
-  organizations: [{ orgId: 's1', orgName: 'Школа № 1, "Лицей"', municipalityId: 'm1', municipalityName: 'Город', category: 'general', teacherHeadcount: 10, facts: NO_REGISTRY_FACTS }],
+  organizations: [{ orgId: 's1', orgName: 'Школа № 1, "Лицей"', municipalityId: 'm1', municipalityName: 'Город', category: 'general', teacherHeadcount: 10, facts: NO_REGISTRY_FACTS, onboarding: NO_REGISTRY_ONBOARDING }],
   current: new Map([
     ['region', { registeredUsers: 3, registeredTeachers: 2, registeredStudents: 1, registeredParents: 0, registeredTeachersWithoutHeadcount: 0, teachers3Messages: 1, teachers10Messages: 1, teachers1Call: 0, activeTeachers: 1 }],
     ['org:s1', { registeredUsers: 3, registeredTeachers: 2, registeredStudents: 1, registeredParents: 0, registeredTeachersWithoutHeadcount: 0, teachers3Messages: 1, teachers10Messages: 1, teachers1Call: 0, activeTeachers: 1 }],

@@ -2,6 +2,7 @@ import { ORG_CATEGORIES, type OrgCategory } from '@sferum/contracts';
 import { formatCalendarMonth } from '../week/calendar-month';
 import { parseIsoWeek } from '../week/iso-week';
 import { NO_EVENT_FACTS, NO_REGISTRY_FACTS } from './federal-targets';
+import { NO_REGISTRY_ONBOARDING } from '../onboarding/onboarding-funnel';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { type ActivityCounters, buildKpiRows, type KpiRow, type ReportInput, type ReportOrganization } from './kpi-report';
 import { buildWeeklyReport, reportMonthOf, type WeeklyReport, type WeeklyReportInput, type WeeklyReportSheet } from './weekly-report';
@@ -56,6 +57,7 @@ function orgs(category: OrgCategory, municipality: string, count: number, active
       category,
       teacherHeadcount: headcount,
       facts: { ...NO_REGISTRY_FACTS, connected: i < (facts.connected ?? 0), journal_linked: i < (facts.journal ?? 0), gov_label: i < (facts.label ?? 0) },
+      onboarding: NO_REGISTRY_ONBOARDING,
     },
     active: i < active,
   }));

@@ -10,6 +10,7 @@ const org = (orgId: string, municipalityId: string, regionCode: string, municipa
   regionCode,
   teacherHeadcount: null,
   facts: {},
+  onboarding: {},
 });
 
 describe('municipalityMoves', () => {

@@ -5,7 +5,9 @@ import { formatOrganizationCsv, ORGANIZATION_CSV_COLUMNS, validateOrganizationCs
 
 const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
 /** The export's header: every column, the organization facts last. */
-const EXPORT_HEADER = `${HEADER},connected,journal_linked,gov_label`;
+const EXPORT_HEADER = `${HEADER},connected,journal_linked,gov_label,list_collected,passed_to_coordinators,admins_informed,structure_built`;
+/** A registry date of an onboarding step, or none. */
+const registryDate = fc.option(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), { nil: null });
 const context = { knownRegions: new Set(['54', '42']) };
 const file = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
 
@@ -57,10 +59,28 @@ describe('validateOrganizationCsv', () => {
     );
     expect(result.problems).toEqual([]);
     expect(result.records).toEqual([
-      { orgId: 'sch-1', orgName: 'Школа № 1, Новосибирск', category: 'general', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: 120, facts: {} },
-      { orgId: 'col-7', orgName: 'Колледж', category: 'spo', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: null, facts: {} },
-      { orgId: 'kem-3', orgName: 'Школа', category: 'general', municipalityId: 'kem-1', municipalityName: 'Кемерово', regionCode: '42', teacherHeadcount: 0, facts: {} },
+      { orgId: 'sch-1', orgName: 'Школа № 1, Новосибирск', category: 'general', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: 120, facts: {}, onboarding: {} },
+      { orgId: 'col-7', orgName: 'Колледж', category: 'spo', municipalityId: 'nsk-city', municipalityName: 'г. Новосибирск', regionCode: '54', teacherHeadcount: null, facts: {}, onboarding: {} },
+      { orgId: 'kem-3', orgName: 'Школа', category: 'general', municipalityId: 'kem-1', municipalityName: 'Кемерово', regionCode: '42', teacherHeadcount: 0, facts: {}, onboarding: {} },
     ]);
+  });
+
+  it('reads the optional columns of the onboarding steps as the dates they were done, empty not yet; without one, states nothing of it', () => {
+    const text = [`${HEADER},structure_built,connected,list_collected`, 'sch-1,Школа,general,nsk-city,Н,54,120,2023-04-03,1,2023-02-28', 'sch-2,Школа,general,nsk-city,Н,54,,,0,2024-02-29'].join('\n');
+    const result = validateOrganizationCsv(text, context);
+    expect(result.problems).toEqual([]);
+    expect(result.records.map((r) => [r.facts, r.onboarding])).toEqual([
+      [{ connected: true }, { structure_built: '2023-04-03', list_collected: '2023-02-28' }],
+      [{ connected: false }, { structure_built: null, list_collected: '2024-02-29' }],
+    ]);
+    const bad = (value: string) => validateOrganizationCsv(`${HEADER},admins_informed\nsch-1,Школа,general,nsk-city,Н,54,120,${value}\n`, context).problems;
+    for (const value of ['2023-02-30', '2023-2-01', '01.03.2023', '1', '1999-12-31', '2100-01-01', '2023-13-01']) {
+      expect(bad(value)).toEqual([
+        { line: 2, column: 'admins_informed', reason: `must be the date the step was done, YYYY-MM-DD (2000 to 2099), or empty (not yet), got "${value}"` },
+      ]);
+    }
+    expect(bad('2099-12-31')).toEqual([]);
+    expect(validateOrganizationCsv(`${HEADER},list_collected,list_collected\n`, context).problems).toHaveLength(1);
   });
 
   it('reads the optional columns of the organization facts, in any order, 1 yes and 0 or empty no; without one, states nothing of it', () => {
@@ -153,7 +173,7 @@ describe('validateOrganizationCsv', () => {
   });
 
   it('rejects a wrong header, an empty file and broken quoting with the line', () => {
-    const reason = `the header must be ${HEADER}, then any of connected, journal_linked, gov_label (each once, in any order)`;
+    const reason = `the header must be ${HEADER}, then any of connected, journal_linked, gov_label, list_collected, passed_to_coordinators, admins_informed, structure_built (each once, in any order)`;
     expect(validateOrganizationCsv('id,name\n', context).problems).toEqual([{ line: 1, column: null, reason }]);
     expect(validateOrganizationCsv(`${HEADER},connected,connected\n`, context).problems).toEqual([{ line: 1, column: null, reason }]);
     expect(validateOrganizationCsv(`${HEADER},label\n`, context).problems).toEqual([{ line: 1, column: null, reason }]);
@@ -181,6 +201,12 @@ describe('formatOrganizationCsv', () => {
     regionCode: fc.constant('54'),
     teacherHeadcount: fc.option(fc.nat(100_000), { nil: null }),
     facts: fc.record({ connected: fc.boolean(), journal_linked: fc.boolean(), gov_label: fc.boolean() }),
+    onboarding: fc.record({
+      list_collected: registryDate,
+      passed_to_coordinators: registryDate,
+      admins_informed: registryDate,
+      structure_built: registryDate,
+    }),
   });
 
   it('export -> import -> export gives the same bytes', () => {
@@ -195,9 +221,9 @@ describe('formatOrganizationCsv', () => {
   });
 
   it('export neutralizes what the import refuses, so a file it accepts needs nothing neutralized', () => {
-    const legacy = { orgId: 'o-1', orgName: '=1+1', category: 'general', municipalityId: 'm', municipalityName: 'М;@x', regionCode: '54', teacherHeadcount: 7, facts: { journal_linked: true } } as const;
+    const legacy = { orgId: 'o-1', orgName: '=1+1', category: 'general', municipalityId: 'm', municipalityName: 'М;@x', regionCode: '54', teacherHeadcount: 7, facts: { journal_linked: true }, onboarding: { admins_informed: '2023-03-01' } } as const;
     const exported = formatOrganizationCsv([legacy]);
-    expect(exported).toBe(`${EXPORT_HEADER}\no-1,"'=1+1",general,m,"М;'@x",54,7,0,1,0\n`);
+    expect(exported).toBe(`${EXPORT_HEADER}\no-1,"'=1+1",general,m,"М;'@x",54,7,0,1,0,,,2023-03-01,\n`);
     // Neutralized, it imports (the quote is part of the name now) and exports to the same bytes.
     const imported = validateOrganizationCsv(exported, context);
     expect(imported.problems).toEqual([]);
@@ -207,9 +233,9 @@ describe('formatOrganizationCsv', () => {
 
   it('orders rows by org_id', () => {
     const csv = formatOrganizationCsv([
-      { orgId: 'b', orgName: 'B', category: 'general', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: null, facts: {} },
-      { orgId: 'a', orgName: 'A, "quoted"', category: 'spo', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: 3, facts: { connected: true } },
+      { orgId: 'b', orgName: 'B', category: 'general', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: null, facts: {}, onboarding: {} },
+      { orgId: 'a', orgName: 'A, "quoted"', category: 'spo', municipalityId: 'm', municipalityName: 'M', regionCode: '54', teacherHeadcount: 3, facts: { connected: true }, onboarding: { list_collected: '2023-02-28', structure_built: null } },
     ]);
-    expect(csv).toBe(`${EXPORT_HEADER}\na,"A, ""quoted""",spo,m,M,54,3,1,0,0\nb,B,general,m,M,54,,0,0,0\n`);
+    expect(csv).toBe(`${EXPORT_HEADER}\na,"A, ""quoted""",spo,m,M,54,3,1,0,0,2023-02-28,,,\nb,B,general,m,M,54,,0,0,0,,,,\n`);
   });
 });

@@ -1,15 +1,20 @@
 /**
  * The organization registry's CSV format (import and export):
  *
- *   org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount[,connected][,journal_linked][,gov_label]
+ *   org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount
+ *   [,connected][,journal_linked][,gov_label]
+ *   [,list_collected][,passed_to_coordinators][,admins_informed][,structure_built]
  *
- * The last three, optional and in any order after the first seven, are what
- * a coordinator states of each organization: its profile connected, its
- * electronic journal linked (general-education schools that report it by
- * CSV), its community page labelled a government organization; 1 yes, 0 or
- * empty no. A file without one of them leaves that statement as the
- * registry has it; the export writes all three. (An event saying the same,
- * ru.sferum.org.*, counts too: a KPI takes either.)
+ * The optional columns, in any order after the first seven, are what a
+ * coordinator states of each organization:
+ * - its facts: its profile connected, its electronic journal linked
+ *   (general-education schools that report it by CSV), its community page
+ *   labelled a government organization; 1 yes, 0 or empty no. (An event
+ *   saying the same, ru.sferum.org.*, counts too: a KPI takes either.)
+ * - the onboarding steps no event can show (libs/contracts onboarding.ts):
+ *   the local date each was done, YYYY-MM-DD, empty when not yet.
+ * A file without one of them leaves that statement as the registry has
+ * it; the export writes them all.
  *
  * UTF-8, header row first, one organization a row, LF line ends on export,
  * rows ordered by org_id (byte order) on export. teacher_headcount may be
@@ -22,7 +27,16 @@
  * that no accepted file needs it. category, region_code and
  * teacher_headcount are checked against fixed shapes that cannot.
  */
-import { IDENTIFIER_PATTERN, ORG_CATEGORIES, ORG_FACTS, REGION_CODE_PATTERN, type OrgCategory, type OrgFact } from '@sferum/contracts';
+import {
+  IDENTIFIER_PATTERN,
+  ORG_CATEGORIES,
+  ORG_FACTS,
+  REGION_CODE_PATTERN,
+  REGISTRY_ONBOARDING_STEPS,
+  type OrgCategory,
+  type OrgFact,
+  type RegistryOnboardingStep,
+} from '@sferum/contracts';
 import { CsvSyntaxError, formatCsvLine, opensAsFormula, parseCsv } from './csv';
 
 export const ORGANIZATION_CSV_COLUMNS = [
@@ -36,10 +50,14 @@ export const ORGANIZATION_CSV_COLUMNS = [
 ] as const;
 /** The optional columns: a coordinator's statement of each organization fact (ORG_FACTS), 1 or 0. */
 export const ORGANIZATION_FACT_COLUMNS: readonly OrgFact[] = ORG_FACTS;
-export type OrganizationCsvColumn = (typeof ORGANIZATION_CSV_COLUMNS)[number] | OrgFact;
+/** The optional columns of the onboarding steps only the registry states: the date each was done (YYYY-MM-DD), or empty. */
+export const ORGANIZATION_ONBOARDING_COLUMNS: readonly RegistryOnboardingStep[] = REGISTRY_ONBOARDING_STEPS;
+export type OrganizationCsvColumn = (typeof ORGANIZATION_CSV_COLUMNS)[number] | OrgFact | RegistryOnboardingStep;
 
 /** What a file states of an organization's facts: only the columns it has. */
 export type StatedFacts = { readonly [F in OrgFact]?: boolean };
+/** What a file states of an organization's onboarding: only the columns it has; null, not done. */
+export type StatedOnboarding = { readonly [S in RegistryOnboardingStep]?: string | null };
 
 export interface OrganizationRecord {
   readonly orgId: string;
@@ -51,6 +69,8 @@ export interface OrganizationRecord {
   readonly teacherHeadcount: number | null;
   /** The facts the file states (its optional columns); absent ones stay as the registry has them. */
   readonly facts: StatedFacts;
+  /** The onboarding dates the file states (its optional columns); absent ones stay as the registry has them. */
+  readonly onboarding: StatedOnboarding;
 }
 
 export interface CsvProblem {
@@ -69,6 +89,16 @@ export interface ValidatedOrganizations {
 /** Identifiers shared with the event contract: 1..128 of [A-Za-z0-9._:-]. */
 const IDENTIFIER = IDENTIFIER_PATTERN;
 const HEADCOUNT = /^\d{1,8}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether a YYYY-MM-DD is a real calendar date of 2000 to 2099 (a registry date of the platform's time). */
+export function isRegistryDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (m === null) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 2000 && year <= 2099 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 const MAX_NAME = 500;
 
 /**
@@ -106,11 +136,12 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
   }
   const expectedHeader = ORGANIZATION_CSV_COLUMNS.join(',');
   const names = header.fields.map((f) => f.trim());
-  const factColumns = names.slice(ORGANIZATION_CSV_COLUMNS.length) as OrgFact[];
+  const optionalColumns = names.slice(ORGANIZATION_CSV_COLUMNS.length);
+  const optional: readonly string[] = [...ORGANIZATION_FACT_COLUMNS, ...ORGANIZATION_ONBOARDING_COLUMNS];
   if (
     names.slice(0, ORGANIZATION_CSV_COLUMNS.length).join(',') !== expectedHeader ||
-    factColumns.some((c) => !ORGANIZATION_FACT_COLUMNS.includes(c)) ||
-    new Set(factColumns).size !== factColumns.length
+    optionalColumns.some((c) => !optional.includes(c)) ||
+    new Set(optionalColumns).size !== optionalColumns.length
   ) {
     return {
       records: [],
@@ -118,7 +149,7 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
         {
           line: header.line,
           column: null,
-          reason: `the header must be ${expectedHeader}, then any of ${ORGANIZATION_FACT_COLUMNS.join(', ')} (each once, in any order)`,
+          reason: `the header must be ${expectedHeader}, then any of ${optional.join(', ')} (each once, in any order)`,
         },
       ],
     };
@@ -143,11 +174,20 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
     ];
     const before = problems.length;
     const facts: { [F in OrgFact]?: boolean } = {};
-    factColumns.forEach((column, i) => {
+    const onboarding: { [S in RegistryOnboardingStep]?: string | null } = {};
+    optionalColumns.forEach((column, i) => {
       const value = fields[ORGANIZATION_CSV_COLUMNS.length + i]!;
-      if (value === '1') facts[column] = true;
-      else if (value === '0' || value === '') facts[column] = false;
-      else problem(column, `must be 1 (yes), 0 or empty (no), got "${value}"`);
+      if ((ORGANIZATION_FACT_COLUMNS as readonly string[]).includes(column)) {
+        const fact = column as OrgFact;
+        if (value === '1') facts[fact] = true;
+        else if (value === '0' || value === '') facts[fact] = false;
+        else problem(fact, `must be 1 (yes), 0 or empty (no), got "${value}"`);
+      } else {
+        const step = column as RegistryOnboardingStep;
+        if (value === '') onboarding[step] = null;
+        else if (isRegistryDate(value)) onboarding[step] = value;
+        else problem(step, `must be the date the step was done, YYYY-MM-DD (2000 to 2099), or empty (not yet), got "${value}"`);
+      }
     });
 
     if (!IDENTIFIER.test(orgId)) problem('org_id', 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : -');
@@ -197,6 +237,7 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
         regionCode,
         teacherHeadcount,
         facts,
+        onboarding,
       });
     }
   }
@@ -207,7 +248,7 @@ export function validateOrganizationCsv(text: string, context: ValidationContext
 /** The export: header (every column), then rows ordered by org_id (byte order). */
 export function formatOrganizationCsv(records: readonly OrganizationRecord[]): string {
   const sorted = [...records].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
-  let out = formatCsvLine([...ORGANIZATION_CSV_COLUMNS, ...ORGANIZATION_FACT_COLUMNS]);
+  let out = formatCsvLine([...ORGANIZATION_CSV_COLUMNS, ...ORGANIZATION_FACT_COLUMNS, ...ORGANIZATION_ONBOARDING_COLUMNS]);
   for (const r of sorted) {
     out += formatCsvLine([
       r.orgId,
@@ -218,6 +259,7 @@ export function formatOrganizationCsv(records: readonly OrganizationRecord[]): s
       r.regionCode,
       r.teacherHeadcount,
       ...ORGANIZATION_FACT_COLUMNS.map((f) => (r.facts[f] === true ? 1 : 0)),
+      ...ORGANIZATION_ONBOARDING_COLUMNS.map((s) => r.onboarding[s] ?? ''),
     ]);
   }
   return out;

@@ -174,13 +174,14 @@ const ORG_FACTS_MIGRATION = 7;
 
 /**
  * The tables derived from activity_events by materialized views (0002, 0004,
- * 0007), and the three of 0002 that 0004 and 0007 replaced, which hold only
+ * 0007, 0010), and the three of 0002 that 0004 and 0007 replaced, which hold only
  * what 0003 converts.
  */
 export const DERIVED_TABLES = [
   'user_activity_spans',
   'registrations_by_org',
   'org_facts',
+  'first_activity_by_org',
   'org_event_summary',
   'user_activity_hourly',
   'registration_facts',

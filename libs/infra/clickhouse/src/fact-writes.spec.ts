@@ -1,5 +1,5 @@
 import { parseIsoWeek, weekBounds } from '@sferum/domain';
-import { type FactWrites, periodWrites, utcMonth } from './fact-writes';
+import { type FactWrites, onboardingWrites, periodWrites, utcMonth } from './fact-writes';
 
 const writes = (entries: Record<string, number>): FactWrites => ({ parts: new Map(Object.entries(entries).map(([key, parts]) => [key, String(parts)])) });
 
@@ -32,6 +32,20 @@ describe('periodWrites: the writes that can change a period', () => {
     const before = periodWrites(writes({ ...base, 'organization:0': 2 }), startMs, endMs);
     expect(before).toContain('organization:0=2');
     expect(periodWrites(writes({ ...base, 'organization:0': 3 }), startMs, endMs)).not.toBe(before);
+  });
+
+  it("never count the funnel's first activity for a KPI figure: a message naming an organization changes no other month's figures", () => {
+    const before = periodWrites(writes({ ...base, 'first_activity:0': 2 }), startMs, endMs);
+    expect(periodWrites(writes({ ...base, 'first_activity:0': 3 }), startMs, endMs)).toBe(before);
+  });
+
+  it('onboardingWrites: registrations, organization facts and first activity, whatever their month; no activity', () => {
+    const all = { ...base, 'organization:0': 2, 'first_activity:0': 5 };
+    expect(onboardingWrites(writes(all))).toBe('first_activity:0=5,organization:0=2,registration:202609=3,registration:202611=4,registration:202612=1');
+    expect(onboardingWrites(writes({ ...all, 'activity:202611': 70 }))).toBe(onboardingWrites(writes(all)));
+    for (const key of ['first_activity:0', 'organization:0', 'registration:202612']) {
+      expect(onboardingWrites(writes({ ...all, [key]: 99 }))).not.toBe(onboardingWrites(writes(all)));
+    }
   });
 
   it('name UTC months as toYYYYMM does', () => {

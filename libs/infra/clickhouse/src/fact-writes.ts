@@ -24,22 +24,26 @@ import { type ClickHouse } from './clickhouse-client';
  *   month 0): who is registered at the end depends on all before it;
  * - every organization fact (org_facts, one partition too: month 0), for
  *   the same reason.
+ * The onboarding funnel reads registrations, organization facts and the
+ * first activity of each person in each organization (first_activity_by_org
+ * of 0010, one partition: kind first_activity, month 0; no KPI figure reads
+ * it): onboardingWrites.
  */
 export interface FactWrites {
-  /** The active parts' names per "kind:yyyymm" ("activity:202611", "registration:0", "organization:0"), as one string. */
+  /** The active parts' names per "kind:yyyymm" ("activity:202611", "registration:0", "organization:0", "first_activity:0"), as one string. */
   readonly parts: ReadonlyMap<string, string>;
 }
 
-export type FactKind = 'activity' | 'registration' | 'organization';
+export type FactKind = 'activity' | 'registration' | 'organization' | 'first_activity';
 
 /** The parts of the facts' tables (a few per month): one small query on system.parts. */
 export async function readFactWrites(clickhouse: ClickHouse): Promise<FactWrites> {
   const rows = await clickhouse.query<{ kind: string; month: number | string; parts: string }>(
-    `SELECT multiIf(table = 'user_activity_spans', 'activity', table = 'registrations_by_org', 'registration', 'organization') AS kind,
+    `SELECT multiIf(table = 'user_activity_spans', 'activity', table = 'registrations_by_org', 'registration', table = 'org_facts', 'organization', 'first_activity') AS kind,
             if(table = 'user_activity_spans', toUInt32OrZero(partition), 0) AS month,
             arrayStringConcat(arraySort(groupArray(name)), ' ') AS parts
      FROM system.parts
-     WHERE database = currentDatabase() AND active AND table IN ('user_activity_spans', 'registrations_by_org', 'org_facts')
+     WHERE database = currentDatabase() AND active AND table IN ('user_activity_spans', 'registrations_by_org', 'org_facts', 'first_activity_by_org')
      GROUP BY kind, month`,
   );
   return { parts: new Map(rows.map((r) => [`${r.kind}:${Number(r.month)}`, r.parts])) };
@@ -66,4 +70,14 @@ export function periodWrites(writes: FactWrites, startMs: number, endMs: number)
     if (counts) changes.push(`${key}=${names}`);
   }
   return changes.join(',');
+}
+
+/** The writes that could change the onboarding funnel at any instant, as one string: equal strings, no such write in between. */
+export function onboardingWrites(writes: FactWrites): string {
+  const kinds: readonly FactKind[] = ['registration', 'organization', 'first_activity'];
+  return [...writes.parts]
+    .filter(([key]) => kinds.includes(key.split(':')[0] as FactKind))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, names]) => `${key}=${names}`)
+    .join(',');
 }

@@ -8,3 +8,4 @@ export * from './kpi-counters';
 export * from './registry-mirror';
 export * from './clickhouse-failure';
 export * from './fact-writes';
+export * from './onboarding-evidence';

@@ -151,7 +151,7 @@ export function registrationsInForceSql(placement: { readonly region: string; re
 }
 
 /** The condition of a registration change made before an instant (exclusive: a change at exactly `atMs` is not yet in force), to the millisecond. */
-function changedBeforeSql(atMs: number): string {
+export function changedBeforeSql(atMs: number): string {
   const seconds = Math.floor(atMs / 1000);
   const ms = atMs - seconds * 1000;
   return `(time < ${sqlDateTime(seconds * 1000)} OR (time = ${sqlDateTime(seconds * 1000)} AND time_ms < ${sqlUInt(ms)}))`;

@@ -21,7 +21,7 @@ const HOURS = [Date.parse('2026-11-28T00:00:00Z'), Date.parse('2026-02-27T00:00:
 function facts(): ActivityFactRow[] {
   return HOURS.flatMap((hour, i) => {
     const at = (ms: number) => new Date(hour + ms).toISOString().slice(0, 19).replace('T', ' ');
-    const base = { source: 'test', ingested_at: at(0), org_id: i % 3 === 0 ? '' : `org-${i % 5}`, chat_kind: '', message_kind: '', call_id: '', initiator: 0 as const, role: '', journal_system: '' };
+    const base = { source: 'test', ingested_at: at(0), org_id: i % 3 === 0 ? '' : `org-${i % 5}`, chat_kind: '', message_kind: '', call_id: '', initiator: 0 as const, role: '', journal_system: '', chat_audience: '', member_count: 0 };
     const user = i.toString(16).padStart(32, '0');
     return [
       { ...base, event_id: `a${user.slice(1)}`, type: 'ru.sferum.message.sent', time: at(59 * 60_000), time_ms: 999, user_id: user, chat_kind: 'group', message_kind: 'text' },

@@ -288,7 +288,7 @@ export class KpiQueryService {
 }
 
 /** The municipality and category a request is narrowed to. */
-function scopeOf(request: KpiRequest): ReportScope {
+export function scopeOf(request: KpiRequest): ReportScope {
   return {
     ...(request.municipality === undefined ? {} : { municipality: request.municipality }),
     ...(request.category === undefined ? {} : { category: request.category }),

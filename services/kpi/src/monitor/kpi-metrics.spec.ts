@@ -1,8 +1,8 @@
-import { FEDERAL_THRESHOLDS_2023, buildKpiRows, NO_EVENT_FACTS, NO_REGISTRY_FACTS, type ActivityCounters, type ReportOrganization } from '@sferum/domain';
+import { FEDERAL_THRESHOLDS_2023, buildKpiRows, NO_EVENT_FACTS, NO_REGISTRY_FACTS, NO_REGISTRY_ONBOARDING, type ActivityCounters, type ReportOrganization } from '@sferum/domain';
 import { createMetricsRegistry } from '@sferum/infra-observability';
 import { KPI_GAUGE_LABELS, kpiGauges, KpiMetrics } from './kpi-metrics';
 
-const org = (orgId: string, municipalityId: string): ReportOrganization => ({ orgId, orgName: orgId, municipalityId, municipalityName: municipalityId, category: 'general', teacherHeadcount: null, facts: NO_REGISTRY_FACTS });
+const org = (orgId: string, municipalityId: string): ReportOrganization => ({ orgId, orgName: orgId, municipalityId, municipalityName: municipalityId, category: 'general', teacherHeadcount: null, facts: NO_REGISTRY_FACTS, onboarding: NO_REGISTRY_ONBOARDING });
 const teachers = (n: number): ActivityCounters => ({
   registeredUsers: n,
   registeredTeachers: n,

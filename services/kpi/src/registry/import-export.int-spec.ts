@@ -129,7 +129,7 @@ describe('KPI service: safe imports and exports', () => {
 
     it('the registry export neutralizes them, and a number stays a number', async () => {
       const text = await (await get('/v1/registry/organizations/export?region=54')).text();
-      expect(text).toContain(`io-legacy-1,"'=HYPERLINK(""http://evil.example"",""Отчёт"")",general,io-legacy,"'+Район",54,12,0,0,0\n`);
+      expect(text).toContain(`io-legacy-1,"'=HYPERLINK(""http://evil.example"",""Отчёт"")",general,io-legacy,"'+Район",54,12,0,0,0,,,,\n`);
     });
 
     it('the KPI CSV export neutralizes them; the XLSX export holds them as text cells, never formulas', async () => {

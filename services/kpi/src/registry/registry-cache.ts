@@ -145,6 +145,7 @@ export function indexSnapshot(snapshot: RegistrySnapshot, mirrorVersion: number)
       category: o.category,
       teacherHeadcount: o.headcount,
       facts: o.facts,
+      onboarding: o.onboarding,
     });
   }
   return { version: snapshot.version, mirrorVersion, regions, thresholds: snapshot.thresholds };

@@ -41,7 +41,6 @@ export class MunicipalityEntity {
   `"category" IN ('general', 'spo', 'additional', 'additional_adult', 'preschool', 'mouo', 'methodical', 'pro_dev', 'higher', 'ministry')`,
 )
 @Check('organization_headcount_non_negative', `"teacher_headcount" IS NULL OR "teacher_headcount" >= 0`)
-@Check('organization_onboarding_stage_range', `"onboarding_stage" IS NULL OR "onboarding_stage" BETWEEN 1 AND 8`)
 export class OrganizationEntity {
   /** The `orgId` that events carry. */
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 128 })
@@ -72,8 +71,18 @@ export class OrganizationEntity {
   @Column({ name: 'gov_label', type: 'boolean', default: false })
   govLabel!: boolean;
 
-  @Column({ name: 'onboarding_stage', type: 'smallint', nullable: true })
-  onboardingStage!: number | null;
+  /** The onboarding steps only the registry states (migration 0007): the local date each was done, null when not yet. */
+  @Column({ name: 'list_collected', type: 'date', nullable: true })
+  listCollected!: string | null;
+
+  @Column({ name: 'passed_to_coordinators', type: 'date', nullable: true })
+  passedToCoordinators!: string | null;
+
+  @Column({ name: 'admins_informed', type: 'date', nullable: true })
+  adminsInformed!: string | null;
+
+  @Column({ name: 'structure_built', type: 'date', nullable: true })
+  structureBuilt!: string | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;

@@ -1,5 +1,5 @@
 import { municipalityMoves, MunicipalityMovesRefused, type MunicipalityMove, type OrganizationRecord } from '@sferum/domain';
-import { ORG_FACTS, type OrgCategory, type OrgFact } from '@sferum/contracts';
+import { ORG_FACTS, REGISTRY_ONBOARDING_STEPS, type OrgCategory, type OrgFact, type RegistryOnboardingStep } from '@sferum/contracts';
 import { type DataSource, type EntityManager } from 'typeorm';
 
 export interface ImportCounts {
@@ -59,15 +59,16 @@ export async function importOrganizations(
     for (const r of records) municipalities.set(r.municipalityId, { name: r.municipalityName, regionCode: r.regionCode });
     const municipalityCounts = await upsertMunicipalities(manager, municipalities);
 
-    // The fact columns the file states (a file states a column for every row or for none): written; the others kept.
+    // The optional columns the file states (a file states a column for every row or for none): written; the others kept.
     const stated = ORG_FACTS.filter((f) => records.length > 0 && records.every((r) => r.facts[f] !== undefined));
-    const columns = ['name', 'category', 'municipality_id', 'teacher_headcount', ...stated];
+    const statedSteps = REGISTRY_ONBOARDING_STEPS.filter((s) => records.length > 0 && records.every((r) => r.onboarding[s] !== undefined));
+    const columns = ['name', 'category', 'municipality_id', 'teacher_headcount', ...stated, ...statedSteps];
     const organizations: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
     for (let start = 0; start < records.length; start += CHUNK) {
       const chunk = records.slice(start, start + CHUNK);
       const written: { inserted: boolean }[] = await manager.query(
         `INSERT INTO organization (id, ${columns.join(', ')})
-         SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::varchar[], $5::int[]${stated.map((_, i) => `, $${6 + i}::boolean[]`).join('')})
+         SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::varchar[], $5::int[]${stated.map((_, i) => `, $${6 + i}::boolean[]`).join('')}${statedSteps.map((_, i) => `, $${6 + stated.length + i}::date[]`).join('')})
          ON CONFLICT (id) DO UPDATE SET
            ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
          WHERE (${columns.map((c) => `organization.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `EXCLUDED.${c}`).join(', ')})
@@ -79,6 +80,7 @@ export async function importOrganizations(
           chunk.map((r) => r.municipalityId),
           chunk.map((r) => r.teacherHeadcount),
           ...stated.map((f) => chunk.map((r) => r.facts[f] === true)),
+          ...statedSteps.map((s) => chunk.map((r) => r.onboarding[s] ?? null)),
         ],
       );
       count(organizations, written, chunk.length);
@@ -143,12 +145,26 @@ interface OrganizationRow {
   connected: boolean;
   journal_linked: boolean;
   gov_label: boolean;
+  list_collected: string | null;
+  passed_to_coordinators: string | null;
+  admins_informed: string | null;
+  structure_built: string | null;
 }
 
-/** The columns of an organization's row, its facts (named as ORG_FACTS) included. */
-const ORGANIZATION_COLUMNS = `o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code, o.teacher_headcount, ${ORG_FACTS.map((f) => `o.${f}`).join(', ')}`;
+/**
+ * The onboarding dates of an organization's row (o.), as YYYY-MM-DD text
+ * (the pg driver would turn a date into a Date at the client's midnight).
+ */
+export const ONBOARDING_DATES_SQL = REGISTRY_ONBOARDING_STEPS.map((s) => `to_char(o.${s}, 'YYYY-MM-DD') AS ${s}`).join(', ');
+
+/** The columns of an organization's row, its facts (named as ORG_FACTS) and onboarding dates included. */
+const ORGANIZATION_COLUMNS = `o.id, o.name, o.category, o.municipality_id, m.name AS municipality_name, m.region_code, o.teacher_headcount, ${ORG_FACTS.map((f) => `o.${f}`).join(', ')}, ${ONBOARDING_DATES_SQL}`;
 
 const factsOf = (row: OrganizationRow): Record<OrgFact, boolean> => Object.fromEntries(ORG_FACTS.map((f) => [f, row[f]])) as Record<OrgFact, boolean>;
+
+/** The registry's onboarding dates of a row selected with ONBOARDING_DATES_SQL. */
+export const onboardingOfRow = (row: Readonly<Record<RegistryOnboardingStep, string | null>>): Record<RegistryOnboardingStep, string | null> =>
+  Object.fromEntries(REGISTRY_ONBOARDING_STEPS.map((s) => [s, row[s]])) as Record<RegistryOnboardingStep, string | null>;
 
 const toRecord = (row: OrganizationRow): OrganizationRecord => ({
   orgId: row.id,
@@ -159,6 +175,7 @@ const toRecord = (row: OrganizationRow): OrganizationRecord => ({
   regionCode: row.region_code,
   teacherHeadcount: row.teacher_headcount,
   facts: factsOf(row),
+  onboarding: onboardingOfRow(row),
 });
 
 /** Every organization (of one region, when given), in the CSV's order. */
@@ -181,22 +198,22 @@ export interface OrganizationFilter {
   readonly offset: number;
 }
 
-/** An organization as the API shows it: its record, and what the registry states of it. */
-export interface OrganizationView extends Omit<OrganizationRecord, 'facts'> {
+/** An organization as the API shows it: its record, and what the registry states of it (its facts, and the dates of its onboarding steps). */
+export interface OrganizationView extends Omit<OrganizationRecord, 'facts' | 'onboarding'> {
   readonly connected: boolean;
   readonly journalLinked: boolean;
   readonly govLabel: boolean;
-  readonly onboardingStage: number | null;
+  readonly onboarding: Readonly<Record<RegistryOnboardingStep, string | null>>;
 }
 
-const VIEW_SELECT = `SELECT ${ORGANIZATION_COLUMNS}, o.onboarding_stage
+const VIEW_SELECT = `SELECT ${ORGANIZATION_COLUMNS}
   FROM organization o JOIN municipality m ON m.id = o.municipality_id`;
 
-type ViewRow = OrganizationRow & { onboarding_stage: number | null };
+type ViewRow = OrganizationRow;
 
 const toView = (r: ViewRow): OrganizationView => {
-  const { facts: _, ...record } = toRecord(r);
-  return { ...record, connected: r.connected, journalLinked: r.journal_linked, govLabel: r.gov_label, onboardingStage: r.onboarding_stage };
+  const { facts: _facts, onboarding: _onboarding, ...record } = toRecord(r);
+  return { ...record, connected: r.connected, journalLinked: r.journal_linked, govLabel: r.gov_label, onboarding: onboardingOfRow(r) };
 };
 
 export async function findOrganizations(

@@ -1,6 +1,7 @@
-import { ORG_FACTS, type OrgCategory, type OrgFact } from '@sferum/contracts';
+import { ORG_FACTS, type OrgCategory, type OrgFact, type RegistryOnboardingStep } from '@sferum/contracts';
 import { type Threshold } from '@sferum/domain';
 import { type DataSource } from 'typeorm';
+import { ONBOARDING_DATES_SQL, onboardingOfRow } from './organization-registry';
 import { listThresholds, type RegionKpiSettings, REGION_SETTINGS_COLUMNS, type RegionSettingsRow, settingsOfRow } from './kpi-settings';
 
 /**
@@ -28,6 +29,8 @@ export interface SnapshotOrganization {
   readonly headcount: number | null;
   /** What the registry states of it (its CSV's columns connected, journal_linked, gov_label). */
   readonly facts: Readonly<Record<OrgFact, boolean>>;
+  /** The dates of the onboarding steps only the registry states (its CSV's columns list_collected, ...), null when not yet. */
+  readonly onboarding: Readonly<Record<RegistryOnboardingStep, string | null>>;
 }
 
 /** The registry's version alone: one row, for cheap polling. */
@@ -42,8 +45,11 @@ export async function registrySnapshot(dataSource: DataSource): Promise<Registry
     const version = Number(state?.version ?? 0);
     const regions = await manager.query<{ code: string; name: string; time_zone: string }[]>('SELECT code, name, time_zone FROM region ORDER BY code');
     const municipalities = await manager.query<{ id: string; name: string; region_code: string }[]>('SELECT id, name, region_code FROM municipality ORDER BY id COLLATE "C"');
-    const organizations = await manager.query<({ id: string; name: string; category: OrgCategory; municipality_id: string; region_code: string; teacher_headcount: number | null } & Record<OrgFact, boolean>)[]>(
-      `SELECT o.id, o.name, o.category, o.municipality_id, m.region_code, o.teacher_headcount, ${ORG_FACTS.map((f) => `o.${f}`).join(', ')}
+    const organizations = await manager.query<
+      ({ id: string; name: string; category: OrgCategory; municipality_id: string; region_code: string; teacher_headcount: number | null } & Record<OrgFact, boolean> &
+        Record<RegistryOnboardingStep, string | null>)[]
+    >(
+      `SELECT o.id, o.name, o.category, o.municipality_id, m.region_code, o.teacher_headcount, ${ORG_FACTS.map((f) => `o.${f}`).join(', ')}, ${ONBOARDING_DATES_SQL}
        FROM organization o JOIN municipality m ON m.id = o.municipality_id ORDER BY o.id COLLATE "C"`,
     );
     const settingsRows = await manager.query<(RegionSettingsRow & { region_code: string })[]>(`SELECT region_code, ${REGION_SETTINGS_COLUMNS} FROM region_settings`);
@@ -60,6 +66,7 @@ export async function registrySnapshot(dataSource: DataSource): Promise<Registry
         regionCode: o.region_code,
         headcount: o.teacher_headcount,
         facts: Object.fromEntries(ORG_FACTS.map((f) => [f, o[f]])) as Record<OrgFact, boolean>,
+        onboarding: onboardingOfRow(o),
       })),
       settings: new Map(settingsRows.map((s) => [s.region_code, settingsOfRow(s)])),
       thresholds,

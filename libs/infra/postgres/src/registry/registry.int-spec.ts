@@ -6,6 +6,7 @@ import { createDataSource } from '../data-source';
 import { createKey, createSource, findKeyHolder, listSources, RegistryError, revokeSource, rotateSource } from '../keys/api-keys';
 import { exportOrganizations, findMunicipalityMoves, findOrganization, findOrganizations, importOrganizations, listMunicipalities, regionCodes } from './organization-registry';
 import { RegistryLookup } from './registry-lookup';
+import { registrySnapshot } from './registry-snapshot';
 
 const HEADER = ORGANIZATION_CSV_COLUMNS.join(',');
 
@@ -60,7 +61,7 @@ describe('organization registry against the real PostgreSQL', () => {
 
   it('export then import changes nothing, and exports the same bytes again', async () => {
     const exported = formatOrganizationCsv(await exportOrganizations(ds, '54'));
-    expect(exported.split('\n')[0]).toBe(`${HEADER},connected,journal_linked,gov_label`);
+    expect(exported.split('\n')[0]).toBe(`${HEADER},connected,journal_linked,gov_label,list_collected,passed_to_coordinators,admins_informed,structure_built`);
     const report = await importOrganizations(ds, (await validate(exported)).records);
     expect(report.organizations.unchanged).toBe(50_000);
     expect(report.organizations.inserted + report.organizations.updated).toBe(0);
@@ -83,6 +84,22 @@ describe('organization registry against the real PostgreSQL', () => {
     // Stated as 0, they go back to no.
     await importOrganizations(ds, (await validate(`${HEADER},journal_linked,gov_label\n${bigCsv(1).split('\n')[1]},0,0\n`)).records);
     expect(await facts(first!.orgId)).toMatchObject({ journalLinked: false, govLabel: false });
+  });
+
+  it('writes the onboarding dates a file states, keeps those it does not state, and reads them back as the dates written', async () => {
+    const [line] = bigCsv(1).split('\n').slice(1, 2);
+    const orgId = (await validate(bigCsv(1))).records[0]!.orgId;
+    const view = async () => (await findOrganization(ds, orgId))!.onboarding;
+    await importOrganizations(ds, (await validate(`${HEADER},list_collected,admins_informed\n${line},2023-02-28,2024-02-29\n`)).records);
+    // Dates, not instants: the same day whatever the zone of the client or the server.
+    expect(await view()).toEqual({ list_collected: '2023-02-28', passed_to_coordinators: null, admins_informed: '2024-02-29', structure_built: null });
+    expect((await registrySnapshot(ds)).organizations.find((o) => o.id === orgId)?.onboarding).toEqual(await view());
+    // A file without the columns keeps them; one stating a column empty clears it.
+    const again = await importOrganizations(ds, (await validate(`${HEADER},structure_built\n${line},2023-04-03\n`)).records);
+    expect(again.organizations).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(await view()).toEqual({ list_collected: '2023-02-28', passed_to_coordinators: null, admins_informed: '2024-02-29', structure_built: '2023-04-03' });
+    await importOrganizations(ds, (await validate(`${HEADER},list_collected,admins_informed,structure_built\n${line},,,\n`)).records);
+    expect(await view()).toEqual({ list_collected: null, passed_to_coordinators: null, admins_informed: null, structure_built: null });
   });
 
   it('applies nothing when the transaction fails half-way', async () => {
