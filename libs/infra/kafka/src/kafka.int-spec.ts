@@ -105,6 +105,31 @@ describe('Kafka lib against the real broker', () => {
     createdTopics.push(concurrentTopic);
   });
 
+  it('with a linger, sends that find the producer idle within it go as one broker request; without one, the first goes alone', async () => {
+    const sizes = (lingerMs: number) => {
+      const sent: number[] = [];
+      return { sent, producer: new DurableProducer(client, { lingerMs, onSend: (records) => sent.push(records) }) };
+    };
+    const lingering = sizes(50);
+    const eager = sizes(0);
+    try {
+      // Three sends in one tick: a linger gathers them; without one the first leaves at once and the others follow together.
+      for (const { producer } of [lingering, eager]) {
+        await Promise.all([producer.send(topic, [{ value: 'a' }]), producer.send(topic, [{ value: 'b' }, { value: 'c' }]), producer.send(topic, [{ value: 'd' }])]);
+      }
+      expect(lingering.sent).toEqual([4]);
+      expect(eager.sent).toEqual([1, 3]);
+      // A send waiting out its linger when the producer closes is sent, not dropped.
+      const waiting = lingering.producer.send(topic, [{ value: 'e' }]);
+      await lingering.producer.close();
+      await expect(waiting).resolves.toBeUndefined();
+      expect(lingering.sent).toEqual([4, 1]);
+    } finally {
+      await lingering.producer.close();
+      await eager.producer.close();
+    }
+  });
+
   it('does not commit a batch whose handler failed: it is delivered again', async () => {
     const failingTopic = uniqueName('test.kafka.retry');
     await client.ensureTopics([{ topic: failingTopic, partitions: 1, replicationFactor: 1 }]);

@@ -47,6 +47,7 @@ export class EventsService implements OnApplicationShutdown {
     this.buckets = new TokenBuckets({ ratePerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND, burst: config.RATE_LIMIT_BURST });
     this.producer = new DurableProducer(kafka, {
       repeatedHeaders: REPEATED_ACTIVITY_HEADERS,
+      lingerMs: config.PRODUCE_LINGER_MS,
       onSend: (records, seconds, ok) => {
         metrics.produceSeconds.observe({ outcome: ok ? 'ok' : 'failed' }, seconds);
         metrics.produceRecords.observe(records);
