@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, env, HTTP_VARS, KAFKA_VARS, loadConfig, POSTGRES_VARS, type ConfigOf } from '@sferum/config';
 
 export const INGEST_VARS = {
@@ -15,9 +16,18 @@ export const INGEST_VARS = {
   EVENT_MAX_AGE_DAYS: env.int({ default: 400, min: 1, max: 3650 }),
   /** Latest accepted event time, days after now. */
   EVENT_MAX_AHEAD_DAYS: env.int({ default: 1, min: 0, max: 30 }),
-  /** Events per second a source may push on average. */
+  /**
+   * Processes serving the port (node:cluster), each with its own registry
+   * cache and Kafka producer: by default one per core of the machine.
+   */
+  INGEST_WORKERS: env.int({ default: availableParallelism(), min: 1, max: 64 }),
+  /**
+   * Events per second a source may push on average. Each of the
+   * INGEST_WORKERS processes allows its share (the primary hands them
+   * connections in turn).
+   */
   RATE_LIMIT_EVENTS_PER_SECOND: env.int({ default: 50_000, min: 1, max: 10_000_000 }),
-  /** Events a source may push at once above the rate; at least MAX_BATCH_EVENTS. */
+  /** Events a source may push at once above the rate, shared the same way; each process's share at least MAX_BATCH_EVENTS. */
   RATE_LIMIT_BURST: env.int({ default: 100_000, min: 1, max: 100_000_000 }),
   /** /metrics needs a reader or admin key (Prometheus then sends one: deploy/prometheus). */
   METRICS_KEY_REQUIRED: env.bool({ default: false }),
@@ -36,11 +46,11 @@ export type IngestConfig = ConfigOf<typeof INGEST_VARS>;
 
 export function loadIngestConfig(source: Record<string, string | undefined> = process.env): IngestConfig {
   const config = loadConfig('ingest', INGEST_VARS, source);
-  if (config.RATE_LIMIT_BURST < config.MAX_BATCH_EVENTS) {
+  if (config.RATE_LIMIT_BURST / config.INGEST_WORKERS < config.MAX_BATCH_EVENTS) {
     throw new ConfigError('ingest', [
       {
         variable: 'RATE_LIMIT_BURST',
-        reason: `must be at least MAX_BATCH_EVENTS (${config.MAX_BATCH_EVENTS}), or a full batch could never pass`,
+        reason: `must be at least MAX_BATCH_EVENTS (${config.MAX_BATCH_EVENTS}) for each of the INGEST_WORKERS (${config.INGEST_WORKERS}), or a full batch could never pass`,
       },
     ]);
   }

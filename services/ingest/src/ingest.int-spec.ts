@@ -58,6 +58,7 @@ describe('ingest service against the real Kafka and PostgreSQL', () => {
       // events over all the tests (most of them in the fuzz test).
       RATE_LIMIT_EVENTS_PER_SECOND: '1',
       RATE_LIMIT_BURST: '6000',
+      INGEST_WORKERS: '1', // one process: the test's application
       REGISTRY_REFRESH_MS: '200',
       LOG_LEVEL: 'error',
     });

@@ -1,4 +1,4 @@
-import { createServiceApp, listen, runService } from '@sferum/infra-http';
+import { createServiceApp, listen, runClustered, runService } from '@sferum/infra-http';
 import { loadIngestConfig } from './ingest.config';
 import { IngestModule } from './ingest.module';
 import { ingestApi } from './openapi';
@@ -14,6 +14,9 @@ runService(async () => {
     jsonContentTypes: ['application/cloudevents+json', 'application/cloudevents-batch+json'],
     openApi: ingestApi(config),
   };
-  const app = await createServiceApp(IngestModule.forRoot(config), settings);
-  await listen(app, settings);
+  // INGEST_WORKERS processes on the one port, each with its own registry cache and producer.
+  await runClustered({ service: 'ingest', workers: config.INGEST_WORKERS, logLevel: config.LOG_LEVEL }, async () => {
+    const app = await createServiceApp(IngestModule.forRoot(config), settings);
+    await listen(app, settings);
+  });
 });

@@ -5,3 +5,4 @@ export * from './clock.module';
 export * from './openapi';
 export * from './request-key';
 export * from './request-rate';
+export * from './cluster';

@@ -40,6 +40,8 @@ export class Readiness {
       name: 'readiness_check_up',
       help: 'Whether a dependency answered its last readiness check (1) or not (0)',
       labelNames: ['check'],
+      // A service of several processes (cluster-metrics.ts) is up for a check only when every process is.
+      aggregator: 'min',
       registers: [registry],
     });
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { clusterMetrics, isClusterWorker, shareWithPrimary } from './cluster-metrics';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
@@ -15,7 +16,7 @@ export interface MetricsOptions {
   readonly controllerDecorators?: readonly ClassDecorator[];
 }
 
-/** GET /metrics: the Prometheus text format of the service's registry. */
+/** GET /metrics: the Prometheus text format of the service's registry (of every process, when the service runs as several: cluster-metrics.ts). */
 function metricsController(decorators: readonly ClassDecorator[]): Type {
   @Controller()
   class MetricsController {
@@ -24,7 +25,7 @@ function metricsController(decorators: readonly ClassDecorator[]): Type {
     @Get('metrics')
     @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
     async metrics(): Promise<string> {
-      return this.registry.metrics();
+      return isClusterWorker() ? clusterMetrics() : this.registry.metrics();
     }
   }
   for (const decorate of decorators) decorate(MetricsController);
@@ -35,6 +36,7 @@ export function createMetricsRegistry(service: string): MetricsRegistry {
   const registry = new MetricsRegistry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  if (isClusterWorker()) shareWithPrimary(registry);
   return registry;
 }
 

@@ -12,7 +12,7 @@ import {
   type Pseudonymizer,
   type SourceIdentity,
 } from '@sferum/domain';
-import { CLOCK, ProblemException, tooManyRequests } from '@sferum/infra-http';
+import { CLOCK, ProblemException, servingProcesses, tooManyRequests } from '@sferum/infra-http';
 import { DurableProducer, KafkaClient, KafkaUnavailableError } from '@sferum/infra-kafka';
 import { type IngestConfig } from '../ingest.config';
 import { INGEST_CONFIG } from '../ingest.tokens';
@@ -44,7 +44,9 @@ export class EventsService implements OnApplicationShutdown {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.pseudonymize = createPseudonymizer(config.PSEUDONYM_KEY);
-    this.buckets = new TokenBuckets({ ratePerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND, burst: config.RATE_LIMIT_BURST });
+    // This process's share of the source's rate (INGEST_WORKERS share the connections evenly).
+    const processes = servingProcesses(config.INGEST_WORKERS);
+    this.buckets = new TokenBuckets({ ratePerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND / processes, burst: config.RATE_LIMIT_BURST / processes });
     this.producer = new DurableProducer(kafka, {
       repeatedHeaders: REPEATED_ACTIVITY_HEADERS,
       lingerMs: config.PRODUCE_LINGER_MS,

@@ -43,6 +43,8 @@ export class RegistryLookupProvider implements OnModuleInit, OnApplicationShutdo
       name: 'ingest_registry_organizations',
       help: 'Organizations in the in-memory registry the ingest checks source scopes with',
       registers: [metrics],
+      // Of several processes (INGEST_WORKERS), the one with the fewest.
+      aggregator: 'min',
       collect() {
         this.set(lookup.size);
       },
