@@ -194,7 +194,35 @@ describe('parseRfc3339', () => {
     expect(new Date(parseRfc3339(input)!).toISOString()).toBe(iso);
   });
 
+  it('gives the instant Date.parse gives for any valid time of 1970 to 2105, with any offset and fraction', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-02T00:00:00Z'), max: new Date('2105-12-30T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+        fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
+        fc.constantFrom('Z', 'z'),
+        (date, offsetMinutes, fraction, zulu) => {
+          const local = new Date(date.getTime() + offsetMinutes * 60_000);
+          const fields = `${local.getUTCFullYear()}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())}T${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())}`;
+          const sign = offsetMinutes < 0 ? '-' : '+';
+          const zone = offsetMinutes === 0 ? zulu : `${sign}${two(Math.floor(Math.abs(offsetMinutes) / 60))}:${two(Math.abs(offsetMinutes) % 60)}`;
+          const text = `${fields}${fraction === undefined ? '' : `.${fraction}`}${zone}`;
+          const oracle = Date.parse(`${fields}${fraction === undefined ? '' : `.${fraction.slice(0, 3)}`}${zone === 'z' ? 'Z' : zone}`);
+          expect(parseRfc3339(text)).toBe(oracle);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('keeps years before 100 as written (Date.UTC would read them as 19xx)', () => {
+    expect(new Date(parseRfc3339('0050-03-01T00:00:00Z')!).toISOString()).toBe('0050-03-01T00:00:00.000Z');
+  });
+
   it.each([
+    '2023-05-14T10:00:00+24:00',
+    '2023-05-14T10:00:00+05:60',
     '2023-02-29T00:00:00Z',
     '2023-02-30T10:00:00Z',
     '2023-04-31T10:00:00+07:00',

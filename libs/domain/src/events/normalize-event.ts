@@ -27,15 +27,40 @@ export type Normalized = { ok: true; record: ActivityRecord; key: string } | { o
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
 
-/** Epoch ms of an RFC 3339 time with an offset; undefined if malformed or not a real date. */
+/**
+ * Epoch ms of an RFC 3339 time with an offset; undefined if malformed or not
+ * a real date. Computed from the fields (the milliseconds kept, finer digits
+ * dropped), without building a string for Date.parse: it runs for every
+ * event.
+ */
 export function parseRfc3339(value: string): number | undefined {
   const m = RFC3339.exec(value);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (!isCalendarDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const fraction = (m[7] ?? '').slice(0, 4); // keep milliseconds
-  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${fraction}${m[8] === 'z' ? 'Z' : m[8]}`);
-  return Number.isNaN(ms) ? undefined : ms;
+  const fraction = m[7];
+  const ms = fraction === undefined ? 0 : Number(fraction.slice(1, 4).padEnd(3, '0'));
+  const zone = m[8]!;
+  let offsetMinutes = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const offsetHour = Number(zone.slice(1, 3));
+    const offsetMinute = Number(zone.slice(4, 6));
+    if (offsetHour > 23 || offsetMinute > 59) return undefined;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  }
+  let utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (year < 100) {
+    // Date.UTC reads years 0-99 as 1900-1999.
+    const date = new Date(utc);
+    date.setUTCFullYear(year);
+    utc = date.getTime();
+  }
+  return utc - offsetMinutes * 60_000;
 }
 
 /** The event's identity for deduplication: the same (source, CloudEvent source, id) always gives the same id. */

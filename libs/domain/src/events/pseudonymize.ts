@@ -13,15 +13,16 @@ export type Pseudonymizer = (kind: PseudonymKind, id: string) => string;
 export function createPseudonymizer(key: string, cacheSize = 200_000): Pseudonymizer {
   if (key.length < 32) throw new RangeError('the pseudonymization key must have at least 32 characters');
   // The same people act again and again: remember recent pseudonyms (bounded;
-  // cleared when full), so the hot path computes few HMACs.
-  const cache = new Map<string, string>();
+  // a kind's cache is cleared when full), so the hot path computes few HMACs.
+  // One cache per kind, keyed by the id itself: no key string to build per lookup.
+  const caches: Record<PseudonymKind, Map<string, string>> = { user: new Map(), chat: new Map(), call: new Map() };
   return (kind, id) => {
-    const input = `${kind}:${id}`;
-    let pseudonym = cache.get(input);
+    const cache = caches[kind];
+    let pseudonym = cache.get(id);
     if (pseudonym === undefined) {
-      pseudonym = createHmac('sha256', key).update(input, 'utf8').digest('hex').slice(0, 32);
+      pseudonym = createHmac('sha256', key).update(`${kind}:${id}`, 'utf8').digest('hex').slice(0, 32);
       if (cache.size >= cacheSize) cache.clear();
-      cache.set(input, pseudonym);
+      cache.set(id, pseudonym);
     }
     return pseudonym;
   };
