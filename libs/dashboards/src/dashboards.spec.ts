@@ -9,7 +9,7 @@ const GRAFANA = join(__dirname, '..', '..', '..', 'deploy', 'grafana');
 const PROVISIONING = join(GRAFANA, 'provisioning');
 
 /** The dashboards of a region, in Russian; `english(file)` is the same one in English. */
-const REGION_FILES = ['region-overview.json', 'municipalities.json', 'organizations.json'];
+const REGION_FILES = ['region-overview.json', 'municipalities.json', 'organizations.json', 'onboarding.json'];
 const english = (file: string) => file.replace(/\.json$/, '.en.json');
 
 interface RawPanel {
@@ -17,9 +17,12 @@ interface RawPanel {
   title: string;
   description?: string;
   gridPos?: unknown;
-  targets?: { legendFormat?: string; filterExpression?: string; columns?: { text: string }[] }[];
-  fieldConfig?: { overrides?: { matcher: { options: string } }[] };
+  targets?: { legendFormat?: string; filterExpression?: string; url?: string; root_selector?: string; columns?: { selector: string; text: string; type: string }[] }[];
+  fieldConfig?: { overrides?: { matcher: { options: string }; properties: { id: string; value: unknown }[] }[] };
 }
+
+/** A KPI API URL with its `lang` (the language of the names the API answers in) left out: the same in both languages of a dashboard. */
+const withoutLang = (url: string) => url.replace(/([?&])lang=(ru|en)(&|$)/, (_, before: string, _lang: string, after: string) => (after === '&' ? before : ''));
 
 const targetsOf = (dashboard: Dashboard) => (dashboard.panels as RawPanel[])[0]!.targets!;
 
@@ -54,7 +57,7 @@ describe('Grafana dashboards as code', () => {
     }
   });
 
-  it('the four dashboards the analysts and operations need, the region ones also in English, with the region variable where it applies', () => {
+  it('the five dashboards the analysts and operations need, the region ones also in English, with the region variable where it applies', () => {
     const d = allDashboards();
     expect(Object.keys(d).sort()).toEqual([...REGION_FILES.flatMap((f) => [f, english(f)]), 'pipeline-health.json'].sort());
     for (const file of REGION_FILES.flatMap((f) => [f, english(f)])) {
@@ -99,12 +102,49 @@ describe('Grafana dashboards as code', () => {
       const [ru, en] = [d[file]!, d[english(file)]!];
       expect(en.uid).toBe(`${ru.uid}-en`);
       expect(panelQueries(en).prometheus.map((q) => q.expr)).toEqual(panelQueries(ru).prometheus.map((q) => q.expr));
-      expect(panelQueries(en).infinity.map((q) => q.url)).toEqual(panelQueries(ru).infinity.map((q) => q.url));
+      // The same KPI API URLs, but for the language of the names they ask the API for.
+      expect(panelQueries(en).infinity.map((q) => withoutLang(q.url))).toEqual(panelQueries(ru).infinity.map((q) => withoutLang(q.url)));
+      for (const [dashboard, lang] of [[ru, 'ru'], [en, 'en']] as const) {
+        for (const { url } of panelQueries(dashboard).infinity) expect({ file, url, lang: /[?&]lang=(\w+)/.exec(url)?.[1] ?? lang }).toEqual({ file, url, lang });
+      }
+      expect((en.panels as RawPanel[]).map((p) => (p.targets ?? []).map((t) => t.root_selector))).toEqual((ru.panels as RawPanel[]).map((p) => (p.targets ?? []).map((t) => t.root_selector)));
       expect((en.panels as RawPanel[]).map((p) => [p.type, p.gridPos])).toEqual((ru.panels as RawPanel[]).map((p) => [p.type, p.gridPos]));
       expect(ru.links?.map((l) => [l.url, l.includeVars, l.keepTime])).toEqual([[`/d/${en.uid}`, true, true]]);
       expect(en.links?.map((l) => [l.url, l.includeVars, l.keepTime])).toEqual([[`/d/${ru.uid}`, true, true]]);
       for (const text of textsOf(en)) expect({ file: english(file), text, russian: /[а-яё]/i.test(text) }).toEqual({ file: english(file), text, russian: false });
     }
+  });
+
+  it('the onboarding funnel: the 8 steps of GET /v1/funnel for the region, named by the API in the dashboard language, with reached, share, at and stuck; then the stuck organizations', () => {
+    const d = allDashboards();
+    for (const [file, lang] of [['onboarding.json', 'ru'], ['onboarding.en.json', 'en']] as const) {
+      const [steps, stuck] = d[file]!.panels as RawPanel[];
+      expect(panelQueries(d[file]!).infinity.map((q) => q.url)).toEqual([`/v1/funnel?region=$region&lang=${lang}`, `/v1/funnel?region=$region&lang=${lang}`]);
+      expect([steps!.type, stuck!.type]).toEqual(['table', 'table']);
+      const [query] = steps!.targets!;
+      // The region's row's counts per step, each named from the answer's steps, with the share of the region's organizations.
+      expect(query!.root_selector).toContain('rows[0].steps.($n := step;');
+      expect(query!.root_selector).toContain('$$.steps[step = $n].name');
+      expect(query!.root_selector).toMatch(/^\[.*\]$/);
+      expect(query!.columns!.map((c) => [c.selector, c.type])).toEqual([
+        ['step', 'string'],
+        ['reached', 'number'],
+        ['share', 'number'],
+        ['atStep', 'number'],
+        ['stuck', 'number'],
+      ]);
+      // The share drawn as a bar gauge of 0 to 100%; stuck organizations in red.
+      const share = steps!.fieldConfig!.overrides!.find((o) => o.matcher.options === query!.columns![2]!.text)!;
+      expect(Object.fromEntries(share.properties.map((p) => [p.id, p.value]))).toMatchObject({ 'custom.cellOptions': { type: 'gauge', mode: 'basic' }, unit: 'percent', min: 0, max: 100 });
+      const stuckColumn = steps!.fieldConfig!.overrides!.find((o) => o.matcher.options === query!.columns![4]!.text)!;
+      expect(stuckColumn.properties.find((p) => p.id === 'thresholds')?.value).toEqual({ mode: 'absolute', steps: [{ value: null, color: 'text' }, { value: 1, color: 'red' }] });
+      expect(stuck!.targets![0]!.root_selector).toMatch(/^\[stuck\.\(/);
+      expect(stuck!.targets![0]!.columns!.map((c) => c.selector)).toEqual(['organization', 'municipality', 'step', 'days', 'orgId']);
+    }
+    const ru = d['onboarding.json']!.panels as RawPanel[];
+    expect(ru.map((p) => p.title)).toEqual(['Воронка подключения, последняя завершённая неделя', 'Организации на шаге более 14 дней']);
+    expect(ru[0]!.targets![0]!.columns!.map((c) => c.text)).toEqual(['Шаг подключения', 'Дошли до шага', 'Доля организаций, дошедших до шага, %', 'На шаге', 'На шаге более 14 дней']);
+    expect(d['onboarding.json']!.title).toBe('Сферум: воронка подключения');
   });
 
   it('every field override and filter names a column its query makes, in both languages', () => {

@@ -3,7 +3,8 @@
  * dashboards` writes them to deploy/grafana/dashboards/*.json, which
  * Grafana provisions (deploy/grafana/provisioning). Data: Prometheus for
  * the gauges the services export, the Infinity data source for the KPI
- * API (tables by municipality and organization, 12-week history).
+ * API (tables by municipality and organization, 12-week history, the
+ * onboarding funnel).
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
@@ -102,6 +103,23 @@ interface DashboardWords {
     readonly registeredTeachers: string;
     readonly teacherHeadcount: string;
   };
+  readonly onboarding: {
+    readonly title: string;
+    readonly description: string;
+    readonly steps: string;
+    readonly stepsDescription: string;
+    readonly step: string;
+    readonly reached: string;
+    readonly share: string;
+    readonly atStep: string;
+    readonly stuck: string;
+    readonly stuckPanel: string;
+    readonly stuckDescription: string;
+    readonly organization: string;
+    readonly municipality: string;
+    readonly days: string;
+    readonly id: string;
+  };
 }
 
 const WORDS: Record<DashboardLang, DashboardWords> = {
@@ -144,6 +162,24 @@ const WORDS: Record<DashboardLang, DashboardWords> = {
       registeredTeachers: 'Зарегистрированные учителя',
       teacherHeadcount: 'Штатная численность учителей',
     },
+    onboarding: {
+      title: 'Сферум: воронка подключения',
+      description: 'Восемь шагов подключения организаций региона к «Сферуму» на конец последней завершённой недели, и организации, которые стоят на своём шаге более 14 дней.',
+      steps: 'Воронка подключения, последняя завершённая неделя',
+      stepsDescription:
+        'Шаг организации — последний, о котором есть сведения (даты в реестре организаций или события платформы); шаги до него считаются пройденными. «Дошли до шага» — организации на этом шаге или дальше; «На шаге более 14 дней» — те, что стоят на нём (до 8-го) дольше 14 дней.',
+      step: 'Шаг подключения',
+      reached: 'Дошли до шага',
+      share: 'Доля организаций, дошедших до шага, %',
+      atStep: 'На шаге',
+      stuck: 'На шаге более 14 дней',
+      stuckPanel: 'Организации на шаге более 14 дней',
+      stuckDescription: 'Дольше всех стоящие первыми: с кем связаться в первую очередь.',
+      organization: 'Организация',
+      municipality: 'Муниципальное образование',
+      days: 'Дней на шаге',
+      id: 'Идентификатор организации',
+    },
   },
   en: {
     bands: { below_norm: 'below norm', average: 'average', good: 'good' },
@@ -182,6 +218,24 @@ const WORDS: Record<DashboardLang, DashboardWords> = {
       registeredUsers: 'Registered users',
       registeredTeachers: 'Registered teachers',
       teacherHeadcount: 'Teacher headcount',
+    },
+    onboarding: {
+      title: 'Sferum: onboarding funnel',
+      description: "The eight onboarding steps of the region's organizations at the end of the last complete week, and the organizations at their step for more than 14 days.",
+      steps: 'Onboarding funnel, last complete week',
+      stepsDescription:
+        "An organization's step is the last one with evidence (a date in the organization registry, or a platform event); the steps before it count as done. Reached: at the step or beyond; at it for more than 14 days: there, below step 8, for longer.",
+      step: 'Onboarding step',
+      reached: 'Reached the step',
+      share: 'Share of the organizations that reached the step, %',
+      atStep: 'At the step',
+      stuck: 'At it for more than 14 days',
+      stuckPanel: 'Organizations at their step for more than 14 days',
+      stuckDescription: 'The longest first: the first to call.',
+      organization: 'Organization',
+      municipality: 'Municipality',
+      days: 'Days at the step',
+      id: 'Organization id',
     },
   },
 };
@@ -334,6 +388,63 @@ export function organizations(lang: DashboardLang = 'ru'): Dashboard {
 }
 
 /**
+ * The onboarding funnel of GET /v1/funnel (the region, the last complete
+ * week, stuck after the default 14 days; the steps' names in the
+ * dashboard's language), reshaped by the Infinity backend parser's
+ * JSONata: the region's row's counts per step, each named "N. <name>"
+ * from the answer's `steps` (the words of the report page), with the share
+ * of the region's organizations that reached it. `[...]` keeps a list of
+ * one a list.
+ */
+const FUNNEL_STEPS_SELECTOR =
+  '[rows[0].steps.($n := step; {"step": $string($n) & ". " & $$.steps[step = $n].name, "reached": reached, ' +
+  '"share": $$.rows[0].organizations = 0 ? 0 : $round(reached / $$.rows[0].organizations * 100, 2), "atStep": atStep, "stuck": stuck})]';
+/** The stuck organizations of the answer, longest first, their step named as above. */
+const FUNNEL_STUCK_SELECTOR =
+  '[stuck.($n := step; {"organization": orgName, "municipality": municipalityName, "step": $string($n) & ". " & $$.steps[step = $n].name, "days": days, "orgId": orgId})]';
+
+export function onboarding(lang: DashboardLang = 'ru'): Dashboard {
+  const words = WORDS[lang].onboarding;
+  const url = `/v1/funnel?region=$region&lang=${lang}`;
+  const steps = new InfinityQueryBuilder(url)
+    .refId('A')
+    .rootSelector(FUNNEL_STEPS_SELECTOR)
+    .column('step', words.step, 'string')
+    .column('reached', words.reached, 'number')
+    .column('share', words.share, 'number')
+    .column('atStep', words.atStep, 'number')
+    .column('stuck', words.stuck, 'number');
+  const stepsTable = new TablePanel()
+    .title(words.steps)
+    .description(words.stepsDescription)
+    .withTarget(steps)
+    .overrideByName(words.share, [
+      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.Gauge, mode: common.BarGaugeDisplayMode.Basic, valueDisplayMode: common.BarGaugeValueMode.Text } },
+      { id: 'unit', value: 'percent' },
+      { id: 'min', value: 0 },
+      { id: 'max', value: 100 },
+      { id: 'color', value: { mode: 'fixed', fixedColor: 'blue' } },
+    ])
+    // Organizations stuck: red once there is one.
+    .overrideByName(words.stuck, [
+      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorText } },
+      { id: 'thresholds', value: { mode: ThresholdsMode.Absolute, steps: [{ value: null, color: 'text' }, { value: 1, color: 'red' }] } },
+    ])
+    .height(10)
+    .span(24);
+  const stuck = new InfinityQueryBuilder(url)
+    .refId('A')
+    .rootSelector(FUNNEL_STUCK_SELECTOR)
+    .column('organization', words.organization, 'string')
+    .column('municipality', words.municipality, 'string')
+    .column('step', words.step, 'string')
+    .column('days', words.days, 'number')
+    .column('orgId', words.id, 'string');
+  const stuckTable = new TablePanel().title(words.stuckPanel).description(words.stuckDescription).withTarget(stuck).height(16).span(24);
+  return regionDashboard('sferum-onboarding', lang, words.title).description(words.description).time({ from: 'now-7d', to: 'now' }).withPanel(stepsTable).withPanel(stuckTable).build();
+}
+
+/**
  * A column in an Infinity filter expression. The filter (govaluate) names
  * a column by its text, or by that text slugified to ASCII word characters
  * (pkg/infinity/filter.go): a Russian text slugifies to underscores only,
@@ -383,10 +494,12 @@ export function allDashboards(): Record<string, Dashboard> {
     'region-overview.json': regionOverview('ru'),
     'municipalities.json': municipalities('ru'),
     'organizations.json': organizations('ru'),
+    'onboarding.json': onboarding('ru'),
     'pipeline-health.json': pipelineHealth(),
     'region-overview.en.json': regionOverview('en'),
     'municipalities.en.json': municipalities('en'),
     'organizations.en.json': organizations('en'),
+    'onboarding.en.json': onboarding('en'),
   };
 }
 

@@ -9,7 +9,10 @@
  *     16,010 teachers of a headcount of 21,635 (74%); 100,278 students;
  *     2,655 teachers active in April; >= 3 messages 109, >= 10 52, a call 66;
  *   vocational colleges: 30, 22 active; 405 teachers; 824 students; 26 / 13 / 5;
- *   additional education: 10, 9 active; 95 teachers; 119 students; 3 / 3 / 0;
+ *   additional education: 10 connected, 9 active; 95 teachers; 119
+ *     students; 3 / 3 / 0; and the 13 more "being prepared" of the brief's
+ *     profile counts, in Maslyanino: no teacher yet, on their way through
+ *     the onboarding funnel (REFERENCE_REPORT.ONBOARDING);
  *   municipal education authorities: 17, 12 active; 84 staff; 6 / 1 / 0.
  *
  * Spread over five municipalities so that the traffic-light tables show
@@ -19,8 +22,18 @@
  * the week's the group messages and calls of 9-11 May (2023-W19), all in
  * Novosibirsk time and naming the author's organization, so each counts in
  * its municipality.
+ *
+ * The onboarding funnel at the week's end (15 May 2023 00:00 local), by
+ * construction: an organization with registered teachers is at step 6
+ * (staff registered, 20 March: 55 days, stuck) or, once one of them wrote
+ * or called naming it, at step 7 (from 20 April: 24 days, stuck; the first
+ * `aprilActive` teachers, spread over the active organizations, cover all
+ * of them but Maslyanino's schools 55-59 and the one authority of Kyshtovka);
+ * one with none but stated connected in the registry at step 2 with no
+ * date (never stuck). Then the 13 being prepared, and a staff chat in five
+ * of the additional-education organizations (step 8): see ONBOARDING.
  */
-import { type OrgCategory } from '@sferum/contracts';
+import { type OrgCategory, REGISTRY_ONBOARDING_STEPS, type RegistryOnboardingStep } from '@sferum/contracts';
 import { type ReferenceEvent } from './reference-week';
 
 export interface ReportMunicipalityPlan {
@@ -101,6 +114,8 @@ export const REFERENCE_REPORT = {
       municipalities: [
         m('nsk-city', { orgs: 7, active: 6, teachers: 80, headcount: 90, students: 100, writers10: 3, writers3: 0, callers: 0, aprilActive: 30 }),
         m('iskitim', { orgs: 3, active: 3, teachers: 15, headcount: 20, students: 19, writers10: 0, writers3: 0, callers: 0, aprilActive: 10 }),
+        // The 13 being prepared: no teacher, no headcount stated yet (0), not connected (after the first 10).
+        m('maslyanino', { orgs: 13, active: 0, teachers: 0, headcount: 0, students: 0, writers10: 0, writers3: 0, callers: 0, aprilActive: 0 }),
       ],
     },
     {
@@ -118,6 +133,56 @@ export const REFERENCE_REPORT = {
       ],
     },
   ] as const satisfies readonly ReportCategoryPlan[],
+  ONBOARDING: {
+    /**
+     * The 13 additional-education organizations of Maslyanino being
+     * prepared: the registry's dates (local days) and an administrator's
+     * registration (a person of their own, role admin, local time), each
+     * at a step of its own at the week's end, 15 May 00:00:
+     *   0, 1  nothing yet: not started
+     *   2     step 1 since 8 May (7 days)
+     *   3     step 1 since 3 April (42 days: stuck)
+     *   4     step 2 since 17 April (28 days: stuck)
+     *   5     step 2 since 2 May (13 days)
+     *   6     step 3 since 1 May: exactly 14 days, not more: not stuck
+     *   7     step 3 since 30 April (15 days: stuck)
+     *   8     step 4 since 25 April 10:00 (19 days: stuck)
+     *   9     step 4 since 4 May 10:00 (10 days)
+     *   10    step 5 since 3 May (12 days): no date of steps 1-3, they count as passed
+     *   11    step 5 since 20 April (25 days: stuck)
+     *   12    step 1 since 27 March (49 days: stuck, the longest): its structure is
+     *         dated 20 May and its staff chat made on 16 May, both after the week
+     */
+    PREPARED: [
+      { orgId: 'dod-maslyanino-0000' },
+      { orgId: 'dod-maslyanino-0001' },
+      { orgId: 'dod-maslyanino-0002', registry: { list_collected: '2023-05-08' } },
+      { orgId: 'dod-maslyanino-0003', registry: { list_collected: '2023-04-03' } },
+      { orgId: 'dod-maslyanino-0004', registry: { list_collected: '2023-04-03', passed_to_coordinators: '2023-04-17' } },
+      { orgId: 'dod-maslyanino-0005', registry: { list_collected: '2023-04-03', passed_to_coordinators: '2023-05-02' } },
+      { orgId: 'dod-maslyanino-0006', registry: { list_collected: '2023-04-03', passed_to_coordinators: '2023-04-17', admins_informed: '2023-05-01' } },
+      { orgId: 'dod-maslyanino-0007', registry: { list_collected: '2023-04-03', passed_to_coordinators: '2023-04-17', admins_informed: '2023-04-30' } },
+      { orgId: 'dod-maslyanino-0008', registry: { list_collected: '2023-04-03', passed_to_coordinators: '2023-04-17', admins_informed: '2023-04-24' }, adminRegistered: '2023-04-25T10:00:00+07:00' },
+      { orgId: 'dod-maslyanino-0009', registry: { list_collected: '2023-04-03', passed_to_coordinators: '2023-04-17', admins_informed: '2023-04-24' }, adminRegistered: '2023-05-04T10:00:00+07:00' },
+      { orgId: 'dod-maslyanino-0010', registry: { structure_built: '2023-05-03' }, adminRegistered: '2023-04-25T10:00:00+07:00' },
+      { orgId: 'dod-maslyanino-0011', registry: { structure_built: '2023-04-20' }, adminRegistered: '2023-04-19T10:00:00+07:00' },
+      { orgId: 'dod-maslyanino-0012', registry: { list_collected: '2023-03-27', structure_built: '2023-05-20' } },
+    ] as readonly { readonly orgId: string; readonly registry?: Partial<Record<RegistryOnboardingStep, string>>; readonly adminRegistered?: string }[],
+    /**
+     * Chats made in the additional-education organizations that are
+     * onboarded: a staff chat is step 8 (Novosibirsk 0-3 on 27 April,
+     * Iskitim 0 on 12 May); Novosibirsk 4's class chat is not (it stays at
+     * step 7), nor Novosibirsk 5's staff chat of 16 May, after the week, nor
+     * Maslyanino 12's. Novosibirsk 6, not active but connected, stays at 2.
+     */
+    CHATS: [
+      ...[0, 1, 2, 3].map((i) => ({ orgId: `dod-nsk-city-000${i}`, audience: 'staff', time: '2023-04-27T12:00:00+07:00', memberCount: 14 })),
+      { orgId: 'dod-iskitim-0000', audience: 'staff', time: '2023-05-12T15:00:00+07:00', memberCount: 5 },
+      { orgId: 'dod-nsk-city-0004', audience: 'class', time: '2023-04-27T12:00:00+07:00', memberCount: 30 },
+      { orgId: 'dod-nsk-city-0005', audience: 'staff', time: '2023-05-16T09:00:00+07:00', memberCount: 13 },
+      { orgId: 'dod-maslyanino-0012', audience: 'staff', time: '2023-05-16T09:00:00+07:00', memberCount: 1 },
+    ] as readonly { readonly orgId: string; readonly audience: 'staff' | 'class' | 'other'; readonly time: string; readonly memberCount: number }[],
+  },
 } as const;
 
 /** An organization's id: "sch-nsk-city-0001". */
@@ -127,15 +192,18 @@ function orgIdOf(plan: ReportCategoryPlan, municipality: string, index: number):
 
 /** Registry: every organization of the plan, its headcount spread over the municipality's organizations of its category, the facts stated for the first of each category. */
 export function referenceReportRegistryCsv(): string {
-  const lines = ['org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked,gov_label'];
+  const lines = [`org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked,gov_label,${REGISTRY_ONBOARDING_STEPS.join(',')}`];
+  const onboarding = new Map(REFERENCE_REPORT.ONBOARDING.PREPARED.map((o) => [o.orgId, o.registry ?? {}]));
   for (const plan of REFERENCE_REPORT.CATEGORIES) {
     let n = 0; // the organization's place in its category, for the stated facts
     for (const mun of plan.municipalities) {
       for (let i = 0; i < mun.orgs; i++, n++) {
         const headcount = Math.floor(mun.headcount / mun.orgs) + (i < mun.headcount % mun.orgs ? 1 : 0);
         const flag = (count: number) => (n < count ? 1 : 0);
+        const orgId = orgIdOf(plan, mun.id, i);
+        const dates = REGISTRY_ONBOARDING_STEPS.map((step) => onboarding.get(orgId)?.[step] ?? '');
         lines.push(
-          [orgIdOf(plan, mun.id, i), `${plan.prefix.toUpperCase()} ${mun.id} ${i}`, plan.category, mun.id, REFERENCE_REPORT_MUNICIPALITIES[mun.id], '54', headcount, flag(plan.connected), flag(plan.journalLinked), flag(plan.govLabel)].join(','),
+          [orgId, `${plan.prefix.toUpperCase()} ${mun.id} ${i}`, plan.category, mun.id, REFERENCE_REPORT_MUNICIPALITIES[mun.id], '54', headcount, flag(plan.connected), flag(plan.journalLinked), flag(plan.govLabel), ...dates].join(','),
         );
       }
     }
@@ -143,7 +211,7 @@ export function referenceReportRegistryCsv(): string {
   return lines.join('\n');
 }
 
-/** Every event of the plan (ids rr-1, rr-2, ...): registrations, April's activity, the week's. */
+/** Every event of the plan (ids rr-1, rr-2, ...): registrations, April's activity, the week's; then the onboarding's administrators and chats. */
 export function referenceReportEvents(): ReferenceEvent[] {
   let seq = 0;
   const events: ReferenceEvent[] = [];
@@ -170,5 +238,8 @@ export function referenceReportEvents(): ReferenceEvent[] {
       }
     }
   }
+  const { PREPARED, CHATS } = REFERENCE_REPORT.ONBOARDING;
+  for (const o of PREPARED) if (o.adminRegistered !== undefined) event('ru.sferum.user.registered', o.adminRegistered, { userId: `${o.orgId}-admin`, orgId: o.orgId, role: 'admin' });
+  for (const c of CHATS) event('ru.sferum.chat.created', c.time, { orgId: c.orgId, chatId: `${c.orgId}-${c.audience}`, chatKind: 'group', audience: c.audience, memberCount: c.memberCount });
   return events;
 }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INDICATORS } from '@sferum/dashboards';
-import { thresholdInForce, type Threshold } from '@sferum/domain';
+import { percentRounded, thresholdInForce, type Threshold } from '@sferum/domain';
 import { REPO_ROOT } from '@sferum/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { BROWSER_CHALLENGE } from '@sferum/infra-http';
@@ -18,8 +18,11 @@ import { bearer, type IsolatedPipeline, startIsolatedPipeline } from './isolated
  * API says, band colours included; the indicators are named as the Grafana
  * dashboards name them; the charts must draw from the locally served
  * library with no request leaving the machine, each with the band edges
- * the registry holds in force. Screenshots and a PDF print are kept in
- * .stack/artifacts/ (git-ignored). The browser has only the reader key,
+ * the registry holds in force. The onboarding funnel's section must show
+ * the 8 steps under the names GET /v1/funnel gives them, its counts, a bar
+ * per step drawn to the share that reached it, and the organizations stuck
+ * longest. Screenshots (the page, and its funnel alone) and a PDF print
+ * are kept in .stack/artifacts/ (git-ignored). The browser has only the reader key,
  * typed in as the password when the page asks for it (HTTP Basic), and
  * sends it with the page's own links.
  */
@@ -104,6 +107,45 @@ function chartsOf(page: Page) {
       }),
     EDGE_RGB,
   );
+}
+
+interface FunnelAnswer {
+  at: string;
+  stuckDays: number;
+  steps: { step: number; id: string; name: string }[];
+  rows: { organizations: number; notStarted: number; completed: number; steps: { step: number; id: string; reached: number; atStep: number; stuck: number }[] }[];
+  stuck: { orgId: string; orgName: string; days: number; step: number }[];
+}
+
+/** A count as the Russian page writes it: "1 004". */
+const countText = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+
+/** The funnel's section as shown: its heading, each step's name, counts and drawn bar (against its track), the stuck organizations listed. */
+function funnelOf(page: Page) {
+  return page.$eval('#funnel', (section) => ({
+    heading: section.querySelector('h2')?.textContent,
+    visible: (section as HTMLElement).offsetHeight > 0,
+    steps: [...section.querySelectorAll('#funnel-steps tbody tr')].map((tr) => {
+      const fill = tr.querySelector('rect.bar-fill')!.getBoundingClientRect();
+      const track = tr.querySelector('rect.bar-track')!.getBoundingClientRect();
+      return {
+        step: Number(tr.getAttribute('data-step')),
+        id: tr.getAttribute('data-id'),
+        name: tr.querySelector('td.name')?.textContent,
+        share: tr.querySelector('.bar-share')?.textContent,
+        reached: tr.querySelector('[data-count="reached"]')?.textContent,
+        atStep: tr.querySelector('[data-count="atStep"]')?.textContent,
+        stuck: tr.querySelector('[data-count="stuck"]')?.textContent,
+        /** The bar's drawn length as a share of its track, in percent. */
+        drawn: track.width > 0 ? (fill.width / track.width) * 100 : -1,
+        trackWidth: track.width,
+      };
+    }),
+    stuckHeading: section.querySelector('#funnel-stuck-heading')?.textContent,
+    stuck: [...section.querySelectorAll('#funnel-stuck tbody tr')].map((tr) => tr.getAttribute('data-id')),
+    more: section.querySelector('.more')?.textContent ?? null,
+    none: section.querySelector('.none')?.textContent ?? null,
+  }));
 }
 
 describe('report page in headless Chromium', () => {
@@ -226,7 +268,52 @@ describe('report page in headless Chromium', () => {
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith(pipeline.urls.kpi))).toBe(true);
 
+    // The onboarding funnel of the region at the week's end, as GET /v1/funnel answers it in Russian.
+    const answer = (await (await fetch(`${pipeline.urls.kpi}/v1/funnel?region=${REGION}&week=${week}&lang=ru`, { headers: bearer(pipeline.readerKey) })).json()) as FunnelAnswer;
+    const [region] = answer.rows;
+    expect(region!.organizations).toBeGreaterThan(0);
+    const funnel = await funnelOf(page);
+    expect(funnel.heading).toBe('Воронка подключения');
+    expect(funnel.visible).toBe(true);
+    expect(funnel.steps.map((s) => [s.step, s.id, s.name])).toEqual(answer.steps.map((s) => [s.step, s.id, `${s.step}. ${s.name}`]));
+    expect(funnel.steps.map((s) => s.name)).toEqual([
+      '1. Собран список организаций без профиля и контакты администраторов',
+      '2. Список передан федеральным координаторам, профиль создан',
+      '3. Администраторы проинформированы о регистрации',
+      '4. Администратор зарегистрировался',
+      '5. Создана структура организации и ссылки-приглашения',
+      '6. Сотрудники зарегистрировались',
+      '7. Сотрудники пользуются мессенджером или веб-версией',
+      '8. Созданы чаты коллектива и классов',
+    ]);
+    for (const [i, shown] of funnel.steps.entries()) {
+      const s = region!.steps[i]!;
+      const share = (s.reached / region!.organizations) * 100;
+      expect({ step: shown.step, reached: shown.reached, atStep: shown.atStep, stuck: shown.stuck, share: shown.share }).toEqual({
+        step: s.step,
+        reached: countText(s.reached),
+        atStep: countText(s.atStep),
+        stuck: countText(s.stuck),
+        share: shareText(percentRounded(s.reached, region!.organizations)!, 'ru'),
+      });
+      // The bar is drawn to the share that reached the step (within a pixel of its track).
+      expect(shown.trackWidth).toBeGreaterThan(50);
+      expect(Math.abs(shown.drawn - share)).toBeLessThan((100 / shown.trackWidth) * 1.5);
+    }
+    // Reached can only shrink step by step; the first steps reached by someone in this profile.
+    expect(region!.steps.map((s) => s.reached)).toEqual([...region!.steps.map((s) => s.reached)].sort((a, b) => b - a));
+    expect(region!.steps[0]!.reached).toBeGreaterThan(0);
+    expect(funnel.stuckHeading).toBe(`Организации на шаге более 14 дней – ${countText(answer.stuck.length)}`);
+    expect(funnel.stuck).toEqual(answer.stuck.slice(0, 50).map((o) => o.orgId));
+    if (answer.stuck.length > 50) expect(funnel.more).toMatch(new RegExp(`^и ещё ${countText(answer.stuck.length - 50)} организаци(я|и|й): JSON$`));
+    else expect(funnel.more).toBeNull();
+    if (answer.stuck.length === 0) expect(funnel.none).toBe('Нет организаций, которые стоят на шаге более 14 дней.');
+
     await screenshot(page, 'ru');
+    const funnelPng = join(ARTIFACTS, `report-${REGION}-${week}-funnel-ru.png`);
+    await page.locator('#funnel').screenshot({ path: funnelPng });
+    expect(statSync(funnelPng).size).toBeGreaterThan(10_000);
+    process.stdout.write(`report funnel screenshot: ${funnelPng}\n`);
     const pdf = join(ARTIFACTS, `report-${REGION}-${week}-ru.pdf`);
     await page.emulateMedia({ media: 'print' });
     expect(await page.isVisible('nav')).toBe(false); // printable: no navigation on paper

@@ -1,5 +1,21 @@
 import { percentRounded } from './percent';
-import { BAND_WORDS, fewerTeachers, formatCount, formatDate, formatInstant, formatPercent, formatPercentDigits, INDICATOR_NAMES, REPORT_INDICATORS, smallCellWords, TARGET_NAMES } from './report-format';
+import {
+  BAND_WORDS,
+  fewerTeachers,
+  formatCount,
+  formatDate,
+  formatInstant,
+  formatLocalDay,
+  formatPercent,
+  formatPercentDigits,
+  FUNNEL_WORDS,
+  funnelStepLabel,
+  INDICATOR_NAMES,
+  REPORT_INDICATORS,
+  russianPlural,
+  smallCellWords,
+  TARGET_NAMES,
+} from './report-format';
 
 const _ = '\u00a0';
 
@@ -35,6 +51,57 @@ describe('how the reports write the figures', () => {
     expect(formatDate('2023-05-08', 'en')).toBe('2023-05-08');
     expect(formatInstant('2023-05-14T17:30:00.000Z', 'Asia/Novosibirsk', 'ru')).toBe('15.05.2023 00:30 (Asia/Novosibirsk)');
     expect(formatInstant('2023-05-14T17:30:00.000Z', 'Asia/Novosibirsk', 'en')).toBe('2023-05-14T17:30:00.000Z');
+  });
+
+  it("an instant's day in the region's zone: the date only, whatever the hour", () => {
+    // 17:00 UTC is midnight in Novosibirsk (UTC+7): the next day there.
+    expect(formatLocalDay('2023-03-26T17:00:00.000Z', 'Asia/Novosibirsk', 'ru')).toBe('27.03.2023');
+    expect(formatLocalDay('2023-03-26T16:59:59.999Z', 'Asia/Novosibirsk', 'ru')).toBe('26.03.2023');
+    expect(formatLocalDay('2023-03-26T17:00:00.000Z', 'Asia/Novosibirsk', 'en')).toBe('2023-03-27');
+    expect(formatLocalDay('2023-03-26T17:00:00.000Z', 'Europe/Kaliningrad', 'ru')).toBe('26.03.2023');
+  });
+
+  it('a Russian noun after a number, and the days of the funnel after "более"', () => {
+    const forms = (n: number) => `${n} ${russianPlural(n, 'организация', 'организации', 'организаций')}`;
+    expect([0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 1_000].map(forms)).toEqual([
+      '0 организаций',
+      '1 организация',
+      '2 организации',
+      '4 организации',
+      '5 организаций',
+      '11 организаций',
+      '12 организаций',
+      '14 организаций',
+      '21 организация',
+      '22 организации',
+      '25 организаций',
+      '101 организация',
+      '111 организаций',
+      '112 организаций',
+      '1000 организаций',
+    ]);
+    expect([1, 2, 11, 14, 21, 31, 111].map((n) => FUNNEL_WORDS.ru.stuck(n))).toEqual([
+      'На шаге более 1 дня',
+      'На шаге более 2 дней',
+      'На шаге более 11 дней',
+      'На шаге более 14 дней',
+      'На шаге более 21 дня',
+      'На шаге более 31 дня',
+      'На шаге более 111 дней',
+    ]);
+    expect([FUNNEL_WORDS.en.stuck(1), FUNNEL_WORDS.en.stuck(14)]).toEqual(['At it for more than 1 day', 'At it for more than 14 days']);
+    expect([FUNNEL_WORDS.ru.more(1), FUNNEL_WORDS.ru.more(3), FUNNEL_WORDS.ru.more(1_250), FUNNEL_WORDS.en.more(1_250)]).toEqual([
+      'и ещё 1 организация',
+      'и ещё 3 организации',
+      `и ещё 1${_}250 организаций`,
+      'and 1,250 more',
+    ]);
+  });
+
+  it("the funnel's steps numbered, under the names of the coordinators' materials", () => {
+    expect(funnelStepLabel(4, 'admin_registered', 'ru')).toBe('4. Администратор зарегистрировался');
+    expect(funnelStepLabel(8, 'chats_created', 'en')).toBe('8. Chats of the staff and the classes created');
+    expect(FUNNEL_WORDS.ru.heading).toBe('Воронка подключения');
   });
 
   it('a small cell in words, with the minimum in the right case', () => {

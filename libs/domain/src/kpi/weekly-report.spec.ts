@@ -2,10 +2,11 @@ import { ORG_CATEGORIES, type OrgCategory } from '@sferum/contracts';
 import { formatCalendarMonth } from '../week/calendar-month';
 import { parseIsoWeek } from '../week/iso-week';
 import { NO_EVENT_FACTS, NO_REGISTRY_FACTS } from './federal-targets';
-import { NO_REGISTRY_ONBOARDING } from '../onboarding/onboarding-funnel';
+import { buildFunnel, NO_REGISTRY_ONBOARDING, type OrganizationOnboarding } from '../onboarding/onboarding-funnel';
 import { FEDERAL_THRESHOLDS_2023 } from './kpi-bands';
 import { type ActivityCounters, buildKpiRows, type KpiRow, type ReportInput, type ReportOrganization } from './kpi-report';
-import { buildWeeklyReport, reportMonthOf, type WeeklyReport, type WeeklyReportInput, type WeeklyReportSheet } from './weekly-report';
+import { type ReportFunnel } from './report-format';
+import { buildWeeklyReport, categoryName, reportMonthOf, WEEKLY_PAGE_STUCK_ROWS, type WeeklyReport, type WeeklyReportInput, type WeeklyReportSheet } from './weekly-report';
 
 /** A no-break space, as the reports write "16 010" and "0,32 %". */
 const _ = '\u00a0';
@@ -118,6 +119,47 @@ const weekCategories = rows(WEEK_UNITS, { groupBy: 'category' });
 const monthCategories = rows(MONTH_UNITS, { groupBy: 'category', thresholds: [], weekMonday: '2023-04-01', previousWeekMonday: '2023-03-01' });
 const municipalities = new Map(['general', 'spo', 'additional_adult'].map((c) => [c, rows(WEEK_UNITS, { groupBy: 'municipality', scope: { category: c as OrgCategory } })]));
 
+/** The end of 2023-W19 in Novosibirsk (UTC+7): Monday 15 May 00:00, the instant the week's funnel is taken at. */
+const W19_END_MS = Date.parse('2023-05-14T17:00:00Z');
+const place = (step: number, stepId: OrganizationOnboarding['stepId'], since: string | null): OrganizationOnboarding => ({ step, stepId, sinceMs: since === null ? null : Date.parse(since) });
+
+/**
+ * Where the registry's organizations stand in the onboarding funnel at the
+ * week's end (what onboardingOf would make of their evidence):
+ *   general, 1,004: nsk 0-849 done (step 8); nsk 850-940 at step 7 since
+ *     20 April 10:00 local (24 days: stuck); nsk 941-998 connected with no
+ *     date (step 2, never stuck); berdsk 0 at step 4 for 4 days; berdsk 1 at
+ *     step 3 since 10 April (35 days); berdsk 2 and 3 not started; tiny 0 at
+ *     step 1 since 27 March (49 days, the longest);
+ *   spo, 30: all done;
+ *   additional_adult, 1: at step 6 since 2 May (13 days: not stuck).
+ */
+const PLACES = new Map<string, OrganizationOnboarding>([
+  ...Array.from({ length: 999 }, (_, i): [string, OrganizationOnboarding] => [
+    `general-nsk-${i}`,
+    i < 850 ? place(8, 'chats_created', '2023-04-01T03:00:00Z') : i <= 940 ? place(7, 'staff_active', '2023-04-20T03:00:00Z') : place(2, 'passed_to_coordinators', null),
+  ]),
+  ['general-berdsk-0', place(4, 'admin_registered', '2023-05-10T03:00:00Z')],
+  ['general-berdsk-1', place(3, 'admins_informed', '2023-04-09T17:00:00Z')],
+  ['general-tiny-0', place(1, 'list_collected', '2023-03-26T17:00:00Z')],
+  ...Array.from({ length: 30 }, (_, i): [string, OrganizationOnboarding] => [`spo-nsk-${i}`, place(8, 'chats_created', '2023-03-21T03:00:00Z')]),
+  ['additional_adult-nsk-0', place(6, 'staff_registered', '2023-05-01T17:00:00Z')],
+]);
+
+/** The funnel of the week by category, as GET /v1/funnel answers it (the real builder). */
+function funnelOf(stuckDays = 14, places: ReadonlyMap<string, OrganizationOnboarding> = PLACES): ReportFunnel {
+  const { rows, stuck } = buildFunnel({
+    region: { code: '54', name: 'Новосибирская область' },
+    organizations: REGISTRY.map((o) => o.org),
+    onboarding: places,
+    groupBy: 'category',
+    scope: {},
+    atMs: W19_END_MS,
+    stuckDays,
+  });
+  return { at: new Date(W19_END_MS).toISOString(), partial: false, stuckDays, rows, stuck };
+}
+
 const input = (over: Partial<WeeklyReportInput> = {}): WeeklyReportInput => ({
   lang: 'ru',
   region: { code: '54', name: 'Новосибирская область', timeZone: 'Asia/Novosibirsk' },
@@ -128,6 +170,7 @@ const input = (over: Partial<WeeklyReportInput> = {}): WeeklyReportInput => ({
   categories: [...weekCategories].reverse(),
   monthCategories,
   municipalities,
+  funnel: funnelOf(),
   settings: { teacherDenominator: 'registered', minTeacherDenominator: 5 },
   generatedAt: '2023-05-15T02:00:00.000Z',
   ...over,
@@ -291,7 +334,8 @@ describe('the weekly report', () => {
         `Зарегистрировано педагогов от штатной численности – 100,00${_}% (2 из 2); цель 100${_}% достигнута`,
         `Организаций с отметкой «Госорганизация» – 0,00${_}% (0 из 1); до 100${_}% не хватает 100,00${_}%`,
       ]);
-      expect(JSON.stringify(adult)).not.toMatch(/– 1\b/); // the teacher's 1 message and 1 call nowhere
+      // The teacher's 1 message and 1 call nowhere (the funnel counts organizations: its one organization is no one's week).
+      expect(JSON.stringify({ ...adult, funnel: null })).not.toMatch(/– 1\b/);
     });
 
     it('notes under each sheet: the band rule, the denominator, the month, the small cell', () => {
@@ -300,10 +344,129 @@ describe('the weekly report', () => {
         'Доли учителей — от числа зарегистрированных учителей; процент у зарегистрированных учителей — от штатной численности; сообщения — в групповых чатах.',
         'Учителей, активных в апреле: с любой активностью за календарный месяц (апрель 2023, последний полный месяц на конец недели, часовой пояс Asia/Novosibirsk).',
         'Малая группа (менее 5 педагогов): доли учителей и числа активных учителей не показываются, чтобы по ним нельзя было узнать неделю отдельного человека.',
+        'Воронка подключения: шаг организации — последний из 8 шагов порядка подключения, о котором есть сведения до конца недели (даты в реестре организаций или события платформы); шаги до него считаются пройденными. ' +
+          '«На шаге более 14 дней» — организации, которые стоят на своём шаге (до 8-го) дольше 14 дней: с ними стоит связаться в первую очередь.',
       ]);
       const headcount = buildWeeklyReport(input({ settings: { teacherDenominator: 'headcount', minTeacherDenominator: 21 } }));
       expect(sheetOf(headcount, 'spo').notes[1]).toContain('Доли учителей — от штатной численности учителей; процент у зарегистрированных педагогов');
       expect(sheetOf(headcount, 'spo').notes[3]).toMatch(/^Малая группа \(менее 21 педагога\)/);
+    });
+  });
+
+  describe('the onboarding funnel of each category', () => {
+    const report = buildWeeklyReport(input());
+    const general = sheetOf(report, 'general').funnel;
+    const cells = (rows: readonly { cells: readonly { text: string; count?: number }[] }[]) => rows.map((r) => r.cells.map((c) => c.count ?? c.text));
+
+    it('general education: its totals, when it is taken, and per step how many reached it, stand at it and are stuck there', () => {
+      expect(general.heading).toBe('Воронка подключения');
+      expect(general.lines).toEqual([
+        `Организаций – 1${_}004; не начинали подключение – 2; прошли все 8 шагов – 850`,
+        'На 15.05.2023 00:00 (Asia/Novosibirsk), конец недели',
+      ]);
+      expect(general.steps.header).toEqual(['Шаг подключения', 'Дошли до шага', 'На шаге', 'На шаге более 14 дней']);
+      expect(general.steps.rows.map((r) => r.id)).toEqual([
+        'list_collected',
+        'passed_to_coordinators',
+        'admins_informed',
+        'admin_registered',
+        'structure_built',
+        'staff_registered',
+        'staff_active',
+        'chats_created',
+      ]);
+      // At each step: tiny 0; the 58 connected; berdsk 1; berdsk 0; none; none; the 91 of nsk 850-940; the 850 done.
+      expect(cells(general.steps.rows)).toEqual([
+        ['1. Собран список организаций без профиля и контакты администраторов', 1_002, 1, 1],
+        ['2. Список передан федеральным координаторам, профиль создан', 1_001, 58, 0],
+        ['3. Администраторы проинформированы о регистрации', 943, 1, 1],
+        ['4. Администратор зарегистрировался', 942, 1, 0],
+        ['5. Создана структура организации и ссылки-приглашения', 941, 0, 0],
+        ['6. Сотрудники зарегистрировались', 941, 0, 0],
+        ['7. Сотрудники пользуются мессенджером или веб-версией', 941, 91, 91],
+        ['8. Созданы чаты коллектива и классов', 850, 850, 0],
+      ]);
+      expect(general.steps.rows[0]!.cells[1]).toEqual({ text: `1${_}002`, count: 1_002, tone: 'none' });
+    });
+
+    it('general education: the organizations stuck at their step, the longest first, with the day they reached it in the region', () => {
+      expect(general.stuck.heading).toBe('Организации на шаге более 14 дней – 93');
+      expect(general.stuck.header).toEqual(['Организация', 'Дней на шаге', 'На шаге с', 'Шаг подключения', 'Муниципальное образование', 'Идентификатор организации']);
+      expect(general.stuck.none).toBeNull();
+      expect(general.stuck.rows).toHaveLength(93);
+      expect(cells(general.stuck.rows.slice(0, 4))).toEqual([
+        ['general 0', 49, '27.03.2023', '1. Собран список организаций без профиля и контакты администраторов', 'Кыштовский район', 'general-tiny-0'],
+        ['general 1', 35, '10.04.2023', '3. Администраторы проинформированы о регистрации', 'г. Бердск', 'general-berdsk-1'],
+        // 20 April 10:00 in Novosibirsk: 24 days and 14 hours before the week's end.
+        ['general 850', 24, '20.04.2023', '7. Сотрудники пользуются мессенджером или веб-версией', 'г. Новосибирск', 'general-nsk-850'],
+        ['general 851', 24, '20.04.2023', '7. Сотрудники пользуются мессенджером или веб-версией', 'г. Новосибирск', 'general-nsk-851'],
+      ]);
+      expect(general.stuck.rows.at(-1)?.id).toBe('general-nsk-940');
+      // Names are names (left-aligned, never read as figures); the days a count.
+      expect(general.stuck.rows[0]!.cells.map((c) => [c.name ?? false, c.count !== undefined])).toEqual([
+        [false, false],
+        [false, true],
+        [false, false],
+        [true, false],
+        [true, false],
+        [true, false],
+      ]);
+      // The page shows the first 50 and says how many more the workbook has.
+      expect([general.stuck.pageRows, WEEKLY_PAGE_STUCK_ROWS]).toEqual([50, 50]);
+      expect(general.stuck.pageMore).toBe('и ещё 43 организации; полный список — в XLSX');
+    });
+
+    it('a category with none stuck says so; one under the limit needs no "more"; a step reached 13 days ago is not stuck', () => {
+      const spo = sheetOf(report, 'spo').funnel;
+      expect(spo.lines[0]).toBe('Организаций – 30; не начинали подключение – 0; прошли все 8 шагов – 30');
+      expect(spo.stuck).toMatchObject({ heading: 'Организации на шаге более 14 дней – 0', rows: [], none: 'Нет организаций, которые стоят на шаге более 14 дней.', pageMore: null });
+      const adult = sheetOf(report, 'additional_adult').funnel;
+      expect(cells(adult.steps.rows)[5]).toEqual(['6. Сотрудники зарегистрировались', 1, 1, 0]);
+      expect(adult.stuck.none).toBe('Нет организаций, которые стоят на шаге более 14 дней.');
+    });
+
+    it('the stuck organizations of the category only, in the funnel order whatever the input order', () => {
+      const funnel = funnelOf();
+      const shuffled = buildWeeklyReport(input({ funnel: { ...funnel, stuck: [...funnel.stuck].reverse() } }));
+      expect(sheetOf(shuffled, 'general').funnel.stuck.rows.map((r) => r.id)).toEqual(general.stuck.rows.map((r) => r.id));
+      expect(sheetOf(shuffled, 'spo').funnel.stuck.rows).toEqual([]);
+    });
+
+    it('the limit of stuck days in the words: "более 21 дня", "более 1 дня", "более 2 дней"; fewer stuck with a longer limit', () => {
+      const of = (days: number) => sheetOf(buildWeeklyReport(input({ funnel: funnelOf(days) })), 'general').funnel;
+      expect(of(21).steps.header[3]).toBe('На шаге более 21 дня');
+      // 24 days is more than 21: the same 93; more than 30 days: tiny 0 and berdsk 1 only.
+      expect(of(21).stuck.heading).toBe('Организации на шаге более 21 дня – 93');
+      expect(of(30).stuck.heading).toBe('Организации на шаге более 30 дней – 2');
+      expect(of(30).stuck.pageMore).toBeNull();
+      expect(of(1).steps.header[3]).toBe('На шаге более 1 дня');
+      // Berdsk 0's 4 days count from 2 days on.
+      expect(cells(of(2).steps.rows)[3]).toEqual(['4. Администратор зарегистрировался', 942, 1, 1]);
+      expect(sheetOf(buildWeeklyReport(input({ funnel: funnelOf(2) })), 'general').notes.at(-1)).toContain('«На шаге более 2 дней»');
+    });
+
+    it('a week not over says the funnel is so far; a category the funnel has no row of shows dashes, not zeros', () => {
+      const partial = buildWeeklyReport(input({ partial: true, funnel: { ...funnelOf(), partial: true, at: '2023-05-12T05:00:00.000Z' } }));
+      expect(sheetOf(partial, 'general').funnel.lines[1]).toBe('На 12.05.2023 12:00 (Asia/Novosibirsk): неделя ещё не закончилась');
+      const funnel = funnelOf();
+      const missing = sheetOf(buildWeeklyReport(input({ funnel: { ...funnel, rows: funnel.rows.filter((r) => r.id !== 'spo') } })), 'spo').funnel;
+      expect(missing.lines[0]).toBe('Организаций – —; не начинали подключение – —; прошли все 8 шагов – —');
+      expect(missing.steps.rows.map((r) => r.cells.slice(1).map((c) => [c.text, c.count]))).toEqual(Array(8).fill([['—', undefined], ['—', undefined], ['—', undefined]]));
+    });
+
+    it('in English', () => {
+      const en = sheetOf(buildWeeklyReport(input({ lang: 'en' })), 'general').funnel;
+      expect(en.heading).toBe('Onboarding funnel');
+      expect(en.lines).toEqual(['Organizations – 1,004; not started – 2; all 8 steps done – 850', "As at 2023-05-14T17:00:00.000Z, the week's end"]);
+      expect(en.steps.header).toEqual(['Onboarding step', 'Reached the step', 'At the step', 'At it for more than 14 days']);
+      expect(en.steps.rows[3]!.cells[0]!.text).toBe('4. Administrator registered');
+      expect(en.stuck.heading).toBe('Organizations at their step for more than 14 days – 93');
+      expect(en.stuck.rows[0]!.cells.map((c) => c.text)).toEqual(['general 0', '49', '2023-03-27', "1. List collected, administrators' contacts gathered", 'Кыштовский район', 'general-tiny-0']);
+      expect(en.stuck.pageMore).toBe('and 43 more; the workbook lists them all');
+    });
+
+    it('names the categories as the sheets do', () => {
+      expect([categoryName('additional', 'ru'), categoryName('additional', 'en'), categoryName('unknown', 'ru')]).toEqual(['Доп. образование детей', 'Additional education', 'unknown']);
     });
   });
 

@@ -14,11 +14,15 @@
  *   - the week, grouped by category: the blocks, targets and indicators;
  *   - the month of reportMonthOf(week), grouped by category: "teachers
  *     active in <month>" (active_teachers of a month answer);
- *   - per category, the week grouped by municipality within it: the table.
+ *   - per category, the week grouped by municipality within it: the table;
+ *   - the onboarding funnel at the week's end grouped by category
+ *     (GET /v1/funnel, libs/domain/src/onboarding): the category's row, its
+ *     counts per step, and its organizations stuck at their step.
  * A small cell's withheld figures are never shown: the report says
  * "малая группа" instead, with the region's minimum.
  */
-import { type Band, type KpiId, ORG_CATEGORIES, type OrgCategory, TARGET_IDS, type TeacherDenominator } from '@sferum/contracts';
+import { type Band, type KpiId, ONBOARDING_STEPS, ORG_CATEGORIES, type OrgCategory, TARGET_IDS, type TeacherDenominator } from '@sferum/contracts';
+import { type StuckOrganization } from '../onboarding/onboarding-funnel';
 import { addMonths, type CalendarMonth, currentMonth, formatCalendarMonth } from '../week/calendar-month';
 import { addWeeks, formatIsoWeek, formatLocalDate, type IsoWeek, mondayOf, weekBounds } from '../week/iso-week';
 import { type KpiRow, type KpiRowValue } from './kpi-report';
@@ -29,9 +33,13 @@ import {
   formatCount,
   formatDate,
   formatInstant,
+  formatLocalDay,
   formatPercent,
   formatPercentDigits,
+  FUNNEL_WORDS,
+  funnelStepLabel,
   INDICATOR_NAMES,
+  type ReportFunnel,
   type ReportLang,
   smallCellWords,
   TARGET_NAMES,
@@ -72,6 +80,8 @@ export interface WeeklyReportCell {
   /** Set on a count: the number itself (a number cell in the workbook). */
   readonly count?: number;
   readonly tone: ReportTone;
+  /** A name (an organization, a municipality, a step), not a figure: written left-aligned. The first cell of a row always is one. */
+  readonly name?: boolean;
 }
 
 export interface WeeklyReportTableRow {
@@ -82,10 +92,38 @@ export interface WeeklyReportTableRow {
   readonly cells: readonly WeeklyReportCell[];
 }
 
-export interface WeeklyReportTable {
-  readonly heading: string;
+/** A table: its header and rows. */
+export interface WeeklyReportGrid {
   readonly header: readonly string[];
   readonly rows: readonly WeeklyReportTableRow[];
+}
+
+export interface WeeklyReportTable extends WeeklyReportGrid {
+  readonly heading: string;
+}
+
+/** The printable page shows at most this many of a category's stuck organizations (the workbook has them all). */
+export const WEEKLY_PAGE_STUCK_ROWS = 50;
+
+/**
+ * A category's onboarding funnel: a line of totals and when it is taken,
+ * the 8 steps with how many organizations reached each, stand at it and
+ * have stood there for more than stuckDays days, and those organizations,
+ * the longest first.
+ */
+export interface WeeklyReportFunnel {
+  readonly heading: string;
+  readonly lines: readonly string[];
+  /** A row per step (id: the step's id): its name, reached, at the step, stuck (counts). */
+  readonly steps: WeeklyReportGrid;
+  readonly stuck: WeeklyReportTable & {
+    /** Said instead of the table when no organization is stuck; null otherwise. */
+    readonly none: string | null;
+    /** The page's rows: the first WEEKLY_PAGE_STUCK_ROWS. */
+    readonly pageRows: number;
+    /** What the page says under its rows of the ones it leaves out ("и ещё 894 организации — все в XLSX"); null when it shows them all. */
+    readonly pageMore: string | null;
+  };
 }
 
 /** One category: a sheet of the workbook, a section of the page. */
@@ -96,6 +134,7 @@ export interface WeeklyReportSheet {
   readonly title: string;
   readonly sections: readonly WeeklyReportSection[];
   readonly table: WeeklyReportTable;
+  readonly funnel: WeeklyReportFunnel;
   readonly notes: readonly string[];
 }
 
@@ -130,6 +169,8 @@ export interface WeeklyReportInput {
   readonly monthCategories: readonly KpiRow[];
   /** Per category id, the week's rows grouped by municipality within that category. */
   readonly municipalities: ReadonlyMap<string, readonly KpiRow[]>;
+  /** The onboarding funnel at the week's end, grouped by category (a row per category), with the region's stuck organizations. */
+  readonly funnel: ReportFunnel;
   readonly settings: { readonly teacherDenominator: TeacherDenominator; readonly minTeacherDenominator: number };
   /** An ISO instant: when the report was made. */
   readonly generatedAt: string;
@@ -230,6 +271,8 @@ interface WeeklyWords {
   readonly total: string;
   readonly notes: (input: { readonly nouns: Nouns; readonly month: CalendarMonth; readonly timeZone: string; readonly minimum: number; readonly denominator: TeacherDenominator }) => string[];
   readonly footer: (generated: string) => string;
+  /** After the page's stuck organizations, of the ones it leaves out. */
+  readonly allInWorkbook: string;
 }
 
 const HUNDRED: Record<ReportLang, string> = { ru: formatPercentDigits('100', 'ru'), en: formatPercentDigits('100', 'en') };
@@ -267,6 +310,7 @@ const WORDS: Record<ReportLang, WeeklyWords> = {
       `Малая группа (${fewerTeachers(minimum, 'ru')}): доли учителей и числа активных учителей не показываются, чтобы по ним нельзя было узнать неделю отдельного человека.`,
     ],
     footer: (generated) => `Показатели «Сферума» · сформировано ${generated}`,
+    allInWorkbook: 'полный список — в XLSX',
   },
   en: {
     title: (region, week) => `${region}: Sferum weekly report, ${week}`,
@@ -300,6 +344,7 @@ const WORDS: Record<ReportLang, WeeklyWords> = {
       `Small cell (${fewerTeachers(minimum, 'en')}): teacher shares and counts of active teachers are not shown, so that no one's week can be read from them.`,
     ],
     footer: (generated) => `Sferum KPI · generated ${generated}`,
+    allInWorkbook: 'the workbook lists them all',
   },
 };
 
@@ -421,6 +466,64 @@ function municipalityTable(input: WeeklyReportInput, category: OrgCategory, row:
   };
 }
 
+/** A category's name as a report's sheet (and the report page's tables) calls it: "Доп. образование детей"; an id the report does not know, as it is. */
+export function categoryName(category: string, lang: ReportLang): string {
+  return (ORG_CATEGORIES as readonly string[]).includes(category) ? CATEGORY_WORDS[lang][category as OrgCategory].sheet : category;
+}
+
+/** Longest first, then by id: the funnel's order (buildFunnel), kept whatever the input's. */
+function longestFirst(a: StuckOrganization, b: StuckOrganization): number {
+  return b.days - a.days || (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0);
+}
+
+/**
+ * A category's funnel block: its row of the funnel grouped by category
+ * (none when the registry changed between the answers: every count a dash,
+ * not a zero) and its stuck organizations.
+ */
+function funnelBlock(input: WeeklyReportInput, category: OrgCategory): WeeklyReportFunnel {
+  const { lang, funnel } = input;
+  const words = FUNNEL_WORDS[lang];
+  const row = funnel.rows.find((r) => r.id === category);
+  const count = (value: number | undefined): WeeklyReportCell =>
+    value === undefined ? { text: '—', tone: 'none' } : { text: formatCount(value, lang), count: value, tone: 'none' };
+  const stuck = funnel.stuck.filter((o) => o.category === category).sort(longestFirst);
+  const left = stuck.length - WEEKLY_PAGE_STUCK_ROWS;
+  return {
+    heading: words.heading,
+    lines: [
+      words.summary(formatCount(row?.organizations ?? null, lang), formatCount(row?.notStarted ?? null, lang), formatCount(row?.completed ?? null, lang)),
+      words.at(formatInstant(funnel.at, input.region.timeZone, lang), funnel.partial),
+    ],
+    steps: {
+      header: [words.step, words.reached, words.atStep, words.stuck(funnel.stuckDays)],
+      rows: ONBOARDING_STEPS.map((id, i): WeeklyReportTableRow => {
+        const step = row?.steps.find((s) => s.id === id);
+        return { id, total: false, cells: [{ text: funnelStepLabel(i + 1, id, lang), tone: 'none' }, count(step?.reached), count(step?.atStep), count(step?.stuck)] };
+      }),
+    },
+    stuck: {
+      heading: words.stuckHeading(funnel.stuckDays, formatCount(stuck.length, lang)),
+      header: [words.organization, words.days, words.since, words.step, words.municipality, words.orgId],
+      rows: stuck.map((o) => ({
+        id: o.orgId,
+        total: false,
+        cells: [
+          { text: o.orgName, tone: 'none' },
+          { text: formatCount(o.days, lang), count: o.days, tone: 'none' },
+          { text: formatLocalDay(o.since, input.region.timeZone, lang), tone: 'none' },
+          { text: funnelStepLabel(o.step, o.stepId, lang), tone: 'none', name: true },
+          { text: o.municipalityName, tone: 'none', name: true },
+          { text: o.orgId, tone: 'none', name: true },
+        ],
+      })),
+      none: stuck.length === 0 ? words.noneStuck(funnel.stuckDays) : null,
+      pageRows: WEEKLY_PAGE_STUCK_ROWS,
+      pageMore: left > 0 ? `${words.more(left)}; ${WORDS[lang].allInWorkbook}` : null,
+    },
+  };
+}
+
 export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const { lang, region } = input;
   const words = WORDS[lang];
@@ -440,7 +543,11 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
         { id: 'indicators', heading: words.sections.indicators, blocks: indicatorBlocks(input, category, row) },
       ],
       table: municipalityTable(input, category, row, nouns),
-      notes: words.notes({ nouns, month: input.month, timeZone: region.timeZone, minimum: input.settings.minTeacherDenominator, denominator: input.settings.teacherDenominator }),
+      funnel: funnelBlock(input, category),
+      notes: [
+        ...words.notes({ nouns, month: input.month, timeZone: region.timeZone, minimum: input.settings.minTeacherDenominator, denominator: input.settings.teacherDenominator }),
+        FUNNEL_WORDS[lang].note(input.funnel.stuckDays),
+      ],
     };
   });
   return {

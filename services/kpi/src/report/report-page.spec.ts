@@ -1,6 +1,9 @@
-import { type KpiRow } from '@sferum/domain';
-import { escapeHtml, renderReport, type ReportBandEdges, type ReportInput, type ReportTrendPoint } from './report-page';
+import { ONBOARDING_STEPS } from '@sferum/contracts';
+import { type FunnelRow, type KpiRow, type StuckOrganization } from '@sferum/domain';
+import { escapeHtml, renderReport, type ReportBandEdges, type ReportInput, type ReportPageFunnel, type ReportTrendPoint } from './report-page';
 
+/** A no-break space, as the page writes "0,32 %". */
+const _ = '\u00a0';
 const kpi = (value: number | null, band: 'good' | 'average' | 'below_norm' | null) => ({ numerator: 1, denominator: 2, value, band, previous: null });
 const target = (numerator: number, denominator: number) => {
   const value = Math.round((numerator / denominator) * 10_000) / 100;
@@ -41,6 +44,40 @@ const point = (week: string, weekStart: string, edges = FEDERAL): ReportTrendPoi
   edges,
 });
 
+/** The region's funnel: 23 organizations, 2 not started; reached, at and stuck per step as given. */
+const funnelRow = (atStep: readonly number[], stuck: readonly number[]): FunnelRow => ({
+  level: 'region',
+  id: '54',
+  name: 'Новосибирская область',
+  organizations: 23,
+  notStarted: 2,
+  completed: atStep[7]!,
+  steps: ONBOARDING_STEPS.map((id, i) => ({ step: i + 1, id, reached: atStep.slice(i).reduce((a, b) => a + b, 0), atStep: atStep[i]!, stuck: stuck[i]! })),
+});
+
+/** `n` stuck organizations, the first named dangerously, longest first. */
+const stuckOrgs = (n: number): StuckOrganization[] =>
+  Array.from({ length: n }, (_, i) => ({
+    orgId: `dod-${String(i).padStart(3, '0')}`,
+    orgName: i === 0 ? '<b>ДДТ</b> & "Юность"' : `ДДТ ${i}`,
+    municipalityId: 'maslyanino',
+    municipalityName: 'Маслянинский район',
+    category: 'additional',
+    step: 1,
+    stepId: 'list_collected' as const,
+    since: '2023-03-26T17:00:00.000Z',
+    days: 49 - Math.min(i, 30),
+  }));
+
+const funnel = (over: Partial<ReportPageFunnel> = {}): ReportPageFunnel => ({
+  at: '2026-11-22T17:00:00.000Z',
+  partial: false,
+  stuckDays: 14,
+  row: funnelRow([3, 3, 2, 2, 2, 0, 4, 5], [2, 1, 1, 1, 1, 0, 4, 0]),
+  stuck: stuckOrgs(10),
+  ...over,
+});
+
 const input = (over: Partial<ReportInput> = {}): ReportInput => ({
   lang: 'en',
   region: { code: '54', name: 'Новосибирская область', timeZone: 'Asia/Novosibirsk' },
@@ -53,6 +90,7 @@ const input = (over: Partial<ReportInput> = {}): ReportInput => ({
   municipalities: [row('54-m01', 'Новосибирск'), row('54-m02', '<script>alert(1)</script> & "Бердск"')],
   minTeacherDenominator: 5,
   trend: [point('2026-W47', '2026-11-16')],
+  funnel: funnel(),
   generatedAt: '2026-11-29T00:00:00.000Z',
   assets: '/report/assets',
   ...over,
@@ -95,7 +133,7 @@ const seriesOf = (html: string) =>
 describe('report page', () => {
   it('renders one row per municipality with the band as a class and the value as text', () => {
     const html = renderReport(input());
-    expect(html.match(/<tr data-id=/g)).toHaveLength(2);
+    expect(/<table id="municipalities">[\s\S]*?<\/table>/.exec(html)![0].match(/<tr data-id=/g)).toHaveLength(2);
     expect(html).toContain('<td class="num band band-below_norm" data-kpi="active_schools" data-value="50" data-band="below_norm"');
     expect(html).toContain('>25.00%</td>');
     expect(html).toContain('data-kpi="teachers_1_call" data-value="" data-band=""');
@@ -201,6 +239,73 @@ describe('report page', () => {
       expect(en).toMatch(/^<!doctype html>\n<html lang="en">/);
       expect(en).toContain('<a href="?region=54&amp;week=2026-W46&amp;lang=en" rel="prev">');
       expect(en).toContain('<a href="?region=54&amp;week=2026-W47" hreflang="ru" lang="ru" rel="alternate">Русский</a>');
+    });
+  });
+
+  describe('the onboarding funnel', () => {
+    const stepsOf = (html: string) =>
+      [...html.matchAll(/<tr data-step="(\d)" data-id="(\w+)"><td class="name">([^<]*)<\/td><td class="bar" title="([^"]*)">.*?<rect class="bar-fill" width="([\d.]+)".*?<span class="bar-share">([^<]*)<\/span><\/td><td class="num" data-count="reached">([^<]*)<\/td><td class="num" data-count="atStep">([^<]*)<\/td><td class="num[^"]*" data-count="stuck">([^<]*)<\/td><\/tr>/g)].map(
+        (m) => m.slice(1),
+      );
+    const stuckIds = (html: string) => [...(/<table id="funnel-stuck">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '').matchAll(/<tr data-id="([^"]+)"/g)].map((m) => m[1]);
+
+    it('in Russian: its heading, totals and instant, a bar per step of the share that reached it, with reached, at the step and stuck', () => {
+      const html = renderReport(input({ lang: 'ru' }));
+      expect(html).toContain('<h2 id="funnel-heading">Воронка подключения</h2>');
+      // The week ends on Monday 00:00 in Novosibirsk: 17:00 UTC on Sunday.
+      expect(html).toContain('<p class="sub">Организаций – 23; не начинали подключение – 2; прошли все 8 шагов – 5 · На 23.11.2026 00:00 (Asia/Novosibirsk), конец недели</p>');
+      expect(html).toContain('<tr><th>Шаг подключения</th><th>Доля организаций, дошедших до шага</th><th>Дошли до шага</th><th>На шаге</th><th>На шаге более 14 дней</th></tr>');
+      expect(stepsOf(html)).toEqual([
+        ['1', 'list_collected', '1. Собран список организаций без профиля и контакты администраторов', `21 из 23 (91,30${_}%)`, '91.3', `91,30${_}%`, '21', '3', '2'],
+        ['2', 'passed_to_coordinators', '2. Список передан федеральным координаторам, профиль создан', `18 из 23 (78,26${_}%)`, '78.26', `78,26${_}%`, '18', '3', '1'],
+        ['3', 'admins_informed', '3. Администраторы проинформированы о регистрации', `15 из 23 (65,22${_}%)`, '65.22', `65,22${_}%`, '15', '2', '1'],
+        ['4', 'admin_registered', '4. Администратор зарегистрировался', `13 из 23 (56,52${_}%)`, '56.52', `56,52${_}%`, '13', '2', '1'],
+        ['5', 'structure_built', '5. Создана структура организации и ссылки-приглашения', `11 из 23 (47,83${_}%)`, '47.83', `47,83${_}%`, '11', '2', '1'],
+        ['6', 'staff_registered', '6. Сотрудники зарегистрировались', `9 из 23 (39,13${_}%)`, '39.13', `39,13${_}%`, '9', '0', '0'],
+        ['7', 'staff_active', '7. Сотрудники пользуются мессенджером или веб-версией', `9 из 23 (39,13${_}%)`, '39.13', `39,13${_}%`, '9', '4', '4'],
+        ['8', 'chats_created', '8. Созданы чаты коллектива и классов', `5 из 23 (21,74${_}%)`, '21.74', `21,74${_}%`, '5', '5', '0'],
+      ]);
+      // Stuck counts above zero stand out; none is drawn from an asset.
+      expect(html).toContain('<td class="num stuck-some" data-count="stuck">4</td>');
+      expect(html).toContain('<td class="num" data-count="stuck">0</td>');
+      expect(html).not.toMatch(/https?:\/\//);
+    });
+
+    it('the organizations stuck at their step, longest first, escaped, with their municipality, category, step and since when', () => {
+      const html = renderReport(input({ lang: 'ru' }));
+      expect(html).toContain('<h3 id="funnel-stuck-heading">Организации на шаге более 14 дней – 10</h3>');
+      expect(html).toContain('<tr><th>Организация</th><th>Муниципальное образование</th><th>Категория</th><th>Шаг подключения</th><th>На шаге с</th><th>Дней на шаге</th></tr>');
+      expect(stuckIds(html)).toEqual(stuckOrgs(10).map((o) => o.orgId));
+      expect(html).toContain(
+        '<tr data-id="dod-000" data-step="1"><td class="name">&lt;b&gt;ДДТ&lt;/b&gt; &amp; &quot;Юность&quot;</td><td>Маслянинский район</td><td>Доп. образование детей</td>' +
+          '<td>1. Собран список организаций без профиля и контакты администраторов</td><td class="num">27.03.2023</td><td class="num" data-count="days">49</td></tr>',
+      );
+      expect(html).not.toContain('<b>ДДТ</b>');
+      expect(html).not.toContain('<p class="more">');
+      expect(html).toContain('<p class="funnel-note">Воронка подключения: шаг организации — последний из 8 шагов');
+    });
+
+    it('at most 50 stuck organizations, then how many more with a link to them all; none stuck says so', () => {
+      const many = renderReport(input({ lang: 'ru', funnel: funnel({ stuck: stuckOrgs(72) }) }));
+      expect(stuckIds(many)).toEqual(stuckOrgs(50).map((o) => o.orgId));
+      expect(many).toContain('<h3 id="funnel-stuck-heading">Организации на шаге более 14 дней – 72</h3>');
+      expect(many).toContain('<p class="more">и ещё 22 организации: <a href="/v1/funnel?region=54&amp;week=2026-W47">JSON</a></p>');
+      const en = renderReport(input({ lang: 'en', funnel: funnel({ stuck: stuckOrgs(51) }) }));
+      expect(en).toContain('<p class="more">and 1 more: <a href="/v1/funnel?region=54&amp;week=2026-W47&amp;lang=en">JSON</a></p>');
+      const none = renderReport(input({ lang: 'ru', funnel: funnel({ stuck: [], stuckDays: 21 }) }));
+      expect(none).toContain('<p class="none">Нет организаций, которые стоят на шаге более 21 дня.</p>');
+      expect(none).not.toContain('id="funnel-stuck"');
+    });
+
+    it('in English, and so far while the week is not over; a region without organizations draws empty bars', () => {
+      const en = renderReport(input({ lang: 'en' }));
+      expect(en).toContain('<h2 id="funnel-heading">Onboarding funnel</h2>');
+      expect(en).toContain('Organizations – 23; not started – 2; all 8 steps done – 5 · As at 2026-11-22T17:00:00.000Z, the week&#39;s end');
+      expect(stepsOf(en)[3]?.slice(2, 4)).toEqual(['4. Administrator registered', '13 of 23 (56.52%)']);
+      expect(en).toContain('<td>Additional education</td>');
+      expect(renderReport(input({ lang: 'ru', funnel: funnel({ partial: true, at: '2026-11-20T05:00:00.000Z' }) }))).toContain('На 20.11.2026 12:00 (Asia/Novosibirsk): неделя ещё не закончилась');
+      const empty = renderReport(input({ lang: 'ru', funnel: funnel({ row: { ...funnelRow([0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]), organizations: 0, notStarted: 0 }, stuck: [] }) }));
+      expect(stepsOf(empty).map((s) => [s[4], s[5]])).toEqual(Array(8).fill(['0', '—']));
     });
   });
 

@@ -2,9 +2,13 @@
  * The report page: server-rendered HTML of a region's week without
  * Grafana. The municipality traffic-light table, the region's three
  * indicators with their bands, and 12-week trend charts (uPlot, served by
- * the KPI service itself: no CDN) with the band edges in force each week.
- * Printable (A4 landscape). A small cell's teacher shares are withheld: its
- * cell says so in words, with no band colour.
+ * the KPI service itself: no CDN) with the band edges in force each week;
+ * the region's onboarding funnel at the week's end (a bar per step of the
+ * share of organizations that reached it, with how many stand at it and
+ * how many are stuck there) and the organizations stuck longest, the first
+ * REPORT_STUCK_ROWS of them. Printable (A4 landscape). A small cell's
+ * teacher shares are withheld: its cell says so in words, with no band
+ * colour.
  *
  * In Russian by default (the ministries read it; the indicators under their
  * official names), in English with lang=en. Numbers, percentages and dates
@@ -13,14 +17,21 @@
 import { type Band } from '@sferum/contracts';
 import {
   BAND_WORDS,
+  categoryName,
   fewerTeachers,
   formatCount as count,
   formatDate as date,
   formatInstant as generated,
+  formatLocalDay,
   formatPercent as percent,
   formatPercentDigits as percentOfDigits,
+  FUNNEL_WORDS,
+  type FunnelRow,
+  funnelStepLabel,
   type KpiRow,
+  percentRounded,
   REPORT_INDICATORS,
+  type ReportFunnel,
   type ReportKpi,
   type ReportLang,
   smallCellWords,
@@ -45,6 +56,14 @@ export interface ReportTrendPoint {
   readonly edges: Record<string, ReportBandEdges | null>;
 }
 
+/** The region's funnel (GET /v1/funnel of the region and week): its one row, and its organizations stuck at their step, longest first. */
+export interface ReportPageFunnel extends Omit<ReportFunnel, 'rows'> {
+  readonly row: FunnelRow;
+}
+
+/** The page lists at most this many stuck organizations, then says how many more (the full list is the funnel's JSON). */
+export const REPORT_STUCK_ROWS = 50;
+
 export interface ReportInput {
   readonly lang: ReportLang;
   readonly region: { readonly code: string; readonly name: string; readonly timeZone: string };
@@ -60,6 +79,7 @@ export interface ReportInput {
   readonly minTeacherDenominator: number;
   /** Oldest first, the report's week last: the region's value of each indicator per week, and the band edges it was judged by. */
   readonly trend: readonly ReportTrendPoint[];
+  readonly funnel: ReportPageFunnel;
   /** An ISO instant. */
   readonly generatedAt: string;
   /** Base path of the page's assets. */
@@ -221,6 +241,67 @@ function chart(input: ReportInput, kpi: ReportKpi, name: string): string {
   return `<figure class="chart" data-kpi="${kpi}" data-lower="${escapeHtml(edges?.lower ?? '')}" data-upper="${escapeHtml(edges?.upper ?? '')}"><figcaption>${escapeHtml(words.chartCaption(name))}</figcaption><div id="chart-${kpi}"></div><p class="edges">${legend}</p></figure>`;
 }
 
+/**
+ * The funnel's section: a line of totals and when it is taken; per step a
+ * bar of the share of the region's organizations that reached it (an
+ * inline SVG: no asset, prints as drawn), how many reached it, stand at it
+ * and have stood there for more than stuckDays days; then the stuck
+ * organizations, longest first, at most REPORT_STUCK_ROWS of them, and how
+ * many more with a link to them all.
+ */
+function funnelSection(input: ReportInput, fullList: string): string {
+  const { lang, funnel } = input;
+  const words = FUNNEL_WORDS[lang];
+  const { row } = funnel;
+  const steps = row.steps
+    .map((s) => {
+      const share = percentRounded(s.reached, row.organizations);
+      const title = `${WORDS[lang].ofCount(count(s.reached, lang), count(row.organizations, lang))} (${percent(share, lang)})`;
+      return (
+        `<tr data-step="${s.step}" data-id="${s.id}"><td class="name">${escapeHtml(funnelStepLabel(s.step, s.id, lang))}</td>` +
+        `<td class="bar" title="${escapeHtml(title)}"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar-track" width="100" height="10"/><rect class="bar-fill" width="${share ?? 0}" height="10"/></svg><span class="bar-share">${percent(share, lang)}</span></td>` +
+        `<td class="num" data-count="reached">${count(s.reached, lang)}</td><td class="num" data-count="atStep">${count(s.atStep, lang)}</td>` +
+        `<td class="num${s.stuck > 0 ? ' stuck-some' : ''}" data-count="stuck">${count(s.stuck, lang)}</td></tr>`
+      );
+    })
+    .join('\n        ');
+  const shown = funnel.stuck.slice(0, REPORT_STUCK_ROWS);
+  const more = funnel.stuck.length - shown.length;
+  const stuckRows = shown
+    .map(
+      (o) =>
+        `<tr data-id="${escapeHtml(o.orgId)}" data-step="${o.step}"><td class="name">${escapeHtml(o.orgName)}</td><td>${escapeHtml(o.municipalityName)}</td><td>${escapeHtml(categoryName(o.category, lang))}</td>` +
+        `<td>${escapeHtml(funnelStepLabel(o.step, o.stepId, lang))}</td><td class="num">${formatLocalDay(o.since, input.region.timeZone, lang)}</td><td class="num" data-count="days">${count(o.days, lang)}</td></tr>`,
+    )
+    .join('\n        ');
+  const stuck =
+    funnel.stuck.length === 0
+      ? `<p class="none">${escapeHtml(words.noneStuck(funnel.stuckDays))}</p>`
+      : `<table id="funnel-stuck">
+    <thead>
+      <tr><th>${words.organization}</th><th>${words.municipality}</th><th>${words.category}</th><th>${words.step}</th><th>${words.since}</th><th>${words.days}</th></tr>
+    </thead>
+    <tbody>
+        ${stuckRows}
+    </tbody>
+  </table>${more > 0 ? `\n  <p class="more">${escapeHtml(words.more(more))}: <a href="${fullList}">JSON</a></p>` : ''}`;
+  return `<section class="funnel" id="funnel" aria-labelledby="funnel-heading">
+  <h2 id="funnel-heading">${escapeHtml(words.heading)}</h2>
+  <p class="sub">${escapeHtml(words.summary(count(row.organizations, lang), count(row.notStarted, lang), count(row.completed, lang)))} · ${escapeHtml(words.at(generated(funnel.at, input.region.timeZone, lang), funnel.partial))}</p>
+  <table id="funnel-steps">
+    <thead>
+      <tr><th>${words.step}</th><th>${words.share}</th><th>${words.reached}</th><th>${words.atStep}</th><th>${escapeHtml(words.stuck(funnel.stuckDays))}</th></tr>
+    </thead>
+    <tbody>
+        ${steps}
+    </tbody>
+  </table>
+  <h3 id="funnel-stuck-heading">${escapeHtml(words.stuckHeading(funnel.stuckDays, count(funnel.stuck.length, lang)))}</h3>
+  ${stuck}
+  <p class="funnel-note">${escapeHtml(words.note(funnel.stuckDays))}</p>
+  </section>`;
+}
+
 export function renderReport(input: ReportInput): string {
   const { region, lang } = input;
   const words = WORDS[lang];
@@ -280,6 +361,18 @@ export function renderReport(input: ReportInput): string {
     .band-below_norm { background: var(--low-bg); color: var(--low); }
     .suppressed { color: #555; font-style: italic; }
     .legend span { display: inline-block; padding: 2px 8px; margin-right: 6px; border-radius: 4px; }
+    .funnel { margin-top: 20px; }
+    .funnel h2 { font-size: 18px; margin: 0 0 4px; }
+    .funnel h3 { font-size: 15px; margin: 14px 0 4px; }
+    #funnel-steps td.name { width: 36%; }
+    #funnel-steps td.bar { width: 30%; white-space: nowrap; }
+    #funnel-steps td.bar svg { width: calc(100% - 64px); height: 14px; vertical-align: middle; }
+    .bar-track { fill: #e3ecf7; }
+    .bar-fill { fill: #1565c0; }
+    .bar-share { display: inline-block; width: 60px; text-align: right; font-variant-numeric: tabular-nums; }
+    td.stuck-some { color: var(--low); font-weight: 600; }
+    .more, .none, .funnel-note { color: #555; font-size: 12px; }
+    .none { font-style: italic; }
     footer { margin-top: 16px; color: #666; font-size: 12px; }
     @page { size: A4 landscape; margin: 12mm; }
     @media print {
@@ -287,7 +380,8 @@ export function renderReport(input: ReportInput): string {
       nav { display: none; }
       .chart { break-inside: avoid; }
       tr { break-inside: avoid; }
-      .band-good, .band-average, .band-below_norm { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+      .band-good, .band-average, .band-below_norm, #funnel-steps svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+      .funnel { break-before: page; }
     }
   </style>
 </head>
@@ -312,6 +406,7 @@ export function renderReport(input: ReportInput): string {
         ${rows}
     </tbody>
   </table>
+  ${funnelSection(input, `/v1/funnel?region=${encodeURIComponent(region.code)}&amp;week=${encodeURIComponent(input.week)}${lang === 'ru' ? '' : `&amp;lang=${lang}`}`)}
   <footer>${escapeHtml(words.footer(generated(input.generatedAt, region.timeZone, lang), input.regionRow.orgsWithoutHeadcount === undefined ? 'registered' : 'headcount'))}</footer>
   <script src="${input.assets}/uPlot.iife.min.js"></script>
   <script>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { DEFAULT_STUCK_DAYS } from '@sferum/contracts';
 import {
   addWeeks,
   type Clock,
@@ -13,9 +14,11 @@ import {
   REPORT_INDICATORS,
   type Threshold,
   thresholdInForce,
+  weekPeriod,
 } from '@sferum/domain';
 import { ApiKeyGuard, BrowserPage, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
+import { FunnelService } from '../funnel/funnel.service';
 import { KpiQueryService } from '../kpi/kpi-query.service';
 import { type ReportBandEdges, renderReport } from './report-page';
 import { onlyReportParameters, reportLang } from './report-query';
@@ -44,7 +47,9 @@ function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<
 /**
  * GET /report?region=54&week=2026-W47: a region's week as a printable HTML
  * page (the municipality traffic-light table, the region's indicators, 12
- * weeks of trend with the band edges), for people without Grafana. Without
+ * weeks of trend with the band edges, the onboarding funnel at the week's
+ * end with the organizations stuck at their step, from FunnelService as
+ * GET /v1/funnel answers it), for people without Grafana. Without
  * `week`: the last complete week. In Russian; `lang=en` for English.
  * GET /report/weekly: the weekly report a coordinator sends, as a page.
  *
@@ -61,6 +66,7 @@ function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<
 export class ReportController {
   constructor(
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
+    @Inject(FunnelService) private readonly funnel: FunnelService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WeeklyReportService) private readonly weeklyReports: WeeklyReportService,
   ) {}
@@ -77,7 +83,11 @@ export class ReportController {
     // The page is a week's (no period or month parameter).
     const week = request.period?.kind === 'week' ? request.period.week : lastCompleteWeek(nowMs, region.timeZone);
     const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(week, i - TREND_WEEKS + 1));
-    const rows = await this.kpi.monitorRows(region, weeks);
+    // The funnel of the region (no groupBy: its one row) at the page's week's end, stuck after the default 14 days.
+    const [rows, funnel] = await Promise.all([
+      this.kpi.monitorRows(region, weeks),
+      this.funnel.answer({ region, periodKind: 'week', period: weekPeriod(week), stuckDays: DEFAULT_STUCK_DAYS, lang }, nowMs),
+    ]);
     const last = rows.get(formatIsoWeek(week))!;
     const current = currentWeek(nowMs, region.timeZone);
     // The thresholds of the cached registry (the ones the bands were decided on), never a database read.
@@ -104,6 +114,7 @@ export class ReportController {
             edges: edgesInForce(thresholds, monday),
           };
         }),
+        funnel: { at: funnel.at, partial: funnel.partial, stuckDays: funnel.stuckDays, row: funnel.rows[0]!, stuck: funnel.stuck },
         generatedAt: new Date(nowMs).toISOString(),
         assets: '/report/assets',
       }),

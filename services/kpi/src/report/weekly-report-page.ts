@@ -3,9 +3,11 @@
  * page: the same report the workbook is written from, a section per
  * category (each printed from a new A4 portrait page), its blocks, the
  * municipalities' traffic-light table in the band colours of the report
- * page, the notes. No script and no asset: it prints as it is.
+ * page, the onboarding funnel (the steps' table; the stuck organizations,
+ * the first WEEKLY_PAGE_STUCK_ROWS of them: the workbook has them all), the
+ * notes. No script and no asset: it prints as it is.
  */
-import { addWeeks, formatIsoWeek, parseIsoWeek, type ReportTone, type WeeklyReport, type WeeklyReportSheet } from '@sferum/domain';
+import { addWeeks, formatIsoWeek, parseIsoWeek, type ReportTone, type WeeklyReport, type WeeklyReportGrid, type WeeklyReportSheet, type WeeklyReportTableRow } from '@sferum/domain';
 import { BAND_COLOUR_CSS } from './band-colours';
 import { escapeHtml } from './report-page';
 
@@ -25,6 +27,49 @@ function toneClass(tone: ReportTone): string {
 
 const LINK_WORDS = { ru: { workbook: 'Скачать XLSX', other: 'English' }, en: { workbook: 'Download XLSX', other: 'Русский' } } as const;
 
+/** A table's rows: a name's cell (the first, or one marked as a name), a count's, or a figure's with its tone. */
+function tableRows(rows: readonly WeeklyReportTableRow[]): string {
+  return rows
+    .map(
+      (row) =>
+        `<tr data-id="${escapeHtml(row.id)}"${row.total ? ' class="total"' : ''}>${row.cells
+          .map((cell, i) =>
+            i === 0 || cell.name === true
+              ? `<td class="name">${escapeHtml(cell.text)}</td>`
+              : cell.count !== undefined
+                ? `<td class="num count">${escapeHtml(cell.text)}</td>`
+                : `<td class="num ${toneClass(cell.tone)}" data-tone="${cell.tone}">${escapeHtml(cell.text)}</td>`,
+          )
+          .join('')}</tr>`,
+    )
+    .join('\n        ');
+}
+
+function table(grid: WeeklyReportGrid, className: string, category: string, rows: readonly WeeklyReportTableRow[] = grid.rows): string {
+  return `<table class="${className}" data-category="${category}">
+      <thead><tr>${grid.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
+      <tbody>
+        ${tableRows(rows)}
+      </tbody>
+    </table>`;
+}
+
+/** The category's funnel: its lines, the steps, the stuck organizations (at most the page's share of them, then how many more). */
+function funnel(content: WeeklyReportSheet): string {
+  const { funnel: f, category } = content;
+  const stuck =
+    f.stuck.none !== null
+      ? `<p class="none">${escapeHtml(f.stuck.none)}</p>`
+      : `${table(f.stuck, 'funnel-stuck', category, f.stuck.rows.slice(0, f.stuck.pageRows))}${f.stuck.pageMore === null ? '' : `\n    <p class="more">${escapeHtml(f.stuck.pageMore)}</p>`}`;
+  return `<h3>${escapeHtml(f.heading)}</h3>
+    <div class="funnel" data-category="${category}">
+    ${f.lines.map((text) => `<p class="funnel-line">${escapeHtml(text)}</p>`).join('\n    ')}
+    ${table(f.steps, 'funnel-steps', category)}
+    <h4>${escapeHtml(f.stuck.heading)}</h4>
+    ${stuck}
+    </div>`;
+}
+
 function sheet(content: WeeklyReportSheet): string {
   const sections = content.sections
     .map(
@@ -34,30 +79,12 @@ function sheet(content: WeeklyReportSheet): string {
           .join('')}</ul>`,
     )
     .join('\n    ');
-  const rows = content.table.rows
-    .map(
-      (row) =>
-        `<tr data-id="${escapeHtml(row.id)}"${row.total ? ' class="total"' : ''}>${row.cells
-          .map((cell, i) =>
-            i === 0
-              ? `<td class="name">${escapeHtml(cell.text)}</td>`
-              : cell.count !== undefined
-                ? `<td class="num count">${escapeHtml(cell.text)}</td>`
-                : `<td class="num ${toneClass(cell.tone)}" data-tone="${cell.tone}">${escapeHtml(cell.text)}</td>`,
-          )
-          .join('')}</tr>`,
-    )
-    .join('\n        ');
   return `<section class="sheet" data-category="${content.category}">
     <h2>${escapeHtml(content.title)}</h2>
     ${sections}
     <h3>${escapeHtml(content.table.heading)}</h3>
-    <table class="municipalities" data-category="${content.category}">
-      <thead><tr>${content.table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${table(content.table, 'municipalities', content.category)}
+    ${funnel(content)}
     <ul class="notes">${content.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>
   </section>`;
 }
@@ -83,6 +110,15 @@ export function renderWeeklyReport(report: WeeklyReport): string {
     h1 { font-size: 20px; margin: 0 0 4px; }
     h2 { font-size: 17px; margin: 0 0 8px; }
     h3 { font-size: 14px; margin: 14px 0 4px; }
+    h4 { font-size: 13px; margin: 10px 0 4px; }
+    .funnel-line { margin: 0 0 4px; }
+    table.funnel-steps td.name { width: 55%; }
+    table.funnel-stuck { font-size: 12px; }
+    table.funnel-stuck td:first-child { width: 26%; }
+    table.funnel-stuck td:nth-child(4) { width: 30%; }
+    table.funnel-stuck td.num { white-space: nowrap; }
+    table.funnel-stuck td:last-child { white-space: nowrap; color: #555; font-size: 11px; }
+    .more, .none { color: #555; font-style: italic; margin: 4px 0; }
     .sub { color: #555; margin: 0; }
     nav { margin: 8px 0 16px; }
     nav a { margin-right: 16px; }

@@ -1,4 +1,4 @@
-import { type WeeklyReport, type WeeklyReportSheet } from '@sferum/domain';
+import { type WeeklyReport, type WeeklyReportFunnel, type WeeklyReportSheet } from '@sferum/domain';
 import ExcelJS from 'exceljs';
 import { BAND_COLOURS, WITHHELD_COLOURS } from './band-colours';
 import { renderWeeklyReport } from './weekly-report-page';
@@ -12,7 +12,42 @@ import { weeklyReportXlsx } from './weekly-report-xlsx';
  */
 const DANGEROUS = '=HYPERLINK("http://x","<script>alert(1)</script>")';
 
-const sheet = (category: 'general' | 'spo', sheetName: string): WeeklyReportSheet => ({
+const STEP_NAMES = ['1. Собран список', '2. Список передан', '3. Проинформированы', '4. Администратор', '5. Структура', '6. Сотрудники', '7. Пользуются', '8. Чаты'];
+
+/** A funnel with `stuck` organizations stuck (the first named dangerously), of which the page shows `pageRows`. */
+const funnel = (stuck: number, pageRows = 2): WeeklyReportFunnel => ({
+  heading: 'Воронка подключения',
+  lines: ['Организаций – 23; не начинали подключение – 2; прошли все 8 шагов – 5', 'На 15.05.2023 00:00 (Asia/Novosibirsk), конец недели'],
+  steps: {
+    header: ['Шаг подключения', 'Дошли до шага', 'На шаге', 'На шаге более 14 дней'],
+    rows: STEP_NAMES.map((name, i) => ({
+      id: `step${i + 1}`,
+      total: false,
+      cells: [{ text: name, tone: 'none' }, { text: String(21 - i), count: 21 - i, tone: 'none' }, { text: '1', count: 1, tone: 'none' }, { text: '0', count: 0, tone: 'none' }],
+    })),
+  },
+  stuck: {
+    heading: `Организации на шаге более 14 дней – ${stuck}`,
+    header: ['Организация', 'Дней на шаге', 'На шаге с', 'Шаг подключения', 'Муниципальное образование', 'Идентификатор организации'],
+    rows: Array.from({ length: stuck }, (_, i) => ({
+      id: `org-${i}`,
+      total: false,
+      cells: [
+        { text: i === 0 ? DANGEROUS : `Школа ${i}`, tone: 'none' as const },
+        { text: String(49 - i), count: 49 - i, tone: 'none' as const },
+        { text: '27.03.2023', tone: 'none' as const },
+        { text: '1. Собран список', tone: 'none' as const, name: true },
+        { text: 'Маслянинский район', tone: 'none' as const, name: true },
+        { text: `org-${i}`, tone: 'none' as const, name: true },
+      ],
+    })),
+    none: stuck === 0 ? 'Нет организаций, которые стоят на шаге более 14 дней.' : null,
+    pageRows,
+    pageMore: stuck > pageRows ? `и ещё ${stuck - pageRows} (полный список — в XLSX)` : null,
+  },
+});
+
+const sheet = (category: 'general' | 'spo', sheetName: string, funnelOf: WeeklyReportFunnel = category === 'general' ? funnel(3) : funnel(0)): WeeklyReportSheet => ({
   category,
   sheetName,
   title: `Новосибирская область — ${sheetName}`,
@@ -58,6 +93,7 @@ const sheet = (category: 'general' | 'spo', sheetName: string): WeeklyReportShee
       },
     ],
   },
+  funnel: funnelOf,
   notes: ['Оценка — по федеральным порогам.'],
 });
 
@@ -125,6 +161,53 @@ describe('the weekly report as a workbook', () => {
     expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
   });
 
+  it('the funnel after the table: its heading and lines, the steps with counts as numbers, every stuck organization (the page shows fewer), or why none', async () => {
+    const workbook = await read(await weeklyReportXlsx(report()));
+    const general = workbook.getWorksheet('Общее образование')!;
+    const values: { row: number; cells: unknown[] }[] = [];
+    general.eachRow((row, n) => {
+      const cells: unknown[] = [];
+      for (let c = 1; c <= 6; c++) {
+        const cell = row.getCell(c);
+        if (cell.isMerged && cell.master.address !== cell.address) continue;
+        if (cell.value !== null && cell.value !== undefined) cells.push(cell.value);
+        expect(cell.formula).toBeUndefined();
+      }
+      values.push({ row: n, cells });
+    });
+    const at = values.findIndex((v) => v.cells[0] === 'Воронка подключения');
+    expect(general.getRow(values[at]!.row).getCell(1).font).toMatchObject({ bold: true, size: 12 });
+    // Empty rows are not listed by eachRow: the stuck heading follows the steps' last row directly here.
+    expect(values.slice(at, at + 14).map((v) => v.cells)).toEqual([
+      ['Воронка подключения'],
+      ['Организаций – 23; не начинали подключение – 2; прошли все 8 шагов – 5'],
+      ['На 15.05.2023 00:00 (Asia/Novosibirsk), конец недели'],
+      ['Шаг подключения', 'Дошли до шага', 'На шаге', 'На шаге более 14 дней'],
+      ...STEP_NAMES.map((name, i) => [name, 21 - i, 1, 0]),
+      ['Организации на шаге более 14 дней – 3'],
+      ['Организация', 'Дней на шаге', 'На шаге с', 'Шаг подключения', 'Муниципальное образование', 'Идентификатор организации'],
+    ]);
+    // All three stuck organizations, though the page shows two; a name a spreadsheet could run stays text.
+    const stuck = values.slice(at + 14, at + 17);
+    expect(stuck.map((v) => v.cells)).toEqual([
+      [DANGEROUS, 49, '27.03.2023', '1. Собран список', 'Маслянинский район', 'org-0'],
+      ['Школа 1', 48, '27.03.2023', '1. Собран список', 'Маслянинский район', 'org-1'],
+      ['Школа 2', 47, '27.03.2023', '1. Собран список', 'Маслянинский район', 'org-2'],
+    ]);
+    const first = general.getRow(stuck[0]!.row);
+    expect(first.getCell(1).type).toBe(ExcelJS.ValueType.String);
+    expect([first.getCell(2).type, first.getCell(2).numFmt]).toEqual([ExcelJS.ValueType.Number, '#,##0']);
+    expect([first.getCell(3).alignment, first.getCell(5).alignment]).toEqual([{ horizontal: 'right' }, { wrapText: true, vertical: 'top' }]);
+    expect(values[at + 17]?.cells).toEqual(['Оценка — по федеральным порогам.']);
+
+    const spo = workbook.getWorksheet('СПО')!;
+    const texts: unknown[] = [];
+    spo.eachRow((row) => texts.push(row.getCell(1).value));
+    const heading = texts.indexOf('Организации на шаге более 14 дней – 0');
+    expect(texts.slice(heading, heading + 3)).toEqual(['Организации на шаге более 14 дней – 0', 'Нет организаций, которые стоят на шаге более 14 дней.', 'Оценка — по федеральным порогам.']);
+    expect(texts).not.toContain('Организация');
+  });
+
   it('a region without organizations: one sheet, named by the week, that says so', async () => {
     const workbook = await read(await weeklyReportXlsx(report({ sheets: [], lines: ['Неделя 2023-W19', 'В реестре нет организаций региона.'] })));
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['2023-W19']);
@@ -161,6 +244,30 @@ describe('the weekly report as a printable page', () => {
     );
     expect(html).toContain('<tr data-id="general" class="total"><td class="name">Итого</td>');
     expect(html).toContain('<td class="num plain" data-tone="none">—</td>');
+  });
+
+  it('the funnel: the steps as a table of counts, the first stuck organizations with how many more the workbook has, or why none', () => {
+    const general = /<section class="sheet" data-category="general">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    expect(general).toContain('<h3>Воронка подключения</h3>');
+    expect(general).toContain('<p class="funnel-line">Организаций – 23; не начинали подключение – 2; прошли все 8 шагов – 5</p>');
+    expect(general).toContain(
+      '<table class="funnel-steps" data-category="general">\n      <thead><tr><th>Шаг подключения</th><th>Дошли до шага</th><th>На шаге</th><th>На шаге более 14 дней</th></tr></thead>',
+    );
+    expect(general).toContain('<tr data-id="step4"><td class="name">4. Администратор</td><td class="num count">18</td><td class="num count">1</td><td class="num count">0</td></tr>');
+    expect(general).toContain('<h4>Организации на шаге более 14 дней – 3</h4>');
+    const stuck = /<table class="funnel-stuck"[\s\S]*?<\/table>/.exec(general)![0];
+    expect([...stuck.matchAll(/<tr data-id="([^"]+)"/g)].map((m) => m[1])).toEqual(['org-0', 'org-1']);
+    expect(stuck).toContain(
+      '<tr data-id="org-0"><td class="name">=HYPERLINK(&quot;http://x&quot;,&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;)</td><td class="num count">49</td><td class="num plain" data-tone="none">27.03.2023</td>' +
+        '<td class="name">1. Собран список</td><td class="name">Маслянинский район</td><td class="name">org-0</td></tr>',
+    );
+    expect(general).toContain('<p class="more">и ещё 1 (полный список — в XLSX)</p>');
+    const spo = /<section class="sheet" data-category="spo">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    expect(spo).toContain('<p class="none">Нет организаций, которые стоят на шаге более 14 дней.</p>');
+    expect(spo).not.toContain('funnel-stuck');
+    const all = renderWeeklyReport(report({ sheets: [sheet('general', 'Общее образование', funnel(3, 50))] }));
+    expect([...all.matchAll(/<tr data-id="org-\d+"/g)]).toHaveLength(3);
+    expect(all).not.toContain('<p class="more">');
   });
 
   it('links the weeks around it, the workbook and the other language; no next week while the week is not over', () => {

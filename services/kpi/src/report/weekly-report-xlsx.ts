@@ -1,4 +1,4 @@
-import { type ReportTone, type WeeklyReport, type WeeklyReportSheet } from '@sferum/domain';
+import { type ReportTone, type WeeklyReport, type WeeklyReportGrid, type WeeklyReportSheet } from '@sferum/domain';
 import ExcelJS from 'exceljs';
 import { BAND_COLOURS, WITHHELD_COLOURS } from './band-colours';
 
@@ -6,8 +6,9 @@ import { BAND_COLOURS, WITHHELD_COLOURS } from './band-colours';
  * The weekly report as a workbook (ExcelJS, as the KPI exports:
  * services/kpi/src/kpi/kpi-export.ts), one sheet per category: its title
  * and week, the blocks of each section one a line, the municipalities'
- * table with a fill per band, the notes and when it was made. Set up to
- * print on A4 portrait, one page wide.
+ * table with a fill per band, the onboarding funnel (a table of the steps,
+ * then every organization stuck at its step), the notes and when it was
+ * made. Set up to print on A4 portrait, one page wide.
  *
  * Texts are written as text cells (a JavaScript string is a shared
  * string), so a municipality's name is never read as a formula whatever it
@@ -15,7 +16,12 @@ import { BAND_COLOURS, WITHHELD_COLOURS } from './band-colours';
  * the sheet can still be summed and sorted.
  */
 
-/** Widths of the table's columns (characters): the name, two counts, the three indicators. */
+/**
+ * Widths of the tables' columns (characters): the municipalities' (the
+ * name, two counts, the three indicators), the funnel's steps (the step,
+ * three counts) and its stuck organizations (the name, the days, the date,
+ * the step, the municipality, the id) share them.
+ */
 const COLUMN_WIDTHS = [34, 13, 16, 26, 26, 26];
 /** Characters of a merged line across the table, roughly: where a note wraps. */
 const LINE_CHARACTERS = 130;
@@ -69,6 +75,31 @@ function header(sheet: ExcelJS.Worksheet, report: WeeklyReport, title: string): 
   for (const text of report.lines) line(sheet, text, 'none', { color: { argb: 'FF555555' } });
 }
 
+/**
+ * A table: its header row, then a row per line, counts as number cells,
+ * names left (wrapping: a step's name is long), the other figures right.
+ */
+function table(sheet: ExcelJS.Worksheet, grid: WeeklyReportGrid): void {
+  const head = sheet.addRow([...grid.header]);
+  head.eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.fill = solid('#f4f4f4');
+    cell.border = THIN;
+    cell.alignment = { wrapText: true, vertical: 'top' };
+  });
+  for (const tableRow of grid.rows) {
+    const row = sheet.addRow(tableRow.cells.map((cell) => cell.count ?? cell.text));
+    tableRow.cells.forEach((value, i) => {
+      const cell = row.getCell(i + 1);
+      style(cell, value.tone, tableRow.total ? { bold: true } : {});
+      cell.border = THIN;
+      if (value.count !== undefined) cell.numFmt = '#,##0';
+      else if (i === 0 || value.name === true) cell.alignment = { wrapText: true, vertical: 'top' };
+      else cell.alignment = { horizontal: 'right' };
+    });
+  }
+}
+
 function writeSheet(workbook: ExcelJS.Workbook, report: WeeklyReport, content: WeeklyReportSheet): void {
   const sheet = workbook.addWorksheet(content.sheetName, {
     pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
@@ -82,23 +113,16 @@ function writeSheet(workbook: ExcelJS.Workbook, report: WeeklyReport, content: W
   }
   sheet.addRow([]);
   line(sheet, content.table.heading, 'none', { bold: true, size: 12 });
-  const head = sheet.addRow([...content.table.header]);
-  head.eachCell((cell) => {
-    cell.font = { bold: true };
-    cell.fill = solid('#f4f4f4');
-    cell.border = THIN;
-    cell.alignment = { wrapText: true, vertical: 'top' };
-  });
-  for (const tableRow of content.table.rows) {
-    const row = sheet.addRow(tableRow.cells.map((cell) => cell.count ?? cell.text));
-    tableRow.cells.forEach((value, i) => {
-      const cell = row.getCell(i + 1);
-      style(cell, value.tone, tableRow.total ? { bold: true } : {});
-      cell.border = THIN;
-      if (value.count !== undefined) cell.numFmt = '#,##0';
-      else if (i > 0) cell.alignment = { horizontal: 'right' };
-    });
-  }
+  table(sheet, content.table);
+  const { funnel } = content;
+  sheet.addRow([]);
+  line(sheet, funnel.heading, 'none', { bold: true, size: 12 });
+  for (const text of funnel.lines) line(sheet, text);
+  table(sheet, funnel.steps);
+  sheet.addRow([]);
+  line(sheet, funnel.stuck.heading, 'none', { bold: true });
+  if (funnel.stuck.none !== null) line(sheet, funnel.stuck.none);
+  else table(sheet, funnel.stuck);
   sheet.addRow([]);
   for (const note of content.notes) line(sheet, note, 'none', { size: 9, italic: true }, true);
   line(sheet, report.footer, 'none', { size: 9, color: { argb: 'FF666666' } });

@@ -90,8 +90,9 @@ const BLOCKS = {
   },
   additional: {
     counters: [
-      'Активных организаций (есть 2 и более пользователей) – 90%',
-      'Зарегистрировано пользователей – 214',
+      // 9 active of 23: the 10 connected and the 13 being prepared (each of whose 4 administrators is a user).
+      'Активных организаций (есть 2 и более пользователей) – 39%',
+      'Зарегистрировано пользователей – 218',
       'Зарегистрированных педагогов – 95 (86%)',
       'Обучающихся – 119',
       'Педагогов, активных в апреле – 40',
@@ -132,8 +133,10 @@ const TABLES: Record<string, (string | number)[][]> = {
   ],
   additional: [
     ['Искитимский район', 3, 15, `${pct('100,00')} – хороший`, `${pct('0,00')} – ниже нормы`, `${pct('0,00')} – ниже нормы`],
+    // The 13 being prepared: none active yet, no teacher (a small cell).
+    ['Маслянинский район', 13, 0, `${pct('0,00')} – ниже нормы`, SMALL, SMALL],
     ['г. Новосибирск', 7, 80, `${pct('85,71')} – средний`, `${pct('3,75')} – ниже нормы`, `${pct('0,00')} – ниже нормы`],
-    ['Итого', 10, 95, `${pct('90,00')} – хороший`, `${pct('3,16')} – ниже нормы`, `${pct('0,00')} – ниже нормы`],
+    ['Итого', 23, 95, `${pct('39,13')} – ниже нормы`, `${pct('3,16')} – ниже нормы`, `${pct('0,00')} – ниже нормы`],
   ],
   mouo: [
     ['г. Бердск', 4, 20, `${pct('75,00')} – средний`, `${pct('0,00')} – ниже нормы`, `${pct('0,00')} – ниже нормы`],
@@ -145,6 +148,60 @@ const TABLES: Record<string, (string | number)[][]> = {
     ['Итого', 17, 84, `${pct('70,59')} – средний`, `${pct('1,19')} – ниже нормы`, `${pct('0,00')} – ниже нормы`],
   ],
 };
+
+/** The onboarding steps as the reports name them. */
+const STEPS = [
+  '1. Собран список организаций без профиля и контакты администраторов',
+  '2. Список передан федеральным координаторам, профиль создан',
+  '3. Администраторы проинформированы о регистрации',
+  '4. Администратор зарегистрировался',
+  '5. Создана структура организации и ссылки-приглашения',
+  '6. Сотрудники зарегистрировались',
+  '7. Сотрудники пользуются мессенджером или веб-версией',
+  '8. Созданы чаты коллектива и классов',
+] as const;
+
+/**
+ * Each category's funnel at the week's end (libs/testing/src/reference-report.ts):
+ * organizations, not started, all 8 steps done; per step [reached, at it,
+ * stuck there]; how many are stuck. By construction:
+ *   general: the 60 connected and not active at step 2 (Novosibirsk 18,
+ *     Berdsk 20, Iskitim 22); Maslyanino's 55-59 and Kyshtovka's 4 at 6; the
+ *     other 935 active at 7;
+ *   spo: 8 not active at 2, the 22 active at 7;
+ *   additional: the 13 being prepared at steps 0 to 5, Novosibirsk 6 at 2,
+ *     Novosibirsk 4 and 5 and Iskitim 1 and 2 at 7, the staff chats at 8;
+ *   mouo: 5 not active at 2, Kyshtovka's at 6, 11 at 7.
+ */
+const FUNNEL = {
+  general: { totals: [1_004, 0, 0], steps: [[1_004, 0, 0], [1_004, 60, 0], [944, 0, 0], [944, 0, 0], [944, 0, 0], [944, 9, 9], [935, 935, 935], [0, 0, 0]], stuck: 944 },
+  spo: { totals: [30, 0, 0], steps: [[30, 0, 0], [30, 8, 0], [22, 0, 0], [22, 0, 0], [22, 0, 0], [22, 0, 0], [22, 22, 22], [0, 0, 0]], stuck: 22 },
+  additional: { totals: [23, 2, 5], steps: [[21, 3, 2], [18, 3, 1], [15, 2, 1], [13, 2, 1], [11, 2, 1], [9, 0, 0], [9, 4, 4], [5, 5, 0]], stuck: 10 },
+  mouo: { totals: [17, 0, 0], steps: [[17, 0, 0], [17, 5, 0], [12, 0, 0], [12, 0, 0], [12, 0, 0], [12, 1, 1], [11, 11, 11], [0, 0, 0]], stuck: 12 },
+} as const;
+
+const MASLYANINO = 'Маслянинский район';
+/** The stuck organizations of additional education, all ten, the longest first (then by id): name, days, since, step, municipality, id. */
+const ADDITIONAL_STUCK: (string | number)[][] = [
+  ['DOD maslyanino 12', 49, '27.03.2023', STEPS[0], MASLYANINO, 'dod-maslyanino-0012'],
+  ['DOD maslyanino 3', 42, '03.04.2023', STEPS[0], MASLYANINO, 'dod-maslyanino-0003'],
+  ['DOD maslyanino 4', 28, '17.04.2023', STEPS[1], MASLYANINO, 'dod-maslyanino-0004'],
+  ['DOD maslyanino 11', 25, '20.04.2023', STEPS[4], MASLYANINO, 'dod-maslyanino-0011'],
+  // Their first message on 20 April 10:00: 24 days and 14 hours.
+  ['DOD iskitim 1', 24, '20.04.2023', STEPS[6], 'Искитимский район', 'dod-iskitim-0001'],
+  ['DOD iskitim 2', 24, '20.04.2023', STEPS[6], 'Искитимский район', 'dod-iskitim-0002'],
+  ['DOD nsk-city 4', 24, '20.04.2023', STEPS[6], 'г. Новосибирск', 'dod-nsk-city-0004'],
+  ['DOD nsk-city 5', 24, '20.04.2023', STEPS[6], 'г. Новосибирск', 'dod-nsk-city-0005'],
+  ['DOD maslyanino 8', 19, '25.04.2023', STEPS[3], MASLYANINO, 'dod-maslyanino-0008'],
+  ['DOD maslyanino 7', 15, '30.04.2023', STEPS[2], MASLYANINO, 'dod-maslyanino-0007'],
+];
+/** General education's longest stuck: the 9 at step 6 since 20 March (55 days), by id; then the first of the 935 at step 7. */
+const GENERAL_STUCK_FIRST: (string | number)[][] = [
+  ...[0, 1, 2, 3].map((i) => [`SCH kyshtovka ${i}`, 55, '20.03.2023', STEPS[5], 'Кыштовский район', `sch-kyshtovka-000${i}`]),
+  ...[55, 56, 57, 58, 59].map((i) => [`SCH maslyanino ${i}`, 55, '20.03.2023', STEPS[5], MASLYANINO, `sch-maslyanino-00${i}`]),
+  ['SCH berdsk 0', 24, '20.04.2023', STEPS[6], 'г. Бердск', 'sch-berdsk-0000'],
+];
+const STUCK_HEADER = ['Организация', 'Дней на шаге', 'На шаге с', 'Шаг подключения', 'Муниципальное образование', 'Идентификатор организации'];
 
 const SHEETS = [
   ['general', 'Общее образование'],
@@ -187,16 +244,31 @@ function after(rows: ReturnType<typeof rowsOf>, heading: string): ReturnType<typ
   return rows.slice(start + 1, end < 0 ? undefined : end);
 }
 
-/** The page's texts of one category: each section's blocks and the table's cells. */
-function pageOf(html: string, category: string): { sections: Record<string, string[]>; table: string[][] } {
+/** The page's texts of one category: each section's blocks, the municipalities' table's cells, and the funnel's lines, steps and stuck organizations. */
+function pageOf(
+  html: string,
+  category: string,
+): { sections: Record<string, string[]>; table: string[][]; funnel: { lines: string[]; steps: string[][]; stuckHeading: string; stuck: string[][]; more: string | null } } {
   const text = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
   const section = new RegExp(`<section class="sheet" data-category="${category}">([\\s\\S]*?)</section>`).exec(html)?.[1] ?? '';
   const sections = Object.fromEntries(
     [...section.matchAll(/<ul class="blocks" data-section="(\w+)">(.*?)<\/ul>/g)].map((m) => [m[1]!, [...m[2]!.matchAll(/<li [^>]*>(.*?)<\/li>/g)].map((li) => text(li[1]!))]),
   );
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(section)?.[1] ?? '';
-  const table = [...body.matchAll(/<tr [^>]*>(.*?)<\/tr>/g)].map((tr) => [...tr[1]!.matchAll(/<td [^>]*>(.*?)<\/td>/g)].map((td) => text(td[1]!)));
-  return { sections, table };
+  const cellsOf = (className: string) => {
+    const body = new RegExp(`<table class="${className}"[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(section)?.[1] ?? '';
+    return [...body.matchAll(/<tr [^>]*>(.*?)<\/tr>/g)].map((tr) => [...tr[1]!.matchAll(/<td [^>]*>(.*?)<\/td>/g)].map((td) => text(td[1]!)));
+  };
+  return {
+    sections,
+    table: cellsOf('municipalities'),
+    funnel: {
+      lines: [...section.matchAll(/<p class="funnel-line">(.*?)<\/p>/g)].map((m) => text(m[1]!)),
+      steps: cellsOf('funnel-steps'),
+      stuckHeading: text(/<h4>(.*?)<\/h4>/.exec(section)?.[1] ?? ''),
+      stuck: cellsOf('funnel-stuck'),
+      more: /<p class="more">(.*?)<\/p>/.exec(section)?.[1] ?? null,
+    },
+  };
 }
 
 describe('the weekly report of the reference region through the real pipeline', () => {
@@ -270,6 +342,10 @@ describe('the weekly report of the reference region through the real pipeline', 
         const week = await counters('week=2023-W19');
         expect([week['general']?.['registered_users'], week['general']?.['teachers_1_call'], week['spo']?.['teachers_3_messages'], week['mouo']?.['teachers_10_messages']]).toEqual([116_288, 66, 26, 1]);
         expect((await counters('month=2023-04'))['general']?.['active_teachers']).toBe(2_655);
+        // And the onboarding's events, the last sent: the administrators and the staff chats.
+        const funnel = (await (await fetch(`${kpiUrl}/v1/funnel?region=54&groupBy=category&week=2023-W19`, { headers: bearer })).json()) as { rows: { id: string; completed: number; steps: { atStep: number }[] }[] };
+        const additional = funnel.rows.find((r) => r.id === 'additional');
+        expect([additional?.completed, additional?.steps[3]?.atStep]).toEqual([5, 2]);
       },
       { timeoutMs: 110_000, intervalMs: 1_000 },
     );
@@ -336,6 +412,38 @@ describe('the weekly report of the reference region through the real pipeline', 
     });
   });
 
+  describe('the onboarding funnel of each category, in the workbook', () => {
+    it.each(SHEETS)('%s: its totals, the week end, and per step reached, at the step and stuck, exactly', (category, name) => {
+      const rows = rowsOf(workbook.getWorksheet(name)!);
+      const { totals, steps } = FUNNEL[category];
+      const [organizations, notStarted, completed] = totals.map((n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, _));
+      expect(after(rows, 'Воронка подключения').map((r) => r.values)).toEqual([
+        [`Организаций – ${organizations}; не начинали подключение – ${notStarted}; прошли все 8 шагов – ${completed}`],
+        ['На 15.05.2023 00:00 (Asia/Novosibirsk), конец недели'],
+        ['Шаг подключения', 'Дошли до шага', 'На шаге', 'На шаге более 14 дней'],
+        ...STEPS.map((step, i) => [step, ...steps[i]!]),
+      ]);
+    });
+
+    it('the organizations stuck at their step, longest first: all ten of additional education, every one of the others', () => {
+      const stuckOf = (name: string, count: number) => {
+        const table = after(rowsOf(workbook.getWorksheet(name)!), `Организации на шаге более 14 дней – ${String(count).replace(/\B(?=(\d{3})+(?!\d))/g, _)}`);
+        expect(table[0]?.values).toEqual(STUCK_HEADER);
+        return table.slice(1).map((r) => r.values);
+      };
+      expect(stuckOf('Доп. образование детей', FUNNEL.additional.stuck)).toEqual(ADDITIONAL_STUCK);
+      const general = stuckOf('Общее образование', FUNNEL.general.stuck);
+      expect(general).toHaveLength(944);
+      expect(general.slice(0, 10)).toEqual(GENERAL_STUCK_FIRST);
+      expect(general.at(-1)).toEqual(['SCH nsk-city 781', 24, '20.04.2023', STEPS[6], 'г. Новосибирск', 'sch-nsk-city-0781']);
+      expect(stuckOf('СПО', FUNNEL.spo.stuck).map((r) => r[5])).toEqual([
+        ...Array.from({ length: 7 }, (_, i) => `col-berdsk-000${i}`),
+        ...Array.from({ length: 15 }, (_, i) => `col-nsk-city-${String(i).padStart(4, '0')}`),
+      ]);
+      expect(stuckOf('МОУО', FUNNEL.mouo.stuck)[0]).toEqual(['MOUO kyshtovka 0', 55, '20.03.2023', STEPS[5], 'Кыштовский район', 'mouo-kyshtovka-0000']);
+    });
+  });
+
   describe('GET /report/weekly, the printable page', () => {
     const page = async (query: string, headers: Record<string, string> = { Authorization: `Basic ${Buffer.from(`coordinator:${readerKey}`).toString('base64')}` }) =>
       fetch(`${kpiUrl}/report/weekly?${query}`, { headers });
@@ -368,6 +476,19 @@ describe('the weekly report of the reference region through the real pipeline', 
       // The page writes the counts as text: 15 456.
       const asText = (cell: string | number) => (typeof cell === 'number' ? String(cell).replace(/\B(?=(\d{3})+(?!\d))/g, _) : cell);
       for (const [category] of SHEETS) expect(pageOf(html, category).table).toEqual(TABLES[category]!.map((row) => row.map(asText)));
+      // The funnel as in the workbook; of the stuck, the first 50 and how many more the workbook lists.
+      for (const [category] of SHEETS) {
+        const { steps, totals } = FUNNEL[category];
+        const { funnel } = pageOf(html, category);
+        expect(funnel.lines[0]).toBe(`Организаций – ${asText(totals[0])}; не начинали подключение – ${asText(totals[1])}; прошли все 8 шагов – ${asText(totals[2])}`);
+        expect(funnel.steps).toEqual(STEPS.map((step, i) => [step, ...steps[i]!.map(asText)]));
+        expect(funnel.stuckHeading).toBe(`Организации на шаге более 14 дней – ${asText(FUNNEL[category].stuck)}`);
+      }
+      expect(pageOf(html, 'additional').funnel).toMatchObject({ stuck: ADDITIONAL_STUCK.map((row) => row.map(asText)), more: null });
+      const generalFunnel = pageOf(html, 'general').funnel;
+      expect(generalFunnel.stuck).toHaveLength(50);
+      expect(generalFunnel.stuck.slice(0, 10)).toEqual(GENERAL_STUCK_FIRST.map((row) => row.map(asText)));
+      expect(generalFunnel.more).toBe('и ещё 894 организации; полный список — в XLSX');
       expect(html).toContain(`<td class="num band-below_norm" data-tone="below_norm">${pct('45,00')} – ниже нормы</td>`);
       expect(html).toContain(`<td class="num suppressed" data-tone="withheld">${SMALL}</td>`);
     });
@@ -388,6 +509,12 @@ describe('the weekly report of the reference region through the real pipeline', 
       const english = new ExcelJS.Workbook();
       await english.xlsx.load(await response.arrayBuffer());
       expect(english.worksheets.map((s) => s.name)).toEqual(['General education', 'Vocational (SPO)', 'Additional education', 'Education authorities']);
+      expect(after(rowsOf(english.getWorksheet('Additional education')!), 'Onboarding funnel').map((r) => r.values).slice(0, 4)).toEqual([
+        ['Organizations – 23; not started – 2; all 8 steps done – 5'],
+        ["As at 2023-05-14T17:00:00.000Z, the week's end"],
+        ['Onboarding step', 'Reached the step', 'At the step', 'At it for more than 14 days'],
+        ["1. List collected, administrators' contacts gathered", 21, 3, 2],
+      ]);
       expect(after(rowsOf(english.getWorksheet('Vocational (SPO)')!), 'Key figures').map((r) => r.values[0])).toEqual([
         'Active organizations (2 or more users) – 73%',
         'Registered users – 1,229',

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DEFAULT_STUCK_DAYS } from '@sferum/contracts';
 import { buildWeeklyReport, type Clock, monthPeriod, reportCategories, reportMonthOf, type WeeklyReport } from '@sferum/domain';
 import { CLOCK } from '@sferum/infra-http';
+import { FunnelService } from '../funnel/funnel.service';
 import { KpiQueryService, type KpiRequest } from '../kpi/kpi-query.service';
 import { onlyReportParameters, reportLang } from './report-query';
 
@@ -9,13 +11,16 @@ import { onlyReportParameters, reportLang } from './report-query';
  * only the KPI answers it reads, each asked once through KpiQueryService
  * (so from its cached registry and kept figures, never a database of its
  * own): the week by category, the report's month by category, and per
- * category the week by municipality. The workbook and the page are made
+ * category the week by municipality; and the onboarding funnel at the
+ * week's end by category, through FunnelService (GET /v1/funnel's answer,
+ * stuck after the default 14 days). The workbook and the page are made
  * from the same report.
  */
 @Injectable()
 export class WeeklyReportService {
   constructor(
     @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
+    @Inject(FunnelService) private readonly funnel: FunnelService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -36,9 +41,10 @@ export class WeeklyReportService {
     if (period.kind !== 'week') throw new Error(`the weekly report asked for a ${period.kind}`);
     const month = reportMonthOf(period.week, region.timeZone);
     const week: KpiRequest = { region, periodKind: 'week', period };
-    const [byCategory, monthByCategory] = await Promise.all([
+    const [byCategory, monthByCategory, funnel] = await Promise.all([
       this.kpi.answer({ ...week, groupBy: 'category' }, nowMs),
       this.kpi.answer({ region, periodKind: 'month', period: monthPeriod(month), groupBy: 'category' }, nowMs),
+      this.funnel.answer({ ...week, groupBy: 'category', stuckDays: DEFAULT_STUCK_DAYS, lang }, nowMs),
     ]);
     const municipalities = new Map(
       await Promise.all(
@@ -54,6 +60,7 @@ export class WeeklyReportService {
       categories: byCategory.rows,
       monthCategories: monthByCategory.rows,
       municipalities,
+      funnel,
       settings: byCategory.settings,
       generatedAt: new Date(nowMs).toISOString(),
     });
