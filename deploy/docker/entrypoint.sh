@@ -6,7 +6,8 @@ set -e
 case "$1" in
   # The aggregator's heap is capped as in deploy/local/services.sh (RSS while draining a backlog).
   aggregator) exec node --enable-source-maps --max-old-space-size=192 dist/services/aggregator/src/main.js ;;
-  ingest|kpi) exec node --enable-source-maps "dist/services/$1/src/main.js" ;;
+  ingest) exec node --enable-source-maps --max-semi-space-size=64 dist/services/ingest/src/main.js ;;
+  kpi) exec node --enable-source-maps dist/services/kpi/src/main.js ;;
   migrate) exec node --enable-source-maps dist/tools/cli/src/migrate.js ;;
   sources) shift; exec node --enable-source-maps dist/tools/cli/src/sources.js "$@" ;;
   *) echo "usage: sferum ingest|aggregator|kpi|migrate|sources ..." >&2; exit 64 ;;

@@ -21,8 +21,15 @@ describe('docker-compose.yml matches the native stack', () => {
     expect(composeService('migrate').command).toEqual(['migrate']);
     for (const name of ['ingest', 'aggregator', 'kpi']) expect(composeService(name).command).toEqual([name]);
     const entrypoint = readFileSync(join(REPO_ROOT, 'deploy/docker/entrypoint.sh'), 'utf8');
-    expect(entrypoint).toContain('ingest|kpi)');
-    expect(entrypoint).toContain('aggregator) exec node');
+    for (const name of ['ingest', 'aggregator', 'kpi']) expect(entrypoint).toContain(`${name}) exec node`);
+    // The Node flags of each service as the local stack gives them (deploy/local/services.sh).
+    const services = readFileSync(join(REPO_ROOT, 'deploy/local/services.sh'), 'utf8');
+    const flags = /SERVICE_NODE_FLAGS=\(\[ingest\]="([^"]*)" \[aggregator\]="([^"]*)" \[kpi\]="([^"]*)"\)/.exec(services);
+    expect(flags).not.toBeNull();
+    ['ingest', 'aggregator', 'kpi'].forEach((name, i) => {
+      const line = entrypoint.split('\n').find((l) => l.trimStart().startsWith(`${name}) exec node`)) ?? '';
+      expect(line.replace(/--enable-source-maps|exec node|dist\S*|;;|\S+\)/g, '').trim()).toBe(flags![i + 1]);
+    });
     expect(entrypoint).toContain('dist/tools/cli/src/migrate.js');
   });
 
