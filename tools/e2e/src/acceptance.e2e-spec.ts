@@ -6,6 +6,8 @@ import { type IsolatedPipeline, startIsolatedPipeline } from './isolated-pipelin
 import {
   answersAndReference,
   type Expected,
+  funnelAndReference,
+  funnelAnswer,
   importRegistry,
   kpiAnswer,
   readExpected,
@@ -19,12 +21,15 @@ import {
  * ClickHouse -> KPI API), and every indicator and counter of every unit
  * (region, municipalities, categories, organizations) of every week and month of
  * every region compared with the simulator's independent reference answers
- * (expected.json), exactly, and the unknown organizations with the ones it
+ * (expected.json), exactly, the onboarding funnel of every unit, week and
+ * month likewise (GET /v1/funnel, at the default stuckDays and at 7, with
+ * its stuck organizations), and the unknown organizations with the ones it
  * lists.
  *
  * - `tiny`: values on the band edges, small cells (organizations of fewer
  *   than 5 teachers withheld, municipalities of 20 shown), a change of settings;
- * - `tiny` and `small` in four orders, each on a fresh pipeline: the
+ * - `tiny` and `small` (the weeks of October 2026, a whole calendar month,
+ *   with the thirteen funnel cases of profiles/onboarding.ts) in four orders, each on a fresh pipeline: the
  *   registry imported first, after the last event, during the stream, and
  *   the ingest restarted (its registry cache empty) mid-stream; the answers
  *   and expected.json the same in all four; then a later import that moves
@@ -47,6 +52,8 @@ const SETTLE_MS = 60_000;
 async function expectAnswersAsReference(pipeline: IsolatedPipeline, expected: Expected): Promise<void> {
   const { actual, reference } = await answersAndReference(pipeline.urls.kpi, pipeline.readerKey, expected);
   expect(actual).toEqual(reference);
+  const funnel = await funnelAndReference(pipeline.urls.kpi, pipeline.readerKey, expected);
+  expect(funnel.actual).toEqual(funnel.reference);
 }
 
 async function expectUnknownOrganizationsAsReference(pipeline: IsolatedPipeline, expected: Expected): Promise<void> {
@@ -169,6 +176,10 @@ const ORDERS: readonly { readonly order: Order; readonly title: string }[] = [
 interface OrderedProfile {
   readonly profile: 'tiny' | 'small';
   readonly region: string;
+  /** The simulated weeks: the profile's own (tiny: its three), or those of a whole calendar month. */
+  readonly weeks: readonly string[];
+  /** The calendar months every day of which is simulated. */
+  readonly wholeMonths: readonly string[];
   /**
    * The restart order: a push held to a rate (so that the stream lasts
    * several seconds whatever the machine), and how many accepted events the
@@ -182,11 +193,13 @@ interface OrderedProfile {
 
 const ORDERED_PROFILES: readonly OrderedProfile[] = [
   // Primorsky krai (UTC+10): 25-p01's teachers write at the week's edges; Novosibirsk is UTC+7.
-  { profile: 'tiny', region: '25', restart: { push: ['--batch', '100', '--concurrency', '2', '--rate', '250'], afterAccepted: 500 }, moves: '25-p01=54-moved,25-g07=25-m2', movedTo: '54' },
-  // Kemerovo oblast (UTC+7) to Moscow (UTC+3).
+  { profile: 'tiny', region: '25', weeks: [], wholeMonths: [], restart: { push: ['--batch', '100', '--concurrency', '2', '--rate', '250'], afterAccepted: 500 }, moves: '25-p01=54-moved,25-g07=25-m2', movedTo: '54' },
+  // Kemerovo oblast (UTC+7) to Moscow (UTC+3); October 2026 whole (W40..W44, ended at TEST_NOW: zones.spec.ts).
   {
     profile: 'small',
     region: '42',
+    weeks: ['--month', '2026-10'],
+    wholeMonths: ['2026-10'],
     restart: { push: ['--batch', '500', '--concurrency', '2', '--rate', '2500'], afterAccepted: 5_000 },
     moves: '42-general-0013=42-m02,42-preschool-0001=77-moved',
     movedTo: '77',
@@ -206,7 +219,48 @@ async function acceptedEvents(url: string, source: string): Promise<number> {
   return total;
 }
 
-describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders, each on a fresh pipeline', ({ profile, region, restart, moves, movedTo }) => {
+/**
+ * The funnel cases of profiles/onboarding.ts, asked of the API itself (they
+ * are in the comparison with the reference too): what each is built to show
+ * at the last week's end and the week before.
+ */
+async function expectFunnelCases(pipeline: IsolatedPipeline, expected: Expected, region: string): Promise<void> {
+  const last = expected.weeks[expected.weeks.length - 1]!;
+  const before = expected.weeks[expected.weeks.length - 2]!;
+  const id = (c: string) => `${region}-onb-${c}`;
+  const placeOf = async (week: string, stuckDays?: number) => {
+    const answer = await funnelAnswer(pipeline.urls.kpi, pipeline.readerKey, region, week, 'organization', stuckDays);
+    const step = (c: string) => {
+      const row = answer.rows.find((r) => r.id === id(c))!;
+      return row.notStarted === 1 ? 0 : row.steps.find((s) => s.atStep === 1)!.step;
+    };
+    return { answer, step, stuck: (c: string) => answer.stuck.find((s) => s.orgId === id(c)) };
+  };
+  const now = await placeOf(last);
+  const cases = ['none', 'listed', 'passed', 'connected', 'informed', 'admin', 'structure', 'staff', 'active', 'chats', 'edge', 'boundary', 'boundary-ms'];
+  expect(Object.fromEntries(cases.map((c) => [c, [now.step(c), now.stuck(c) === undefined ? 'not stuck' : 'stuck']]))).toEqual({
+    none: [0, 'not stuck'],
+    listed: [1, 'stuck'],
+    passed: [2, 'stuck'],
+    connected: [2, 'not stuck'],
+    informed: [3, 'stuck'],
+    admin: [4, 'stuck'],
+    structure: [5, 'stuck'],
+    staff: [6, 'stuck'],
+    active: [7, 'stuck'],
+    chats: [8, 'not stuck'],
+    edge: [1, 'not stuck'],
+    boundary: [1, 'not stuck'],
+    'boundary-ms': [4, 'stuck'],
+  });
+  expect(now.stuck('boundary-ms')).toMatchObject({ days: 14, stepId: 'admin_registered' });
+  const week = await placeOf(before);
+  expect([week.step('edge'), week.step('chats')]).toEqual([0, 7]);
+  const seven = await placeOf(last, 7);
+  expect([seven.stuck('boundary')?.days, seven.stuck('edge')]).toEqual([14, undefined]);
+}
+
+describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders, each on a fresh pipeline', ({ profile, region, weeks, wholeMonths, restart, moves, movedTo }) => {
   /** The pipeline of the order that ran last: stopped when the next starts, used by the moves afterwards. */
   let current: IsolatedPipeline | undefined;
   const written = new Map<Order, { expected: Expected; text: string }>();
@@ -215,7 +269,7 @@ describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders
     await current?.stop();
   });
 
-  const args = (out: string) => ['--profile', profile, '--seed', '7', '--out', out, '--wait', '--wait-timeout', '120'];
+  const args = (out: string) => ['--profile', profile, '--seed', '7', ...weeks, '--out', out, '--wait', '--wait-timeout', '120'];
 
   /** The simulator pushing at its rate; once the first ingest process accepted part of the events, a new one replaces it. */
   async function runWithIngestRestart(pipeline: IsolatedPipeline, out: string): Promise<{ code: number | null; output: string }> {
@@ -246,7 +300,9 @@ describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders
     expect({ code: run.code, output: run.output }).toEqual({ code: 0, output: expect.stringContaining(AGREES) });
     const { expected, text } = readExpected(out);
     expect(Object.keys(expected.regions)).toEqual([region]);
+    expect(expected.wholeMonths).toEqual(wholeMonths);
     await expectSettledAsReference(pipeline, expected);
+    if (profile === 'small') await expectFunnelCases(pipeline, expected, region);
     written.set(order, { expected, text });
   }, 420_000);
 
@@ -261,7 +317,7 @@ describe.each(ORDERED_PROFILES)('acceptance: the $profile profile in four orders
     const unmoved = written.get('restart')?.expected;
     if (unmoved === undefined) throw new Error('the restart order did not complete: no pushed pipeline to move organizations in');
     const out = join(outRoot, `${profile}-moved`);
-    const files = await pipeline.simulate(['--profile', profile, '--seed', '7', '--out', out, '--no-push', '--kpi-url', pipeline.urls.kpi, '--move', moves]);
+    const files = await pipeline.simulate(['--profile', profile, '--seed', '7', ...weeks, '--out', out, '--no-push', '--kpi-url', pipeline.urls.kpi, '--move', moves]);
     expect({ code: files.code, output: files.output }).toEqual({ code: 0, output: expect.any(String) });
     const moved = readExpected(out).expected;
     // The same events; a region added; the home region's answers change in past weeks too.

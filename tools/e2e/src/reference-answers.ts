@@ -4,8 +4,8 @@ import { join } from 'node:path';
 /**
  * The simulator's reference answers (expected.json) and their comparison
  * with what a running KPI service answers: every unit of every week and
- * grouping of every region the registry places organizations in, and the
- * unknown organizations, exactly. The simulator computes them apart from
+ * grouping of every region the registry places organizations in, the
+ * onboarding funnel likewise, and the unknown organizations, exactly. The simulator computes them apart from
  * the pipeline's code (tools/simulator/src/reference); nothing here
  * derives an answer, it only reads both sides.
  */
@@ -34,15 +34,56 @@ export interface ExpectedUnknownOrganization {
   readonly firstEventTime: string;
   readonly lastEventTime: string;
 }
+/** One unit of the onboarding funnel: its organizations, and per step how many reached it, stand at it, are stuck at it. */
+export interface ExpectedFunnelUnit {
+  readonly organizations: number;
+  readonly notStarted: number;
+  readonly completed: number;
+  readonly steps: readonly { readonly step: number; readonly id: string; readonly reached: number; readonly atStep: number; readonly stuck: number }[];
+}
+export interface ExpectedStuckOrganization {
+  readonly orgId: string;
+  readonly orgName: string;
+  readonly municipalityId: string;
+  readonly municipalityName: string;
+  readonly category: string;
+  readonly step: number;
+  readonly stepId: string;
+  readonly since: string;
+  readonly days: number;
+}
+/** The funnel of a region's week or month. */
+export interface ExpectedFunnel {
+  readonly at: string;
+  readonly partial: boolean;
+  readonly stuckDays: number;
+  readonly units: Record<string, ExpectedFunnelUnit>;
+  readonly stuck: readonly ExpectedStuckOrganization[];
+}
 export interface Expected {
   readonly weeks: string[];
   /** The calendar months the weeks' days fall in ("2026-11"). */
   readonly months: string[];
+  /** Those of them every day of which was simulated. */
+  readonly wholeMonths: string[];
   readonly events: { readonly sent: number; readonly distinct: number };
   readonly moves: readonly { readonly orgId: string; readonly municipalityId: string; readonly regionCode: string }[];
   /** Region code -> week or month -> units ("region", "municipality:<id>", "category:<cat>", "org:<id>"). */
   readonly regions: Record<string, Record<string, { readonly units: Record<string, ExpectedUnit> }>>;
   readonly unknownOrganizations: readonly ExpectedUnknownOrganization[];
+  /** The funnel under each stuckDays the reference computed (the first: the service's default, asked without the parameter). */
+  readonly funnel: readonly { readonly stuckDays: number; readonly regions: Record<string, Record<string, ExpectedFunnel>> }[];
+}
+
+export interface ApiFunnelAnswer {
+  readonly week?: string;
+  readonly month?: string;
+  readonly partial: boolean;
+  readonly at: string;
+  readonly stuckDays: number;
+  readonly steps: readonly { readonly step: number; readonly id: string; readonly name: string }[];
+  readonly rows: (ExpectedFunnelUnit & { readonly level: string; readonly id: string; readonly name: string })[];
+  readonly stuck: readonly ExpectedStuckOrganization[];
 }
 
 export interface ApiKpiAnswer {
@@ -70,6 +111,13 @@ export const GROUPINGS = [
 export async function kpiAnswer(kpiUrl: string, readerKey: string, region: string, period: string, groupBy?: string): Promise<ApiKpiAnswer> {
   const when: Record<string, string> = /^\d{4}-\d{2}$/.test(period) ? { period: 'month', month: period } : { week: period };
   return getJson<ApiKpiAnswer>(`${kpiUrl}/v1/kpi?${new URLSearchParams({ region, ...when, ...(groupBy === undefined ? {} : { groupBy }) }).toString()}`, readerKey);
+}
+
+/** GET /v1/funnel of a week or a month with a reader key; stuckDays left to the service's default when not given. Throws on any answer but 200. */
+export async function funnelAnswer(kpiUrl: string, readerKey: string, region: string, period: string, groupBy?: string, stuckDays?: number): Promise<ApiFunnelAnswer> {
+  const when: Record<string, string> = /^\d{4}-\d{2}$/.test(period) ? { period: 'month', month: period } : { period: 'week', week: period };
+  const query = new URLSearchParams({ region, ...when, ...(groupBy === undefined ? {} : { groupBy }), ...(stuckDays === undefined ? {} : { stuckDays: String(stuckDays) }) });
+  return getJson<ApiFunnelAnswer>(`${kpiUrl}/v1/funnel?${query.toString()}`, readerKey);
 }
 
 /** Both sides of a comparison, keyed alike: a spec asserts `expect(actual).toEqual(reference)`, and a failure names what differs. */
@@ -108,6 +156,52 @@ export async function answersAndReference(kpiUrl: string, readerKey: string, exp
       ]),
     );
     reference[name] = want === undefined ? 'no such week or month in expected.json' : Object.fromEntries(Object.entries(want.units).filter(([k]) => k.startsWith(prefix)));
+  });
+  return { actual, reference };
+}
+
+/**
+ * The onboarding funnel of every week and month and every grouping of every
+ * region of expected.json, under each of its stuckDays, as the API answers
+ * and as the reference says, keyed "<region> <week or month> <grouping>
+ * stuckDays <n>": the instant, whether the period was over, the steps' ids,
+ * every unit, and the region's stuck organizations.
+ */
+export async function funnelAndReference(kpiUrl: string, readerKey: string, expected: Expected): Promise<Comparison> {
+  if (expected.funnel.length === 0) throw new Error('expected.json has no funnel');
+  const asks = expected.funnel.flatMap(({ stuckDays, regions }, set) =>
+    Object.entries(regions).flatMap(([region, answers]) =>
+      [...expected.weeks, ...expected.months].flatMap((period) =>
+        GROUPINGS.map(({ groupBy, prefix }) => ({ region, period, groupBy, prefix, stuckDays, asked: set === 0 ? undefined : stuckDays, want: answers[period] })),
+      ),
+    ),
+  );
+  const answers = await mapBounded(asks, ANSWERS_IN_FLIGHT, ({ region, period, groupBy, asked }) => funnelAnswer(kpiUrl, readerKey, region, period, groupBy, asked));
+  const actual: Record<string, unknown> = {};
+  const reference: Record<string, unknown> = {};
+  asks.forEach(({ region, period, groupBy, prefix, stuckDays, want }, i) => {
+    const name = `${region} ${period} ${groupBy ?? 'region'} stuckDays ${stuckDays}`;
+    const answer = answers[i]!;
+    const key = (row: { level: string; id: string }) => (row.level === 'region' ? 'region' : `${prefix}${row.id}`);
+    actual[name] = {
+      at: answer.at,
+      partial: answer.partial,
+      stuckDays: answer.stuckDays,
+      steps: answer.steps.map((s) => [s.step, s.id]),
+      units: Object.fromEntries(answer.rows.map((row) => [key(row), { organizations: row.organizations, notStarted: row.notStarted, completed: row.completed, steps: row.steps }])),
+      stuck: answer.stuck,
+    };
+    reference[name] =
+      want === undefined
+        ? 'no such week or month in expected.json'
+        : {
+            at: want.at,
+            partial: want.partial,
+            stuckDays: want.stuckDays,
+            steps: want.units['region']!.steps.map((s) => [s.step, s.id]),
+            units: Object.fromEntries(Object.entries(want.units).filter(([k]) => k.startsWith(prefix))),
+            stuck: want.stuck,
+          };
   });
   return { actual, reference };
 }

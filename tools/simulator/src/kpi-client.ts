@@ -1,4 +1,4 @@
-/** What the simulator asks of the KPI service: the registry, settings, thresholds, answers and unknown organizations. */
+/** What the simulator asks of the KPI service: the registry, settings, thresholds, answers, the onboarding funnel and unknown organizations. */
 import { retryOnceOnReset } from './connection-reset';
 import { type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
 import { isMonth } from './zones';
@@ -30,6 +30,49 @@ export interface ApiKpiAnswer {
   readonly month?: string;
   readonly partial: boolean;
   readonly rows: ApiKpiRow[];
+}
+
+/** A unit of GET /v1/funnel: its organizations, and per onboarding step how many reached it, stand at it, are stuck at it. */
+export interface ApiFunnelRow {
+  readonly level: string;
+  readonly id: string;
+  readonly name: string;
+  readonly organizations: number;
+  readonly notStarted: number;
+  readonly completed: number;
+  readonly steps: readonly { readonly step: number; readonly id: string; readonly reached: number; readonly atStep: number; readonly stuck: number }[];
+}
+
+/** An organization standing at a step for more than stuckDays. */
+export interface ApiStuckOrganization {
+  readonly orgId: string;
+  readonly orgName: string;
+  readonly municipalityId: string;
+  readonly municipalityName: string;
+  readonly category: string;
+  readonly step: number;
+  readonly stepId: string;
+  readonly since: string;
+  readonly days: number;
+}
+
+export interface ApiFunnelAnswer {
+  readonly region: string;
+  readonly regionName: string;
+  readonly period: 'week' | 'month';
+  readonly week?: string;
+  readonly weekStart?: string;
+  readonly month?: string;
+  readonly monthStart?: string;
+  /** The period is not over: the funnel is taken at the start of the current hour. */
+  readonly partial: boolean;
+  /** The instant the funnel is taken at: the period's end (for a period not over, the start of the current hour). */
+  readonly at: string;
+  readonly stuckDays: number;
+  readonly registryVersion: unknown;
+  readonly steps: readonly { readonly step: number; readonly id: string; readonly name: string }[];
+  readonly rows: readonly ApiFunnelRow[];
+  readonly stuck: readonly ApiStuckOrganization[];
 }
 
 /** An organization events named that the registry does not know, per source that named it. */
@@ -94,6 +137,17 @@ export class KpiClient {
   async kpi(region: string, period: string, groupBy?: string): Promise<ApiKpiAnswer> {
     const query = new URLSearchParams({ region, ...(isMonth(period) ? { month: period } : { week: period }), ...(groupBy === undefined ? {} : { groupBy }) });
     return this.get<ApiKpiAnswer>(`/v1/kpi?${query.toString()}`);
+  }
+
+  /** GET /v1/funnel of a week or a month; stuckDays left to the service's default when not given. */
+  async funnel(region: string, period: string, groupBy?: string, stuckDays?: number): Promise<ApiFunnelAnswer> {
+    const query = new URLSearchParams({
+      region,
+      ...(isMonth(period) ? { period: 'month', month: period } : { period: 'week', week: period }),
+      ...(groupBy === undefined ? {} : { groupBy }),
+      ...(stuckDays === undefined ? {} : { stuckDays: String(stuckDays) }),
+    });
+    return this.get<ApiFunnelAnswer>(`/v1/funnel?${query.toString()}`);
   }
 
   /** `GET /v1/registry/unknown-organizations`: organizations events named that the registry does not know. */

@@ -14,8 +14,8 @@ import { KpiClient } from './kpi-client';
 import { bandCounts, municipalityTable } from './municipality-table';
 import { PROFILE_NAMES, profileOf, type ProfileName } from './profiles';
 import { parseMoves, type RegistryMove, RegistryMoveError } from './registry-csv';
-import { compareAnswer, compareUnknownOrganizations, REGISTRY_AT, type RegistryAt, runSimulation, UNIT_KEY, type Expected } from './simulation';
-import { isIsoWeek, lastEndedWeek, shiftWeek } from './zones';
+import { compareAnswer, compareFunnel, compareUnknownOrganizations, REGISTRY_AT, type RegistryAt, runSimulation, UNIT_KEY, type Expected } from './simulation';
+import { isIsoWeek, isMonth, lastEndedWeek, shiftWeek, weeksOfMonth } from './zones';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const USAGE = `usage: npm run simulate -- --profile tiny|small|edges|region|national [options]
@@ -26,6 +26,8 @@ const USAGE = `usage: npm run simulate -- --profile tiny|small|edges|region|nati
                         small, region: 4; national: 1)
   --seed N              the same seed gives the same registry, events and answers (default 7)
   --until-week W        last simulated week, e.g. 2026-W47 (default: the last complete week before --now)
+  --month M             simulate the weeks holding every day of calendar month M, e.g. 2026-10 (its
+                        first to its last ISO week, 4 to 6 weeks); instead of --weeks and --until-week
   --now INSTANT         the simulator's "now", RFC 3339 (default $CLOCK_START, else the machine's clock):
                         with a fixed --now the same seed gives the same weeks on any day
   --out DIR             where registry.csv and expected.json go (default .stack/simulator/PROFILE-SEED)
@@ -44,7 +46,8 @@ const USAGE = `usage: npm run simulate -- --profile tiny|small|edges|region|nati
   --concurrency N       requests in flight (default 4)
   --events-file FILE    also write the events as NDJSON
   --wait                wait until the KPI service answers what expected.json says for every region and
-                        week, and lists its unknown organizations (GET /v1/registry/unknown-organizations)
+                        week and month (GET /v1/kpi, and the region's onboarding funnel of the periods over,
+                        GET /v1/funnel), and lists its unknown organizations (GET /v1/registry/unknown-organizations)
   --wait-timeout S      seconds to wait at most (default 300)
   --if-empty            do nothing when the last week already has activity in the KPI service
   --table               print the last week by municipality with coloured bands
@@ -80,6 +83,7 @@ async function main(): Promise<number> {
         weeks: { type: 'string' },
         seed: { type: 'string' },
         'until-week': { type: 'string' },
+        month: { type: 'string' },
         now: { type: 'string' },
         out: { type: 'string' },
         'ingest-url': { type: 'string' },
@@ -117,17 +121,22 @@ async function main(): Promise<number> {
   }
   const profile = profileOf(name as ProfileName);
   const seed = positiveInt('seed', args.seed, 7, true);
-  const weekCount = positiveInt('weeks', args.weeks, profile.defaultWeeks);
-  if (profile.fixedWeeks !== undefined && weekCount !== profile.fixedWeeks) throw new UsageError(`--weeks: the ${name} profile simulates exactly ${profile.fixedWeeks} weeks`);
+  if (args.month !== undefined && (args.weeks !== undefined || args['until-week'] !== undefined)) throw new UsageError('--month: give either --month or --weeks and --until-week');
+  if (args.month !== undefined && !isMonth(args.month)) throw new UsageError(`--month: expected a calendar month like 2026-10, got "${args.month}"`);
+  const monthWeeks = args.month === undefined ? undefined : weeksOfMonth(args.month);
+  const weekCount = monthWeeks?.length ?? positiveInt('weeks', args.weeks, profile.defaultWeeks);
+  if (profile.fixedWeeks !== undefined && weekCount !== profile.fixedWeeks) {
+    throw new UsageError(`--${monthWeeks === undefined ? 'weeks' : 'month'}: the ${name} profile simulates exactly ${profile.fixedWeeks} weeks`);
+  }
   if (weekCount > 40) throw new UsageError('--weeks: at most 40 (the ingest refuses events older than its EVENT_MAX_AGE_DAYS)');
   // The westernmost zone of the profile decides which week has ended everywhere.
   const zone = profile.regions.some((r) => r.zone === 'Europe/Kaliningrad') ? 'Europe/Kaliningrad' : profile.regions[0]!.zone;
   const nowText = args.now ?? nonEmpty(process.env['CLOCK_START']);
   const nowMs = nowText === undefined ? Date.now() : parseRfc3339(nowText);
   if (nowMs === undefined) throw new UsageError(`--now: expected an RFC 3339 instant with an offset, for example 2026-11-25T12:00:00Z, got "${nowText}"`);
-  const until = args['until-week'] ?? lastEndedWeek(nowMs, zone);
+  const until = monthWeeks?.[monthWeeks.length - 1] ?? args['until-week'] ?? lastEndedWeek(nowMs, zone);
   if (!isIsoWeek(until)) throw new UsageError(`--until-week: expected an ISO week like 2026-W47, got "${until}"`);
-  if (until >= shiftWeek(lastEndedWeek(nowMs, zone), 1)) throw new UsageError(`--until-week: ${until} has not ended yet`);
+  if (until >= shiftWeek(lastEndedWeek(nowMs, zone), 1)) throw new UsageError(`--${monthWeeks === undefined ? 'until-week' : 'month'}: ${until} has not ended yet`);
   const weeks = Array.from({ length: weekCount }, (_, i) => shiftWeek(until, i - weekCount + 1));
 
   const env = { ...readEnvFile(join(ROOT, '.stack', 'dev.env')), ...process.env };
@@ -186,6 +195,7 @@ async function main(): Promise<number> {
     profile,
     seed,
     weeks,
+    now: nowMs,
     outDir,
     ...(kpi === undefined ? {} : { kpi }),
     importRegistry: push,
@@ -241,10 +251,22 @@ async function waitForAnswers(
         problems.push(...compareAnswer(answer, want, UNIT_KEY).map((p) => `${region} ${period} ${p}`));
       }
     }
+    // The region's funnel (its region row and stuck organizations), under every stuckDays of the reference (the first: the default).
+    // Periods over only: one not over is taken at the hour of the service's clock, which may have moved on since the simulator's
+    // now (the acceptance compares those too, with both clocks fixed).
+    for (const [i, { stuckDays, regions }] of expected.funnel.entries()) {
+      for (const [region, periods] of Object.entries(regions)) {
+        for (const [period, want] of Object.entries(periods)) {
+          if (want.partial) continue;
+          const answer = await kpi.funnel(region, period, undefined, i === 0 ? undefined : stuckDays);
+          problems.push(...compareFunnel(answer, want, UNIT_KEY).map((p) => `${region} ${period} stuckDays ${stuckDays} ${p}`));
+        }
+      }
+    }
     problems.push(...compareUnknownOrganizations(await kpi.unknownOrganizations(1000), expected.unknownOrganizations));
     if (problems.length === 0) {
       if (tty) process.stderr.write('\n');
-      log(`the KPI service agrees with the reference for every week, month and unknown organization (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
+      log(`the KPI service agrees with the reference for every week, month, funnel and unknown organization (${((Date.now() - started) / 1000).toFixed(1)} s after the last event)`);
       return true;
     }
     if (Date.now() - started > timeoutMs) {

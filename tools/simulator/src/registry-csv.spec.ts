@@ -1,4 +1,4 @@
-import { applyMoves, parseMoves, registryCsvLine, registryFactsOf, type RegistryRow } from './registry-csv';
+import { applyMoves, parseMoves, REGISTRY_HEADER, registryCsvLine, registryFactsOf, type RegistryRow } from './registry-csv';
 
 const row = (id: string, municipalityId: string, regionCode = '25'): RegistryRow => ({
   id,
@@ -9,6 +9,7 @@ const row = (id: string, municipalityId: string, regionCode = '25'): RegistryRow
   regionCode,
   headcount: 5,
   facts: { connected: false, journalLinked: false, govLabel: false },
+  onboarding: { list_collected: null, passed_to_coordinators: null, admins_informed: null, structure_built: null },
 });
 const ROWS = [row('25-a', '25-m1'), row('25-b', '25-m2'), row('39-c', '39-m1', '39')];
 const MUNICIPALITIES = new Map([
@@ -20,8 +21,16 @@ const isRegion = (code: string) => ['25', '39', '77'].includes(code);
 
 describe('the registry of a run', () => {
   it('writes a CSV line in the import format, quoting where needed', () => {
-    expect(registryCsvLine({ ...row('25-a', '25-m1'), name: 'Школа "Гимназия", № 1', headcount: null })).toBe('25-a,"Школа ""Гимназия"", № 1",general,25-m1,M 25-m1,25,,0,0,0');
-    expect(registryCsvLine({ ...row('25-a', '25-m1'), facts: { connected: true, journalLinked: false, govLabel: true } })).toBe('25-a,School 25-a,general,25-m1,M 25-m1,25,5,1,0,1');
+    expect(registryCsvLine({ ...row('25-a', '25-m1'), name: 'Школа "Гимназия", № 1', headcount: null })).toBe('25-a,"Школа ""Гимназия"", № 1",general,25-m1,M 25-m1,25,,0,0,0,,,,');
+    expect(registryCsvLine({ ...row('25-a', '25-m1'), facts: { connected: true, journalLinked: false, govLabel: true } })).toBe('25-a,School 25-a,general,25-m1,M 25-m1,25,5,1,0,1,,,,');
+  });
+
+  it('writes the onboarding dates in the four columns named after their steps, empty when not yet', () => {
+    expect(REGISTRY_HEADER).toBe(
+      'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked,gov_label,list_collected,passed_to_coordinators,admins_informed,structure_built',
+    );
+    const dated = { ...row('25-a', '25-m1'), onboarding: { list_collected: '2026-09-01', passed_to_coordinators: '2026-09-10', admins_informed: null, structure_built: '2026-10-02' } };
+    expect(registryCsvLine(dated)).toBe('25-a,School 25-a,general,25-m1,M 25-m1,25,5,0,0,0,2026-09-01,2026-09-10,,2026-10-02');
   });
 
   it('states the facts of some organizations, the same for an id in every run', () => {

@@ -4,10 +4,11 @@
  * placed in another municipality (of the profile, or a new one in any
  * region), as a later import would place them.
  */
-import { IDENTIFIER_PATTERN, type OrgCategory } from '@sferum/contracts';
+import { IDENTIFIER_PATTERN, type OrgCategory, REGISTRY_ONBOARDING_STEPS, type RegistryOnboarding } from '@sferum/contracts';
 import { type RegionWorld } from './world';
 
-export const REGISTRY_HEADER = 'org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked,gov_label';
+/** The seven fixed columns, the facts, and the onboarding steps only the registry states (the local date each was done, or empty). */
+export const REGISTRY_HEADER = `org_id,org_name,category,municipality_id,municipality_name,region_code,teacher_headcount,connected,journal_linked,gov_label,${REGISTRY_ONBOARDING_STEPS.join(',')}`;
 
 /** What the registry states of an organization (its last three columns); events may say more. */
 export interface RegistryFacts {
@@ -26,7 +27,11 @@ export interface RegistryRow {
   readonly regionCode: string;
   readonly headcount: number | null;
   readonly facts: RegistryFacts;
+  /** The local date (YYYY-MM-DD) of each onboarding step only the registry states, null when not yet. */
+  readonly onboarding: RegistryOnboarding;
 }
+
+const NO_DATES: RegistryOnboarding = { list_collected: null, passed_to_coordinators: null, admins_informed: null, structure_built: null };
 
 /** `ORG=MUNICIPALITY`: the registry places ORG in MUNICIPALITY instead. */
 export interface RegistryMove {
@@ -54,12 +59,14 @@ export function registryRows(world: RegionWorld): RegistryRow[] {
     municipalityName: o.municipalityName,
     regionCode: world.region.code,
     headcount: o.headcount,
-    facts: registryFactsOf(o.id, o.category),
+    facts: o.facts ?? registryFactsOf(o.id, o.category),
+    onboarding: o.onboarding ?? NO_DATES,
   }));
 }
 
 /**
- * What a coordinator's list says of an organization, fixed by its id (so the
+ * What a coordinator's list says of an organization (unless the world
+ * states it, SimOrganization.facts), fixed by its id (so the
  * same in every run and order): connected for one in four, the journal
  * linked for one general-education school in three (and one other
  * organization in seven, which no school target counts), the label for one in five.
@@ -83,6 +90,7 @@ export function registryCsvLine(row: RegistryRow): string {
     flag(row.facts.connected),
     flag(row.facts.journalLinked),
     flag(row.facts.govLabel),
+    ...REGISTRY_ONBOARDING_STEPS.map((step) => row.onboarding[step] ?? ''),
   ]
     .map(field)
     .join(',');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type FetchLike } from './ingest-client';
 import { type ApiUnknownOrganizations, type KpiClient } from './kpi-client';
 import { profileOf } from './profiles';
-import { compareUnknownOrganizations, DEFAULT_SETTINGS, type Expected, FEDERAL_THRESHOLDS, type RegistryAt, runSimulation, type SimulationOptions } from './simulation';
+import { compareFunnel, compareUnknownOrganizations, DEFAULT_SETTINGS, type Expected, FEDERAL_THRESHOLDS, type RegistryAt, runSimulation, type SimulationOptions, UNIT_KEY } from './simulation';
+import { weeksOfMonth } from './zones';
 
 const TINY_WEEKS = ['2026-W45', '2026-W46', '2026-W47'];
 const SMALL_WEEKS = ['2026-W44', '2026-W45', '2026-W46', '2026-W47'];
@@ -73,8 +74,14 @@ describe('a simulator run', () => {
       return x.flatMap((line, i) => (line === y[i] ? [] : [[line, y[i]]]));
     };
     expect(changed(read('plain', 'registry.csv'), read('moved', 'registry.csv'))).toEqual([
-      ['25-g03,Школа № 3 (Артём),general,25-m1,Артёмовский городской округ,25,11,0,1,0', '25-g03,Школа № 3 (Артём),general,25-m2,Находкинский городской округ,25,11,0,1,0'],
-      ['25-g12,Школа № 12 (Находка),general,25-m2,Находкинский городской округ,25,10,0,0,0', '25-g12,Школа № 12 (Находка),general,39-moved,39-moved,39,10,0,0,0'],
+      [
+        '25-g03,Школа № 3 (Артём),general,25-m1,Артёмовский городской округ,25,11,0,1,0,2026-08-22,2026-09-01,2026-09-06,2026-09-16',
+        '25-g03,Школа № 3 (Артём),general,25-m2,Находкинский городской округ,25,11,0,1,0,2026-08-22,2026-09-01,2026-09-06,2026-09-16',
+      ],
+      [
+        '25-g12,Школа № 12 (Находка),general,25-m2,Находкинский городской округ,25,10,0,0,0,2026-08-26,2026-09-05,2026-09-10,2026-09-20',
+        '25-g12,Школа № 12 (Находка),general,39-moved,39-moved,39,10,0,0,0,2026-08-26,2026-09-05,2026-09-10,2026-09-20',
+      ],
     ]);
     const plain = expectedOf('plain');
     const moved = expectedOf('moved');
@@ -91,6 +98,12 @@ describe('a simulator run', () => {
     expect(moved.regions['25']![last]!.units['org:25-g03']).toBeDefined();
     expect(moved.regions['25']![last]!.units['municipality:25-m1']!.counters.orgs).toBe(plain.regions['25']![last]!.units['municipality:25-m1']!.counters.orgs - 1);
     expect(moved.unknownOrganizations).toEqual(plain.unknownOrganizations);
+    // The funnel too: the moved school in its new region, its registry dates read in that region's zone (UTC+2 instead of +10).
+    const funnelOf = (e: Expected, region: string) => e.funnel[0]!.regions[region]![last]!;
+    expect(funnelOf(moved, '39').units['org:25-g12']).toEqual(funnelOf(plain, '25').units['org:25-g12']);
+    expect(funnelOf(moved, '25').units['org:25-g12']).toBeUndefined();
+    expect(funnelOf(moved, '25').units['region']!.organizations).toBe(funnelOf(plain, '25').units['region']!.organizations - 1);
+    expect(funnelOf(moved, '39').at).toBe('2026-11-22T22:00:00.000Z');
     await expect(run('nowhere', { moves: [{ orgId: '25-none', municipalityId: '25-m1' }] })).rejects.toThrow('no organization 25-none');
   });
 
@@ -111,6 +124,50 @@ describe('a simulator run', () => {
     await expect(
       runSimulation({ profile: profileOf('small'), seed: 7, weeks: SMALL_WEEKS, outDir: join(dir, 'both'), scenario: { holdBack: ['42-m01'], boost: ['42-m01'], deliverHeld: false }, ...quiet }),
     ).rejects.toThrow('both held back and boosted');
+  });
+});
+
+describe('the onboarding funnel of a run', () => {
+  it('is in expected.json for every region, week and month, at the default stuckDays and at 7; a month not over at now taken at its hour', async () => {
+    await run('funnel', { now: Date.parse('2026-11-25T12:34:00Z') });
+    const e = expectedOf('funnel');
+    expect(e.now).toBe('2026-11-25T12:34:00.000Z');
+    expect(e.funnel.map((f) => [f.stuckDays, Object.keys(f.regions)])).toEqual([
+      [14, ['25']],
+      [7, ['25']],
+    ]);
+    const periods = e.funnel[0]!.regions['25']!;
+    expect(Object.keys(periods)).toEqual([...TINY_WEEKS, '2026-11']);
+    expect([periods['2026-W47']!.at, periods['2026-W47']!.partial]).toEqual(['2026-11-22T14:00:00.000Z', false]);
+    expect([periods['2026-11']!.at, periods['2026-11']!.partial]).toEqual(['2026-11-25T12:00:00.000Z', true]);
+    expect(Object.keys(periods['2026-W47']!.units)).toEqual(Object.keys(e.regions['25']!['2026-W47']!.units));
+    expect(e.wholeMonths).toEqual([]);
+  });
+
+  it('--month: the small profile over the weeks of October 2026 has October whole', async () => {
+    await runSimulation({ profile: profileOf('small'), seed: 7, weeks: weeksOfMonth('2026-10'), outDir: join(dir, 'october'), ...quiet });
+    const e = expectedOf('october');
+    expect([e.weeks, e.months, e.wholeMonths]).toEqual([['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44'], ['2026-09', '2026-10', '2026-11'], ['2026-10']]);
+    expect(e.funnel[0]!.regions['42']!['2026-10']!.at).toBe('2026-10-31T17:00:00.000Z');
+  });
+
+  it('an answer agrees with the reference, or every difference is named', () => {
+    const want = {
+      at: '2026-11-22T14:00:00.000Z',
+      partial: false,
+      stuckDays: 14,
+      units: { region: { organizations: 1, notStarted: 0, completed: 0, steps: [{ step: 1, id: 'list_collected' as const, reached: 1, atStep: 1, stuck: 1 }] } },
+      stuck: [{ orgId: 'a', orgName: 'A', municipalityId: 'm', municipalityName: 'M', category: 'general', step: 1, stepId: 'list_collected' as const, since: '2026-10-01T14:00:00.000Z', days: 52 }],
+    };
+    const answer = { ...want, region: '25', regionName: 'R', period: 'week' as const, registryVersion: 3, steps: [], rows: [{ level: 'region', id: '25', name: 'R', ...want.units.region }] };
+    expect(compareFunnel(answer, want, UNIT_KEY)).toEqual([]);
+    const wrong = { ...answer, at: '2026-11-22T15:00:00.000Z', rows: [{ ...answer.rows[0]!, notStarted: 1 }, { ...answer.rows[0]!, level: 'municipality', id: 'x' }], stuck: [] };
+    expect(compareFunnel(wrong, want, UNIT_KEY)).toEqual([
+      expect.stringContaining('funnel: expected {"at":"2026-11-22T14:00:00.000Z"'),
+      expect.stringContaining('funnel region: expected'),
+      'funnel municipality:x: not in the reference',
+      expect.stringContaining('funnel stuck organizations: expected'),
+    ]);
   });
 });
 

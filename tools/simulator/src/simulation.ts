@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type AnyCloudEventV1 } from '@sferum/contracts';
 import { regionEventChunks, DEFAULT_SHAPE } from './events';
 import { type FetchLike, IngestClient, type PushStats } from './ingest-client';
-import { type ApiKpiAnswer, type ApiUnknownOrganizations, type KpiClient } from './kpi-client';
+import { type ApiFunnelAnswer, type ApiKpiAnswer, type ApiUnknownOrganizations, type KpiClient } from './kpi-client';
 import { type Profile } from './profiles';
 import { FEDERAL_ZONES, isFederalSubject } from './profiles/subjects';
 import { Random } from './random';
@@ -22,14 +22,21 @@ import {
   type ReferenceSettings,
   type ReferenceThreshold,
 } from './reference/reference-kpi';
+import { type ExpectedFunnel, REFERENCE_STUCK_DAYS, ReferenceFunnel } from './reference/reference-funnel';
 import { applyMoves, REGISTRY_HEADER, registryCsvLine, type RegistryMove, type RegistryMunicipality, type RegistryRow, registryRows } from './registry-csv';
-import { type RegionWorld, type SimUser } from './world';
-import { monthsOfWeeks, weekEndUtc, weekStartUtc } from './zones';
+import { allUsers, type RegionWorld, type SimUser } from './world';
+import { monthsOfWeeks, weekEndUtc, weekStartUtc, wholeMonthsOfWeeks } from './zones';
 
 export interface SimulationOptions {
   readonly profile: Profile;
   readonly seed: number;
   readonly weeks: readonly string[];
+  /**
+   * The simulator's present (epoch ms): a period not over then has its
+   * funnel taken at the start of its hour (reference rule 11). Without it,
+   * every period is taken at its end.
+   */
+  readonly now?: number;
   readonly outDir: string;
   /** Settings and thresholds come from here; with importRegistry, the registry goes there. */
   readonly kpi?: KpiClient;
@@ -67,6 +74,12 @@ export const FEDERAL_THRESHOLDS: ReferenceThreshold[] = [
 ];
 
 /**
+ * The stuckDays the reference funnel is computed for: the default first
+ * (the acceptance asks for it without the parameter), then another.
+ */
+export const FUNNEL_STUCK_DAYS: readonly number[] = [REFERENCE_STUCK_DAYS, 7];
+
+/**
  * A change in the last simulated week, by municipality; each is what it
  * says by construction, whatever the seed and the weeks:
  * - `holdBack` sends none of the messages and calls of the users registered
@@ -92,7 +105,11 @@ export interface Expected {
   readonly weeks: readonly string[];
   /** The calendar months the weeks' days fall in ("2026-11"), answered as well. */
   readonly months: readonly string[];
+  /** Those of them every day of which is simulated. */
+  readonly wholeMonths: readonly string[];
   readonly ceSource: string;
+  /** The simulator's present the funnel of a period not over is taken at (its hour); null: every period at its end. */
+  readonly now: string | null;
   readonly settings: Record<string, ReferenceSettings>;
   readonly thresholds: readonly ReferenceThreshold[];
   readonly events: { readonly sent: number; readonly distinct: number };
@@ -102,6 +119,11 @@ export interface Expected {
   readonly regions: Record<string, Record<string, ExpectedWeek>>;
   /** Organizations events named that the registry does not know, by orgId. */
   readonly unknownOrganizations: readonly ExpectedUnknownOrganization[];
+  /**
+   * The onboarding funnel (rule 11) under each of FUNNEL_STUCK_DAYS (the
+   * default first): region code -> week or month -> the funnel.
+   */
+  readonly funnel: readonly { readonly stuckDays: number; readonly regions: Record<string, Record<string, ExpectedFunnel>> }[];
 }
 
 export interface SimulationResult {
@@ -136,6 +158,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   // 2. The events, region by region and week by week; the reference keeps each as it is sent.
   const ceSource = ceSourceOf(profile.name, options.seed, weeks);
   const reference = profile.expected ? new ReferenceKpi(rows.map(referenceOrganization), zonesOf(profile, regionCodes)) : undefined;
+  const funnel = profile.expected ? new ReferenceFunnel(rows.map(referenceOrganization), zonesOf(profile, regionCodes)) : undefined;
   const client =
     options.ingest === undefined
       ? undefined
@@ -189,6 +212,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         const visible = options.scenario?.deliverHeld === true ? all : all.filter((e) => !scenario.held(e));
         const chunk = options.scenario?.deliverHeld === true ? all.filter((e) => scenario.held(e)) : visible;
         if (reference !== undefined) for (const event of visible) reference.observe(event);
+        if (funnel !== undefined) for (const event of visible) funnel.observe(event);
         if (file !== undefined) await writeLines(file, chunk);
         if (client !== undefined) await client.push(chunk);
         sent += chunk.length;
@@ -215,18 +239,25 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     // Every calendar month a simulated day falls in (rule 9), beside the weeks.
     const months = monthsOfWeeks(weeks);
     for (const code of regionCodes) regions[code] = reference.answers(code, [...weeks, ...months], settings[code]!, thresholds);
+    const funnels = FUNNEL_STUCK_DAYS.map((stuckDays) => ({
+      stuckDays,
+      regions: Object.fromEntries(regionCodes.map((code) => [code, funnel!.answers(code, [...weeks, ...months], stuckDays, options.now ?? Infinity)])),
+    }));
     expected = {
       profile: profile.name,
       seed: options.seed,
       weeks,
       months,
+      wholeMonths: wholeMonthsOfWeeks(weeks),
       ceSource,
+      now: options.now === undefined ? null : new Date(options.now).toISOString(),
       settings,
       thresholds,
       events: { sent: reference.counts.received, distinct: reference.counts.distinct },
       moves: moved,
       regions,
       unknownOrganizations: reference.unknownOrganizations(),
+      funnel: funnels,
     };
     writeFileSync(join(options.outDir, 'expected.json'), `${JSON.stringify(expected, null, 1)}\n`);
     options.log(`reference answers -> ${join(options.outDir, 'expected.json')}`);
@@ -276,16 +307,17 @@ function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): Scenari
   const lastWeek = world.weeks[world.weeks.length - 1]!;
   const municipalityOfOrg = new Map(world.organizations.map((o) => [o.id, o.municipalityId]));
   const registeredIn = (u: SimUser, municipalities: readonly string[]) => u.registrations.some((reg) => municipalities.includes(municipalityOfOrg.get(reg.orgId) ?? ''));
+  const users = allUsers(world); // the onboarding's people too
   const known = new Set(world.municipalities.map((m) => m.id));
   for (const m of [...(scenario?.holdBack ?? []), ...(scenario?.boost ?? [])]) {
     if (!known.has(m)) throw new Error(`scenario: no municipality ${m} in region ${world.region.code} (it has ${[...known].join(', ')})`);
   }
   const both = (scenario?.holdBack ?? []).filter((m) => scenario?.boost.includes(m));
   if (both.length > 0) throw new Error(`scenario: ${both.join(', ')} both held back and boosted`);
-  const holdUsers = new Set(world.users.filter((u) => registeredIn(u, scenario?.holdBack ?? [])).map((u) => u.id));
+  const holdUsers = new Set(users.filter((u) => registeredIn(u, scenario?.holdBack ?? [])).map((u) => u.id));
   // Per boosted teacher, an organization of theirs in each boosted municipality (their first there).
   const boostOrgs = new Map<string, string[]>();
-  for (const u of world.users) {
+  for (const u of users) {
     const orgs = (scenario?.boost ?? []).flatMap((m) => u.registrations.find((reg) => municipalityOfOrg.get(reg.orgId) === m)?.orgId ?? []);
     if (orgs.length > 0) boostOrgs.set(u.id, orgs);
   }
@@ -305,7 +337,17 @@ function scenarioOf(world: RegionWorld, scenario: Scenario | undefined): Scenari
 }
 
 function referenceOrganization(row: RegistryRow): ReferenceOrganization {
-  return { id: row.id, category: row.category, municipalityId: row.municipalityId, regionCode: row.regionCode, headcount: row.headcount, facts: row.facts };
+  return {
+    id: row.id,
+    category: row.category,
+    municipalityId: row.municipalityId,
+    regionCode: row.regionCode,
+    headcount: row.headcount,
+    facts: row.facts,
+    onboarding: row.onboarding,
+    name: row.name,
+    municipalityName: row.municipalityName,
+  };
 }
 
 function writeLines(file: WriteStream, events: readonly AnyCloudEventV1[]): Promise<void> {
@@ -333,6 +375,28 @@ export function compareAnswer(answer: ApiKpiAnswer, expected: ExpectedWeek, unit
     if (JSON.stringify(canonical(got)) !== JSON.stringify(canonical(want))) {
       problems.push(`${key}: expected ${JSON.stringify(canonical(want))}, got ${JSON.stringify(canonical(got))}`);
     }
+  }
+  return problems;
+}
+
+/**
+ * The differences between a GET /v1/funnel answer and the reference for one
+ * week or month ([] when they agree): its instant, stuckDays, every row it
+ * has and the region's stuck organizations.
+ */
+export function compareFunnel(answer: ApiFunnelAnswer, expected: ExpectedFunnel, unitKey: (level: string, id: string) => string): string[] {
+  const problems: string[] = [];
+  const head = (x: { at: string; stuckDays: number; partial: boolean }) => JSON.stringify({ at: x.at, partial: x.partial, stuckDays: x.stuckDays });
+  if (head(answer) !== head(expected)) problems.push(`funnel: expected ${head(expected)}, got ${head(answer)}`);
+  for (const row of answer.rows) {
+    const key = unitKey(row.level, row.id);
+    const want = expected.units[key];
+    const got = { organizations: row.organizations, notStarted: row.notStarted, completed: row.completed, steps: row.steps };
+    if (want === undefined) problems.push(`funnel ${key}: not in the reference`);
+    else if (JSON.stringify(canonical(got)) !== JSON.stringify(canonical(want))) problems.push(`funnel ${key}: expected ${JSON.stringify(canonical(want))}, got ${JSON.stringify(canonical(got))}`);
+  }
+  if (JSON.stringify(canonical(answer.stuck)) !== JSON.stringify(canonical(expected.stuck))) {
+    problems.push(`funnel stuck organizations: expected ${JSON.stringify(expected.stuck)}, got ${JSON.stringify(answer.stuck)}`);
   }
   return problems;
 }

@@ -4,7 +4,7 @@
  * write and call. Built from a seeded generator: the same seed gives the
  * same world. Scripted users (see profiles) carry their exact events.
  */
-import { type OrgCategory, type Role } from '@sferum/contracts';
+import { type ChatAudience, type ChatKind, type OrgCategory, type RegistryOnboarding, type Role } from '@sferum/contracts';
 
 export interface SimRegion {
   readonly code: string;
@@ -27,6 +27,15 @@ export interface SimOrganization {
   readonly municipalityName: string;
   /** Official teacher headcount; null when the registry lacks it. */
   readonly headcount: number | null;
+  /** The registry's onboarding dates (local YYYY-MM-DD of steps 1, 2, 3 and 5); none stated when absent. */
+  readonly onboarding?: RegistryOnboarding;
+  /** What the registry states of it, instead of registryFactsOf's draw from its id. */
+  readonly facts?: { readonly connected: boolean; readonly journalLinked: boolean; readonly govLabel: boolean };
+  /**
+   * Its events all come from the onboarding plan (RegionWorld.onboarding):
+   * no org.* facts drawn for it (an organization just being onboarded).
+   */
+  readonly scripted?: boolean;
 }
 
 export interface SimRegistration {
@@ -80,6 +89,31 @@ export interface SimUser {
   readonly messageOrg?: string;
 }
 
+/** A chat created in an organization (ru.sferum.chat.created). */
+export interface SimChat {
+  readonly orgId: string;
+  readonly chatId: string;
+  readonly chatKind: ChatKind;
+  readonly audience: ChatAudience;
+  readonly memberCount: number;
+  readonly time: number;
+  /** Send this exact event twice. */
+  readonly duplicate?: boolean;
+}
+
+/**
+ * What the onboarding of organizations brings besides the registry's dates:
+ * its events come from a stream of their own (their own draws and ids, see
+ * events.ts), so that every other event stays exactly as it was.
+ */
+export interface RegionOnboarding {
+  /** Administrators, and the people of the organizations onboarded by script; like SimUser everywhere else. */
+  readonly users: readonly SimUser[];
+  readonly chats: readonly SimChat[];
+  /** ru.sferum.org.connected of scripted organizations (the others' are drawn with their facts). */
+  readonly connected: readonly { readonly orgId: string; readonly time: number }[];
+}
+
 export interface RegionWorld {
   readonly region: SimRegion;
   readonly municipalities: readonly SimMunicipality[];
@@ -87,6 +121,12 @@ export interface RegionWorld {
   readonly users: readonly SimUser[];
   /** Weeks simulated, oldest first. */
   readonly weeks: readonly string[];
+  readonly onboarding?: RegionOnboarding;
+}
+
+/** Every user of the world: its own, then the onboarding's. */
+export function allUsers(world: RegionWorld): readonly SimUser[] {
+  return world.onboarding === undefined ? world.users : [...world.users, ...world.onboarding.users];
 }
 
 /** Is the user registered at an instant (the last change before it decides; none: not registered)? */

@@ -1,4 +1,26 @@
-import { isIsoWeek, isoWeekAt, isoWeekOfDate, lastEndedWeek, localTimeOf, mondayDate, offsetMinutes, rfc3339InZone, shiftWeek, utcOf, weekEndUtc, weekStartUtc } from './zones';
+import { TEST_NOW } from '@sferum/testing';
+import {
+  addDays,
+  isIsoWeek,
+  isoWeekAt,
+  isoWeekOfDate,
+  lastEndedWeek,
+  localDateAt,
+  localMidnightUtc,
+  localTimeOf,
+  mondayDate,
+  monthEndUtc,
+  monthStartUtc,
+  offsetMinutes,
+  rfc3339InZone,
+  shiftMonth,
+  shiftWeek,
+  utcOf,
+  weekEndUtc,
+  weeksOfMonth,
+  weekStartUtc,
+  wholeMonthsOfWeeks,
+} from './zones';
 
 describe('simulator time zones and ISO weeks (independent of the domain week math)', () => {
   it.each([
@@ -52,5 +74,36 @@ describe('simulator time zones and ISO weeks (independent of the domain week mat
     expect(isIsoWeek('2025-W53')).toBe(false);
     expect(isIsoWeek('2026-W00')).toBe(false);
     expect(isIsoWeek('2026-47')).toBe(false);
+  });
+
+  it('a calendar date at local midnight, a date of an instant, days added', () => {
+    expect(new Date(localMidnightUtc('2026-11-16', 'Asia/Novosibirsk')).toISOString()).toBe('2026-11-15T17:00:00.000Z');
+    expect(localDateAt(Date.parse('2026-11-15T16:59:59.999Z'), 'Asia/Novosibirsk')).toBe('2026-11-15');
+    expect(localDateAt(Date.parse('2026-11-15T17:00:00Z'), 'Asia/Novosibirsk')).toBe('2026-11-16');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(() => localMidnightUtc('2026-02-30', 'UTC')).toThrow('no such date');
+  });
+
+  it('the weeks of a month hold every one of its days, in any zone: 4 to 6 of them', () => {
+    expect(weeksOfMonth('2026-10')).toEqual(['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44']);
+    expect(weeksOfMonth('2021-02')).toEqual(['2021-W05', '2021-W06', '2021-W07', '2021-W08']); // 1 February 2021 a Monday, 28 days
+    expect(weeksOfMonth('2026-11')).toHaveLength(6); // Sunday the 1st to Monday the 30th
+    for (let m = '2020-01'; m <= '2030-12'; m = shiftMonth(m, 1)) {
+      const weeks = weeksOfMonth(m);
+      for (const zone of ['Europe/Kaliningrad', 'Asia/Novokuznetsk', 'Asia/Kamchatka']) {
+        expect([m, weekStartUtc(weeks[0]!, zone) <= monthStartUtc(m, zone), weekEndUtc(weeks[weeks.length - 1]!, zone) >= monthEndUtc(m, zone)]).toEqual([m, true, true]);
+      }
+      expect([m, weeks.length >= 4 && weeks.length <= 6, wholeMonthsOfWeeks(weeks).includes(m)]).toEqual([m, true, true]);
+    }
+    // Four weeks of November 2026 hold no whole month; October's weeks hold October only.
+    expect(wholeMonthsOfWeeks(['2026-W44', '2026-W45', '2026-W46', '2026-W47'])).toEqual([]);
+    expect(wholeMonthsOfWeeks(weeksOfMonth('2026-10'))).toEqual(['2026-10']);
+  });
+
+  it("the acceptance's month (--month 2026-10) has ended at TEST_NOW in every zone of its runs", () => {
+    // tools/e2e/src/acceptance.e2e-spec.ts runs the small profile with --month 2026-10 and the services' clock at TEST_NOW.
+    const weeks = weeksOfMonth('2026-10');
+    for (const zone of ['Asia/Novokuznetsk', 'Europe/Moscow', 'Europe/Kaliningrad']) expect(weeks[weeks.length - 1]! <= lastEndedWeek(Date.parse(TEST_NOW), zone)).toBe(true);
   });
 });

@@ -248,3 +248,55 @@ export function isMonth(value: string): boolean {
     return false;
   }
 }
+
+/** The consecutive ISO weeks holding every day of a calendar month: from the week of its 1st to the week of its last day (4 to 6 weeks). */
+export function weeksOfMonth(month: string): string[] {
+  const { year, month: m } = monthParts(month);
+  const first = isoWeekOfDate(year, m, 1);
+  const next = m === 12 ? { year: year + 1, month: 1 } : { year, month: m + 1 };
+  const last = dateOfDayNumber(dayNumber(next.year, next.month, 1) - 1);
+  const lastWeek = isoWeekOfDate(last.year, last.month, last.day);
+  const weeks = [first];
+  while (weeks[weeks.length - 1] !== lastWeek) weeks.push(shiftWeek(weeks[weeks.length - 1]!, 1));
+  return weeks;
+}
+
+/**
+ * The calendar months every day of which is in one of the weeks (weeks and
+ * months are both cut at local midnight, so in every zone alike), in order.
+ */
+export function wholeMonthsOfWeeks(weeks: readonly string[]): string[] {
+  const set = new Set(weeks);
+  return monthsOfWeeks(weeks).filter((month) => weeksOfMonth(month).every((w) => set.has(w)));
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dateParts(date: string): { year: number; month: number; day: number } {
+  const m = DATE.exec(date);
+  if (m === null) throw new Error(`not a date YYYY-MM-DD: ${date}`);
+  const parts = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+  const back = dateOfDayNumber(dayNumber(parts.year, parts.month, parts.day));
+  if (back.year !== parts.year || back.month !== parts.month || back.day !== parts.day) throw new Error(`no such date: ${date}`);
+  return parts;
+}
+
+function dateText(d: { year: number; month: number; day: number }): string {
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
+/** 00:00 local of a calendar date ("2026-11-16") in a zone, as an instant. */
+export function localMidnightUtc(date: string, zone: string): number {
+  return utcOf({ ...dateParts(date), hour: 0, minute: 0, second: 0, ms: 0 }, zone);
+}
+
+/** The local calendar date ("2026-11-16") of an instant in a zone. */
+export function localDateAt(utcMs: number, zone: string): string {
+  return dateText(localTimeOf(utcMs, zone));
+}
+
+/** A calendar date so many days later (earlier when negative). */
+export function addDays(date: string, days: number): string {
+  const d = dateParts(date);
+  return dateText(dateOfDayNumber(dayNumber(d.year, d.month, d.day) + days));
+}

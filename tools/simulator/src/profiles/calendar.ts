@@ -6,6 +6,18 @@ export function atLocal(week: string, zone: string, dayIndex: number, hour: numb
   return utcOf({ ...dateInWeek(week, dayIndex), hour, minute, second, ms }, zone);
 }
 
+/** An instant given as a calendar date ("2026-11-16") and a wall-clock time in the zone. */
+export function atLocalDate(date: string, zone: string, hour: number, minute = 0, second = 0, ms = 0): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return utcOf({ year, month, day, hour, minute, second, ms }, zone);
+}
+
+/** The calendar date of a day of an ISO week (0 = Monday; negative or past 6 for days before or after it). */
+export function dateOfWeekDay(week: string, dayIndex: number): string {
+  const d = dateInWeek(week, dayIndex);
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
 const DAY_WEIGHTS = { 0: 20, 1: 20, 2: 20, 3: 19, 4: 17, 5: 3, 6: 1 } as const;
 
 /**

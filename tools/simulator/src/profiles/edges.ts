@@ -42,6 +42,11 @@
  *              Kaliningrad: W2's in 39, after W2 in 41
  *   77-ghost   teacher of 77-unknown-001, an organization the registry does
  *              not know: its events count nowhere and are listed
+ * and the onboarding funnel's last step (a stream of its own): R-o1's
+ * whole-staff chat at W2's Monday 00:00:00.000 local (step 8 at W2's end,
+ * not at W1's: it would be with W1's end taken in Moscow for 54 and 41),
+ * R-o2's at W1's Sunday 23:59:59.999 local (step 8 at W1's end: not with it
+ * taken in Moscow for 39).
  */
 import { type Role } from '@sferum/contracts';
 import { type Random } from '../random';
@@ -131,5 +136,9 @@ export function buildEdgesWorld(region: SimRegion, weeks: readonly string[], rng
   if (region.code === '77') {
     add('ghost', [['77-unknown-001', 'teacher']], { [w1]: midweek(w1, 1), [w2]: midweek(w2, 3) }, [{ time: atLocal(w1, zone, 1, 11, 0, 0, 0), registered: true }]);
   }
-  return { region, municipalities: [municipality], organizations, users, weeks };
+  const chats = [
+    { orgId: o1, chatId: `c-${o1}-group-1`, chatKind: 'group' as const, audience: 'staff' as const, memberCount: 6, time: monday(w2) },
+    { orgId: o2, chatId: `c-${o2}-group-1`, chatKind: 'group' as const, audience: 'staff' as const, memberCount: 2, time: sunday(w1) },
+  ];
+  return { region, municipalities: [municipality], organizations, users, weeks, onboarding: { users: [], chats, connected: [] } };
 }

@@ -5,13 +5,14 @@
  * write little, a few write a lot). Shapes every region has: organizations
  * with 0 or 1 users, teachers of two schools, teachers who are also
  * parents, users who leave and some of whom come back, users who join
- * during the weeks.
+ * during the weeks; and their onboarding (profiles/onboarding.ts).
  */
 import { type OrgCategory, type Role } from '@sferum/contracts';
 import { type Random } from '../random';
 import { shiftWeek } from '../zones';
 import { type RegionWorld, type RegistrationChange, type SimMunicipality, type SimOrganization, type SimRegion, type SimRegistration, type SimUser } from '../world';
 import { activityTime } from './calendar';
+import { onboardRegion } from './onboarding';
 
 export interface RegionPlan {
   readonly municipalityNames: readonly string[];
@@ -163,7 +164,8 @@ export function buildRegionWorld(plan: RegionPlan, region: SimRegion, weeks: rea
       calls: 0,
     });
   }
-  return { region, municipalities, organizations, users, weeks };
+  // Last, from a stream of its own: the organizations' onboarding (administrators, chats, the registry's dates, organizations being onboarded).
+  return onboardRegion({ region, municipalities, organizations, users, weeks }, rng.fork('onboarding'));
 }
 
 function dedupeRegistrations(registrations: SimRegistration[]): SimRegistration[] {

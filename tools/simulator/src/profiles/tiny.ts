@@ -24,12 +24,22 @@
  *   two-schools a teacher of a school in each municipality: once in the region
  *   unassigned  a user of an organization the registry does not know (25-unknown-001): 4 events in W2,
  *               counted nowhere, listed as an unknown organization
+ * onboarding (the funnel; a stream of its own, so every event above stays as it is):
+ *   g01         nobody; list_collected on W2's Wednesday: step 0 in W1, 1 or more from W2
+ *   g02         nobody; list W1-30 days, passed W1-25: step 2 (or further by a drawn
+ *               org.connected), stuck
+ *   the others  registry dates weeks before W1; administrators in g06, g07, g09, g11
+ *               and g12 (schools with 2+ users already: no band edge moves), the one
+ *               of g11 writing 2 group messages a week
+ *   chats       g06's whole-staff chat at W2's Monday 00:00:00.000 local (W2's, not
+ *               W1's), p01's at W1's Sunday 23:59:59.999 (W1's), g11's in W1; class
+ *               chats in g07 and g11
  */
 import { type OrgCategory, type Role } from '@sferum/contracts';
 import { type Random } from '../random';
-import { type PlannedActivity, type RegionWorld, type RegistrationChange, type SimOrganization, type SimRegion, type SimUser } from '../world';
-import { shiftWeek } from '../zones';
-import { activityTime, atLocal } from './calendar';
+import { type PlannedActivity, type RegionWorld, type RegistrationChange, type SimChat, type SimOrganization, type SimRegion, type SimUser } from '../world';
+import { addDays, mondayDate, shiftWeek } from '../zones';
+import { activityTime, atLocal, dateOfWeekDay } from './calendar';
 
 export const TINY_REGION: SimRegion = { code: '25', name: 'Приморский край', zone: 'Asia/Vladivostok' };
 export const TINY_WEEKS = 3;
@@ -133,5 +143,31 @@ export function buildTinyWorld(weeks: readonly string[], rng: Random): RegionWor
     const byWeek = Object.fromEntries(weeks.map((w) => [w, withCall(w)]));
     users[users.indexOf(user)] = { ...user, script: (week) => byWeek[week] ?? [] };
   }
-  return { region: TINY_REGION, municipalities: [m1, m2], organizations, users, weeks };
+
+  // The onboarding: the registry's dates, administrators and chats (none of the above changes).
+  const o = rng.fork('onboarding');
+  const before = (days: number) => addDays(mondayDate(w1), -days);
+  const dated = organizations.map((x): SimOrganization => {
+    if (x.id === '25-g01') return { ...x, onboarding: { list_collected: dateOfWeekDay(w2, 2), passed_to_coordinators: null, admins_informed: null, structure_built: null } };
+    if (x.id === '25-g02') return { ...x, onboarding: { list_collected: before(30), passed_to_coordinators: before(25), admins_informed: null, structure_built: null } };
+    if (x.id === '25-c01') return x;
+    const start = o.int(60, 90);
+    return { ...x, onboarding: { list_collected: before(start), passed_to_coordinators: before(start - 10), admins_informed: before(start - 15), structure_built: before(start - 25) } };
+  });
+  const admins: SimUser[] = ['g06', 'g07', 'g09', 'g11', 'g12'].map((school) => ({
+    id: `25-admin-${school}`,
+    registrations: [{ orgId: `25-${school}`, role: 'admin' }],
+    timeline: [{ time: atLocal(shiftWeek(w1, -5), zone, 1, 10, o.int(0, 59)), registered: true }],
+    writes: 0,
+    calls: 0,
+    script: school === 'g11' ? script(Object.fromEntries(weeks.map((w) => [w, group(w, 2)]))) : script({}),
+  }));
+  const chats: SimChat[] = [
+    { orgId: '25-g06', chatId: 'c-25-g06-group-1', chatKind: 'group', audience: 'staff', memberCount: 4, time: atLocal(w2, zone, 0, 0, 0, 0, 0) },
+    { orgId: '25-p01', chatId: 'c-25-p01-group-1', chatKind: 'group', audience: 'staff', memberCount: 3, time: atLocal(w1, zone, 6, 23, 59, 59, 999) },
+    { orgId: '25-g11', chatId: 'c-25-g11-group-1', chatKind: 'group', audience: 'staff', memberCount: 3, time: atLocal(w1, zone, 2, 15, 30) },
+    { orgId: '25-g07', chatId: 'c-25-g07-class-1', chatKind: 'group', audience: 'class', memberCount: 12, time: atLocal(w1, zone, 1, 9) },
+    { orgId: '25-g11', chatId: 'c-25-g11-class-1', chatKind: 'group', audience: 'class', memberCount: 9, time: atLocal(w3, zone, 3, 9) },
+  ];
+  return { region: TINY_REGION, municipalities: [m1, m2], organizations: dated, users, weeks, onboarding: { users: admins, chats, connected: [] } };
 }

@@ -74,6 +74,39 @@
  *    value as a share (rule 5's rounding), gap = 100 - value in hundredths,
  *    0 at or above 100, null with value; previous as rule 9.
  *
+ * 11. The onboarding funnel (GET /v1/funnel; reference-funnel.ts), for every
+ *    organization of the registry at an instant T (a period's end as in
+ *    rules 1 and 9, excluded: only evidence strictly before T counts; a
+ *    period not over at the simulator's now, its end after it, is taken at
+ *    the start of now's hour, UTC, instead, and says partial):
+ *    - steps 1, 2, 3 and 5: the registry's date of list_collected,
+ *      passed_to_coordinators, admins_informed, structure_built, in force
+ *      from 00:00 local of that date in the zone of the organization's
+ *      region (that instant is the evidence);
+ *    - step 2 also: the first ru.sferum.org.connected of the organization
+ *      (its instant, by the millisecond), or the registry's connected = 1
+ *      (undated evidence);
+ *    - step 4: the first user.registered of role admin in it; step 6: the
+ *      first of role teacher (a later user.left undoes neither);
+ *    - step 7: the least, over persons p, of max(A_p, R_p): A_p p's first
+ *      message.sent or call.joined whose orgId is the organization,
+ *      truncated to whole seconds, R_p p's first user.registered in it as
+ *      teacher or admin (by the millisecond); only persons with both
+ *      before T (events naming no organization never count here);
+ *    - step 8: the first ru.sferum.chat.created of it with audience staff.
+ *    Its step is the highest with any evidence (the steps before count as
+ *    passed), 0 with none; since is the earliest dated evidence of that
+ *    step, null at 0 and when step 2 is shown by the undated connected
+ *    only. Stuck: 1 <= step <= 7, since not null and T - since more than
+ *    stuckDays x 86,400,000 ms (default 14 days); days = floor((T - since)
+ *    / 86,400,000). Per unit of rule 2: organizations, notStarted (step
+ *    0), completed (step 8), and per step k = 1..8 reached (step >= k),
+ *    atStep (step = k) and stuck (step = k and stuck). Per region: its
+ *    stuck organizations (orgId, orgName, municipalityId,
+ *    municipalityName, category, step, stepId, since as an ISO instant,
+ *    days), by days descending, then orgId ascending. Duplicates (rule 6)
+ *    count once.
+ *
  * "As today": a week is Monday 00:00 to the next Monday 00:00 local (ISO);
  * a week's end is the next Monday 00:00 local of the unit's region; a
  * message without messageKind is "text"; shares are rounded half-up to two
@@ -97,8 +130,21 @@ export interface ReferenceOrganization {
   readonly municipalityId: string;
   readonly regionCode: string;
   readonly headcount: number | null;
-  /** What the registry states of it (rule 10); none when absent. */
+  /** What the registry states of it (rules 10 and 11); none when absent. */
   readonly facts?: { readonly connected: boolean; readonly journalLinked: boolean; readonly govLabel: boolean };
+  /** Rule 11: the registry's onboarding dates; none when absent. */
+  readonly onboarding?: ReferenceOnboardingDates;
+  /** Its name and its municipality's, as the registry has them (rule 11's stuck list). */
+  readonly name?: string;
+  readonly municipalityName?: string;
+}
+
+/** Rule 11: the local date (YYYY-MM-DD) the registry states each of its onboarding steps was done, null when not yet. */
+export interface ReferenceOnboardingDates {
+  readonly list_collected?: string | null;
+  readonly passed_to_coordinators?: string | null;
+  readonly admins_informed?: string | null;
+  readonly structure_built?: string | null;
 }
 
 export interface ReferenceSettings {
@@ -217,7 +263,9 @@ interface RegionIndex {
   readonly activity: ReadonlyMap<string, ReadonlyMap<string, readonly Activity[]>>;
 }
 
-const unitsOf = (o: ReferenceOrganization): string[] => ['region', `municipality:${o.municipalityId}`, `category:${o.category}`, `org:${o.id}`];
+/** Rule 2: the units an organization is in, by key. */
+export const unitKeysOf = (o: ReferenceOrganization): string[] => ['region', `municipality:${o.municipalityId}`, `category:${o.category}`, `org:${o.id}`];
+const unitsOf = unitKeysOf;
 
 /** Is an organization (of the region) in a unit of the region? */
 function inUnit(unit: string, o: ReferenceOrganization): boolean {
