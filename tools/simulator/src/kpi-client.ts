@@ -1,5 +1,6 @@
 /** What the simulator asks of the KPI service: the registry, settings, thresholds, answers, the onboarding funnel and unknown organizations. */
 import { retryOnceOnReset } from './connection-reset';
+import { type ExpectedFunnelUnit, type ExpectedStuckOrganization } from './reference/reference-funnel';
 import { type ReferenceSettings, type ReferenceThreshold } from './reference/reference-kpi';
 import { isMonth } from './zones';
 
@@ -32,29 +33,20 @@ export interface ApiKpiAnswer {
   readonly rows: ApiKpiRow[];
 }
 
-/** A unit of GET /v1/funnel: its organizations, and per onboarding step how many reached it, stand at it, are stuck at it. */
-export interface ApiFunnelRow {
+/**
+ * A unit of GET /v1/funnel: its organizations, and per onboarding step how
+ * many reached it, stand at it, are stuck at it: what the reference
+ * computes for a unit (the answer's shape is the reference's), with the
+ * unit's level, id and name.
+ */
+export interface ApiFunnelRow extends ExpectedFunnelUnit {
   readonly level: string;
   readonly id: string;
   readonly name: string;
-  readonly organizations: number;
-  readonly notStarted: number;
-  readonly completed: number;
-  readonly steps: readonly { readonly step: number; readonly id: string; readonly reached: number; readonly atStep: number; readonly stuck: number }[];
 }
 
-/** An organization standing at a step for more than stuckDays. */
-export interface ApiStuckOrganization {
-  readonly orgId: string;
-  readonly orgName: string;
-  readonly municipalityId: string;
-  readonly municipalityName: string;
-  readonly category: string;
-  readonly step: number;
-  readonly stepId: string;
-  readonly since: string;
-  readonly days: number;
-}
+/** An organization standing at a step for more than stuckDays, as the reference lists it. */
+export type ApiStuckOrganization = ExpectedStuckOrganization;
 
 export interface ApiFunnelAnswer {
   readonly region: string;
