@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { composeService } from '@sferum/testing';
 import { INGEST_VARS, loadIngestConfig } from './ingest.config';
 
@@ -13,8 +12,8 @@ describe('ingest config', () => {
     expect(() => loadIngestConfig({})).toThrow(/PSEUDONYM_KEY is required/);
   });
 
-  it('runs one process per core by default; each process must be able to take a full batch of its share of the burst', () => {
-    expect(loadIngestConfig({ PSEUDONYM_KEY: KEY }).INGEST_WORKERS).toBe(availableParallelism());
+  it('runs one process by default; each process must be able to take a full batch of its share of the burst', () => {
+    expect(loadIngestConfig({ PSEUDONYM_KEY: KEY }).INGEST_WORKERS).toBe(1);
     expect(loadIngestConfig({ PSEUDONYM_KEY: KEY, INGEST_WORKERS: '4', RATE_LIMIT_BURST: '20000', MAX_BATCH_EVENTS: '5000' }).INGEST_WORKERS).toBe(4);
     expect(() => loadIngestConfig({ PSEUDONYM_KEY: KEY, INGEST_WORKERS: '5', RATE_LIMIT_BURST: '20000', MAX_BATCH_EVENTS: '5000' })).toThrow(
       /RATE_LIMIT_BURST must be at least MAX_BATCH_EVENTS \(5000\) for each of the INGEST_WORKERS \(5\)/,

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { ConfigError, env, HTTP_VARS, KAFKA_VARS, loadConfig, POSTGRES_VARS, type ConfigOf } from '@sferum/config';
 
 export const INGEST_VARS = {
@@ -18,9 +17,12 @@ export const INGEST_VARS = {
   EVENT_MAX_AHEAD_DAYS: env.int({ default: 1, min: 0, max: 30 }),
   /**
    * Processes serving the port (node:cluster), each with its own registry
-   * cache and Kafka producer: by default one per core of the machine.
+   * cache and Kafka producer. One by default: on a machine whose cores the
+   * ingest shares with the broker (measured on this one, 2 cores, batches of
+   * 1), a second process doubled the CPU per event and cut the rate by a
+   * third. Give it the number of cores the ingest has to itself.
    */
-  INGEST_WORKERS: env.int({ default: availableParallelism(), min: 1, max: 64 }),
+  INGEST_WORKERS: env.int({ default: 1, min: 1, max: 64 }),
   /**
    * Events per second a source may push on average. Each of the
    * INGEST_WORKERS processes allows its share (the primary hands them
