@@ -7,6 +7,7 @@
 //   type:testing   test helpers (only specs and tools use them)
 //   type:tool      command-line tools (migrate, registry, simulator)
 //   type:service   NestJS applications; the only importers of infra
+//   type:deploy    deployment as code (deploy/k8s): config tables and test helpers only
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -78,6 +79,13 @@ export default tseslint.config(
               // Grafana dashboards as code: only the Grafana SDK, nothing of the services.
               sourceTag: 'type:dashboards',
               onlyDependOnLibsWithTags: [],
+              bannedExternalImports: FRAMEWORKS_AND_CLIENTS,
+            },
+            {
+              // Kubernetes manifests as code: cdk8s and the Kubernetes models; the
+              // config tables (libs/config) and, in its spec, the test helpers.
+              sourceTag: 'type:deploy',
+              onlyDependOnLibsWithTags: ['type:util', 'type:testing'],
               bannedExternalImports: FRAMEWORKS_AND_CLIENTS,
             },
             {
