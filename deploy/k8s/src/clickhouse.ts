@@ -23,11 +23,10 @@ import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { CLUSTER_DOMAIN, define, envOf, labelsOf, NAMESPACE, ordinals, podHost, secretEnv, selectorOf, spreadOverNodes } from './k8s-object';
+import { CLUSTER_DOMAIN, dataVolumeClaim, define, disruptionBudget, envOf, labelsOf, NAMESPACE, ordinals, podHost, secretEnv, selectorOf, spreadOverNodes } from './k8s-object';
 import { SECRETS } from './secrets';
 import { ZOOKEEPER_NODES } from './zookeeper';
 
@@ -200,22 +199,12 @@ export class ClickHouseChart extends Chart {
               volumes: [{ name: 'config', configMap: { name: CLICKHOUSE.configMap } }],
             },
           },
-          volumeClaimTemplates: [
-            {
-              metadata: { name: 'data' },
-              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } },
-            },
-          ],
+          volumeClaimTemplates: [dataVolumeClaim('100Gi')],
         },
       });
 
-      define<IPodDisruptionBudget>(this, {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: { name: statefulSet, labels: labelsOf(CLICKHOUSE.name, statefulSet) },
-        // At most one replica of this shard down: the other still holds all its rows.
-        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-      });
+      // At most one replica of this shard down: the other still holds all its rows.
+      disruptionBudget(this, { name: statefulSet, component: CLICKHOUSE.name, selector }, { maxUnavailable: 1 });
     }
 
     define<IService>(this, {

@@ -10,6 +10,9 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { IStatefulSetSpec } from 'kubernetes-models/apps/v1/StatefulSetSpec';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1/PodDisruptionBudgetSpec';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
@@ -95,3 +98,22 @@ export const LOCKED_DOWN_CONTAINER: IContainer['securityContext'] = {
   readOnlyRootFilesystem: true,
   capabilities: { drop: ['ALL'] },
 };
+
+/** A StatefulSet's volume claim template `data` of `storage` (ReadWriteOnce, the cluster's default storage class). */
+export function dataVolumeClaim(storage: string): NonNullable<IStatefulSetSpec['volumeClaimTemplates']>[number] {
+  return { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } };
+}
+
+/** The PodDisruptionBudget of a workload: `budget` (minAvailable or maxUnavailable) over the pods its selector picks. */
+export function disruptionBudget(
+  scope: Construct,
+  workload: { readonly name: string; readonly component: string; readonly selector: Record<string, string> },
+  budget: Omit<IPodDisruptionBudgetSpec, 'selector'>,
+): IPodDisruptionBudget {
+  return define<IPodDisruptionBudget>(scope, {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: workload.name, labels: labelsOf(workload.component, workload.name) },
+    spec: { ...budget, selector: { matchLabels: workload.selector } },
+  });
+}

@@ -8,9 +8,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { CLUSTER_DOMAIN, define, envOf, labelsOf, NAMESPACE, ordinals, podHost, selectorOf, spreadOverNodes } from './k8s-object';
+import { CLUSTER_DOMAIN, dataVolumeClaim, define, disruptionBudget, envOf, labelsOf, NAMESPACE, ordinals, podHost, selectorOf, spreadOverNodes } from './k8s-object';
 
 export const KAFKA = {
   name: 'kafka',
@@ -142,21 +141,11 @@ export class KafkaChart extends Chart {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim('50Gi')],
       },
     });
 
-    define<IPodDisruptionBudget>(this, {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name, labels: labelsOf(name, name) },
-      // One broker at a time: with two of three the quorum and min.insync.replicas hold.
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    });
+    // One broker at a time: with two of three the quorum and min.insync.replicas hold.
+    disruptionBudget(this, { name, component: name, selector }, { maxUnavailable: 1 });
   }
 }

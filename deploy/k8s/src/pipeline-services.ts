@@ -9,14 +9,13 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { KAFKA, KAFKA_BROKERS } from './kafka';
-import { define, envOf, labelsOf, LOCKED_DOWN_CONTAINER, NODE_POD_SECURITY, secretEnv, selectorOf, spreadOverNodes } from './k8s-object';
+import { define, disruptionBudget, envOf, labelsOf, LOCKED_DOWN_CONTAINER, NODE_POD_SECURITY, secretEnv, selectorOf, spreadOverNodes } from './k8s-object';
 import { SECRETS } from './secrets';
 
 export type PipelineServiceName = 'ingest' | 'aggregator' | 'kpi';
@@ -159,12 +158,7 @@ export class PipelineServiceChart extends Chart {
       spec: { selector, ports: [{ name: 'http', port: service.port, targetPort: 'http' }] },
     });
 
-    define<IPodDisruptionBudget>(this, {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name, labels: labelsOf(name, name) },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    });
+    disruptionBudget(this, { name, component: name, selector }, { maxUnavailable: 1 });
   }
 }
 

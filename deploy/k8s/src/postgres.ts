@@ -8,10 +8,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { define, envOf, labelsOf, secretEnv, selectorOf } from './k8s-object';
+import { dataVolumeClaim, define, disruptionBudget, envOf, labelsOf, secretEnv, selectorOf } from './k8s-object';
 import { SECRETS } from './secrets';
 
 export const POSTGRES = {
@@ -72,23 +71,13 @@ export class PostgresChart extends Chart {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim('20Gi')],
       },
     });
 
-    define<IPodDisruptionBudget>(this, {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name, labels: labelsOf(name, name) },
-      // The only instance: a node drain waits until someone moves it on purpose
-      // (kubectl delete pod), instead of the registry and the keys going away
-      // in the middle of an unattended node upgrade.
-      spec: { minAvailable: 1, selector: { matchLabels: selector } },
-    });
+    // The only instance: a node drain waits until someone moves it on purpose
+    // (kubectl delete pod), instead of the registry and the keys going away
+    // in the middle of an unattended node upgrade.
+    disruptionBudget(this, { name, component: name, selector }, { minAvailable: 1 });
   }
 }

@@ -6,10 +6,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { define, envOf, labelsOf, ordinals, podHost, selectorOf, spreadOverNodes } from './k8s-object';
+import { dataVolumeClaim, define, disruptionBudget, envOf, labelsOf, ordinals, podHost, selectorOf, spreadOverNodes } from './k8s-object';
 
 export const ZOOKEEPER = {
   name: 'zookeeper',
@@ -111,20 +110,10 @@ export class ZooKeeperChart extends Chart {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim('10Gi')],
       },
     });
 
-    define<IPodDisruptionBudget>(this, {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name, labels: labelsOf(name, name) },
-      spec: { minAvailable: 2, selector: { matchLabels: selector } },
-    });
+    disruptionBudget(this, { name, component: name, selector }, { minAvailable: 2 });
   }
 }
