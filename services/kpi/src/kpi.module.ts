@@ -16,6 +16,7 @@ import { KpiMonitor } from './monitor/kpi-monitor.service';
 import { WebhookNotifier } from './monitor/webhook-notifier.service';
 import { RegistryController } from './registry/registry.controller';
 import { ReportController } from './report/report.controller';
+import { ReportPageService } from './report/report-page.service';
 import { WeeklyReportController } from './report/weekly-report.controller';
 import { WeeklyReportService } from './report/weekly-report.service';
 import { SettingsController } from './registry/settings.controller';
@@ -36,7 +37,7 @@ export class KpiModule {
         AuthModule.forRoot({ readKeysRequired: config.READ_KEYS_REQUIRED, rateLimit: { perMinute: config.KPI_RATE_PER_KEY, burst: config.KPI_RATE_BURST } }),
       ],
       controllers: [KpiController, FunnelController, RegistryController, SettingsController, AlertsController, ReportController, WeeklyReportController],
-      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, FunnelService, WeeklyReportService, KpiMetrics, KpiMonitor, WebhookNotifier],
+      providers: [{ provide: KPI_CONFIG, useValue: config }, RegistryCache, RegistryService, WeekFiguresService, KpiQueryService, FunnelService, ReportPageService, WeeklyReportService, KpiMetrics, KpiMonitor, WebhookNotifier],
     };
   }
 }

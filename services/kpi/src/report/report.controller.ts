@@ -1,31 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { DEFAULT_STUCK_DAYS } from '@sferum/contracts';
-import {
-  addWeeks,
-  type Clock,
-  compareWeeks,
-  currentWeek,
-  formatIsoWeek,
-  formatLocalDate,
-  lastCompleteWeek,
-  mondayOf,
-  REPORT_INDICATORS,
-  type Threshold,
-  thresholdInForce,
-  weekPeriod,
-} from '@sferum/domain';
-import { ApiKeyGuard, BrowserPage, CLOCK, ProblemException, RequireKey } from '@sferum/infra-http';
+import { ApiKeyGuard, BrowserPage, ProblemException, RequireKey } from '@sferum/infra-http';
 import { type ReplyLike } from '@sferum/infra-observability';
-import { FunnelService } from '../funnel/funnel.service';
-import { KpiQueryService } from '../kpi/kpi-query.service';
-import { type ReportBandEdges, renderReport } from './report-page';
-import { onlyReportParameters, reportLang } from './report-query';
+import { renderReport } from './report-page';
+import { ReportPageService } from './report-page.service';
 import { renderWeeklyReport } from './weekly-report-page';
 import { WeeklyReportService } from './weekly-report.service';
-
-const TREND_WEEKS = 12;
 
 /** The chart library's files, read once: the page loads them from here, never from a CDN. */
 const UPLOT_DIR = dirname(require.resolve('uplot')); // uplot/dist, next to its CommonJS build
@@ -33,16 +14,6 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'uPlot.iife.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(UPLOT_DIR, 'uPlot.iife.min.js')) },
   'uPlot.min.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(UPLOT_DIR, 'uPlot.min.css')) },
 };
-
-/** The band edges of each indicator in force on a Monday ("YYYY-MM-DD"): what its week was judged by. */
-function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<string, ReportBandEdges | null> {
-  return Object.fromEntries(
-    REPORT_INDICATORS.map(({ kpi }) => {
-      const threshold = thresholdInForce(thresholds, kpi, monday);
-      return [kpi, threshold === undefined ? null : { lower: threshold.lower, upper: threshold.upper }];
-    }),
-  );
-}
 
 /**
  * GET /report?region=54&week=2026-W47: a region's week as a printable HTML
@@ -65,9 +36,7 @@ function edgesInForce(thresholds: readonly Threshold[], monday: string): Record<
 @BrowserPage()
 export class ReportController {
   constructor(
-    @Inject(KpiQueryService) private readonly kpi: KpiQueryService,
-    @Inject(FunnelService) private readonly funnel: FunnelService,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ReportPageService) private readonly pages: ReportPageService,
     @Inject(WeeklyReportService) private readonly weeklyReports: WeeklyReportService,
   ) {}
 
@@ -75,50 +44,8 @@ export class ReportController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async page(@Query() query: Record<string, unknown>, @Res() reply: ReplyLike): Promise<void> {
-    onlyReportParameters(query, 'the report');
-    const lang = reportLang(query['lang']);
-    const request = this.kpi.request(query);
-    const nowMs = this.clock.now();
-    const { region } = request;
-    // The page is a week's (no period or month parameter).
-    const week = request.period?.kind === 'week' ? request.period.week : lastCompleteWeek(nowMs, region.timeZone);
-    const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(week, i - TREND_WEEKS + 1));
-    // The funnel of the region (no groupBy: its one row) at the page's week's end, stuck after the default 14 days.
-    const [rows, funnel] = await Promise.all([
-      this.kpi.monitorRows(region, weeks),
-      this.funnel.answer({ region, periodKind: 'week', period: weekPeriod(week), stuckDays: DEFAULT_STUCK_DAYS, lang }, nowMs),
-    ]);
-    const last = rows.get(formatIsoWeek(week))!;
-    const current = currentWeek(nowMs, region.timeZone);
-    // The thresholds of the cached registry (the ones the bands were decided on), never a database read.
-    const thresholds = this.kpi.thresholds();
-    reply.header('Content-Language', lang).send(
-      renderReport({
-        lang,
-        region,
-        week: formatIsoWeek(week),
-        weekStart: formatLocalDate(mondayOf(week)),
-        partial: compareWeeks(week, current) >= 0,
-        previousWeek: formatIsoWeek(addWeeks(week, -1)),
-        nextWeek: compareWeeks(addWeeks(week, 1), current) <= 0 ? formatIsoWeek(addWeeks(week, 1)) : null,
-        regionRow: last.region,
-        municipalities: last.municipalities,
-        minTeacherDenominator: this.kpi.settings(region).minTeacherDenominator,
-        trend: weeks.map((w) => {
-          const r = rows.get(formatIsoWeek(w))!.region;
-          const monday = formatLocalDate(mondayOf(w));
-          return {
-            week: formatIsoWeek(w),
-            weekStart: monday,
-            values: Object.fromEntries(REPORT_INDICATORS.map(({ kpi }) => [kpi, r.kpis[kpi].value])),
-            edges: edgesInForce(thresholds, monday),
-          };
-        }),
-        funnel: { at: funnel.at, partial: funnel.partial, stuckDays: funnel.stuckDays, row: funnel.rows[0]!, stuck: funnel.stuck },
-        generatedAt: new Date(nowMs).toISOString(),
-        assets: '/report/assets',
-      }),
-    );
+    const page = await this.pages.page(query);
+    reply.header('Content-Language', page.lang).send(renderReport(page));
   }
 
   /**
