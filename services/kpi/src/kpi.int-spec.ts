@@ -265,7 +265,7 @@ describe('KPI service: the reference week through the real pipeline', () => {
       ['2023-W20', 2, 0.2, 99.8, null],
     ]);
     const export_ = await (await fetch(`${kpiUrl}/v1/registry/organizations/export?region=54`)).text();
-    expect(export_.split('\n').filter((l) => l.startsWith('s0000,') || l.startsWith('s0001,'))).toEqual(['s0000,Школа 0,general,nsk-city,Новосибирск,54,,1,0,0', 's0001,Школа 1,general,nsk-rural,Район,54,,0,1,0']);
+    expect(export_.split('\n').filter((l) => l.startsWith('s0000,') || l.startsWith('s0001,'))).toEqual(['s0000,Школа 0,general,nsk-city,Новосибирск,54,,1,0,0,,,,', 's0001,Школа 1,general,nsk-rural,Район,54,,0,1,0,,,,']);
   });
 
   it('history: weekly series of one indicator, per unit', async () => {
