@@ -76,7 +76,8 @@ describe(`Activity store: ${CLICKHOUSE_CURRENT.label} answers as ${CLICKHOUSE_18
     const both = await withRecords('test_versions_writes', records, records);
     const { legacy, current } = await both.ask(async (db) => Object.fromEntries((await readFactWrites(db)).parts));
     for (const parts of [legacy, current]) {
-      expect(Object.keys(parts)).toEqual(['activity:202305']);
+      // Activity of May 2023, and the first activity of each person in each organization named (the funnel's, one partition).
+      expect(Object.keys(parts)).toEqual(['activity:202305', 'first_activity:0']);
       expect(parts['activity:202305']).toMatch(/^202305_\d+_\d+_\d+( 202305_\d+_\d+_\d+)*$/);
     }
   });
