@@ -12,6 +12,8 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('### Targets', '', '| target | figure | verdict |', '|---|---|---|');
   const b1000 = r.ingest?.batches.find((b) => b.batch === 1000);
   out.push(`| ingest ≥ 50,000 events/s with batches of 1,000 | ${n(b1000?.eventsPerSecond, ' events/s')} | ${verdict(b1000 === undefined ? null : b1000.eventsPerSecond >= 50_000)} |`);
+  const paced = r.ingest?.paced;
+  out.push(`| ingest p99 ≤ 10 ms for single events at ${n(paced?.rate ?? 1000)} events/s | ${paced === undefined ? '—' : `${paced.p99Ms} ms (${n(paced.eventsPerSecond)} events/s)`} | ${verdict(paced === undefined ? null : paced.p99Ms <= 10)} |`);
   out.push(`| ingest ≥ half the producer tool's rate | ${r.ingest === undefined ? '—' : `${r.ingest.ratioBatch1000ToBaseline}× of ${n(r.ingest.baseline.recordsPerSecond, ' records/s')}`} | ${verdict(r.ingest === undefined ? null : r.ingest.ratioBatch1000ToBaseline >= 0.5)} |`);
   const engine = r.aggregation?.kafkaEngine;
   const engineRate = engine !== undefined && 'recordsPerSecond' in engine ? engine.recordsPerSecond : null;
@@ -27,6 +29,10 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('### Ingest (load generator in its own process, 8 requests in flight, acks=all)', '', '| batch | events/s (2xx) | p50 | p99 | requests | ingest CPU s per million events |', '|---|---|---|---|---|---|');
     for (const b of r.ingest.batches) out.push(`| ${b.batch} | ${n(b.eventsPerSecond)} | ${b.p50Ms} ms | ${b.p99Ms} ms | ${n(b.requests)} | ${n(b.ingestCpuSecondsPerMillion)} |`);
     const base = r.ingest.baseline;
+    if (r.ingest.paced !== undefined) {
+      const p = r.ingest.paced;
+      out.push(`| 1, paced at ${n(p.rate)} events/s | ${n(p.eventsPerSecond)} | ${p.p50Ms} ms | ${p.p99Ms} ms | | ${n(p.ingestCpuSecondsPerMillion)} |`);
+    }
     out.push(`| baseline: ${base.tool}, ${n(base.records)} records of ${base.recordBytes} B | ${n(base.recordsPerSecond)} | ${base.p50Ms} ms | ${base.p99Ms} ms | | |`, '');
   }
   if (r.aggregation !== undefined) {
