@@ -6,6 +6,7 @@ import {
   formatPeriod,
   InvalidMonthError,
   isPeriodInRange,
+  isPartialPeriod,
   lastCompletePeriod,
   monthBounds,
   monthPeriod,
@@ -105,5 +106,14 @@ describe('periods: a week or a month', () => {
     expect(lastCompletePeriod('month', now, 'Europe/Moscow')).toEqual(monthPeriod({ year: 2023, month: 3 }));
     expect(isPeriodInRange(monthPeriod({ year: 1970, month: 1 }))).toBe(false);
     expect(isPeriodInRange(april)).toBe(true);
+  });
+
+  it('takes the current period and later ones as partial, each in its zone', () => {
+    const now = Date.parse('2023-04-30T17:30:00Z'); // 1 May 00:30 in Novosibirsk, 30 April 20:30 in Moscow
+    expect(isPartialPeriod(april, now, 'Asia/Novosibirsk')).toBe(false);
+    expect(isPartialPeriod(april, now, 'Europe/Moscow')).toBe(true);
+    expect(isPartialPeriod(monthPeriod({ year: 2023, month: 6 }), now, 'Asia/Novosibirsk')).toBe(true);
+    expect(isPartialPeriod(weekPeriod({ year: 2023, week: 17 }), now, 'Asia/Novosibirsk')).toBe(false);
+    expect(isPartialPeriod(weekPeriod({ year: 2023, week: 17 }), now, 'Europe/Moscow')).toBe(true);
   });
 });

@@ -148,6 +148,11 @@ export function currentPeriod(kind: PeriodKind, nowMs: number, timeZone: string)
   return kind === 'week' ? weekPeriod(currentWeek(nowMs, timeZone)) : monthPeriod(currentMonth(nowMs, timeZone));
 }
 
+/** Whether a period is not over at `nowMs` in a zone (the current one or a later one): its answers are partial. */
+export function isPartialPeriod(period: Period, nowMs: number, timeZone: string): boolean {
+  return comparePeriods(period, currentPeriod(period.kind, nowMs, timeZone)) >= 0;
+}
+
 /** The last period of a kind that has fully ended at `nowMs` in a zone. */
 export function lastCompletePeriod(kind: PeriodKind, nowMs: number, timeZone: string): Period {
   return kind === 'week' ? weekPeriod(lastCompleteWeek(nowMs, timeZone)) : monthPeriod(addMonths(currentMonth(nowMs, timeZone), -1));

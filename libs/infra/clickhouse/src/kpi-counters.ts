@@ -100,7 +100,8 @@ export function inPeriodSql(startMs: number, endMs: number): string {
   return `span >= ${sqlDateTime(startMs)} AND span < ${sqlDateTime(endMs)}`;
 }
 
-function checkRegion(region: string, registryVersion: number): void {
+/** A region code and a mirrored registry version fit to stand in SQL: else SqlLiteralError. */
+export function checkRegion(region: string, registryVersion: number): void {
   if (!REGION_CODE_PATTERN.test(region)) throw new SqlLiteralError(`not a region code: ${JSON.stringify(region)}`);
   if (!Number.isSafeInteger(registryVersion) || registryVersion < 0) throw new SqlLiteralError('not a registry version');
 }
@@ -132,6 +133,11 @@ export function regionOrganizationsSql(region: string, registryVersion: number):
           GROUP BY org_id`;
 }
 
+/** SQL of the org_ids of a region's organizations in a mirrored registry version (checked with checkRegion). */
+export function regionOrgIdsSql(region: string, registryVersion: number): string {
+  return `SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)}`;
+}
+
 /**
  * SQL of the (org_id, user_id, role) registered at an instant (exclusive:
  * changes at exactly `atMs` are not yet in force), in a region's
@@ -141,7 +147,7 @@ export function registrationsInForceSql(placement: { readonly region: string; re
   const organizations =
     placement === null
       ? ''
-      : `org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(placement.registryVersion)} AND region_code = ${sqlString(placement.region)}) AND`;
+      : `org_id IN (${regionOrgIdsSql(placement.region, placement.registryVersion)}) AND`;
   return `SELECT org_id, user_id, role FROM (
        SELECT org_id, user_id, role, argMax(registered, tuple(time, time_ms, registered)) AS registered
        FROM registrations_by_org
@@ -190,7 +196,7 @@ export async function organizationFactsAt(
   checkRegion(region, registryVersion);
   const rows = await clickhouse.query<{ org_id: string; fact: string }>(
     `SELECT DISTINCT org_id, fact FROM org_facts
-     PREWHERE org_id IN (SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)})
+     PREWHERE org_id IN (${regionOrgIdsSql(region, registryVersion)})
      WHERE ${changedBeforeSql(atMs)}
      ORDER BY org_id, fact`,
   );
@@ -215,7 +221,7 @@ export async function regionFigures(clickhouse: ClickHouse, query: RegionFigures
   if (levels.length === 0 || levels.some((l) => !Object.hasOwn(UNIT_KEY_SQL, l))) throw new SqlLiteralError('not a list of unit levels');
   const { region, registryVersion: version } = query;
   const organizations = regionOrganizationsSql(region, version);
-  const regionOrgIds = `SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(version)} AND region_code = ${sqlString(region)}`;
+  const regionOrgIds = regionOrgIdsSql(region, version);
   const registrations = registrationsInForceSql({ region, registryVersion: version }, query.endMs);
   const countsOrganizations = levels.includes('organization');
   const unitKeys = levels.map((l) => UNIT_KEY_SQL[l]);

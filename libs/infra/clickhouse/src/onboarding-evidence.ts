@@ -1,8 +1,7 @@
-import { REGION_CODE_PATTERN } from '@sferum/contracts';
 import { NO_ONBOARDING_EVIDENCE, type OnboardingEvidence } from '@sferum/domain';
 import { type ClickHouse } from './clickhouse-client';
-import { changedBeforeSql } from './kpi-counters';
-import { SqlLiteralError, sqlString, sqlUInt } from './sql-literal';
+import { changedBeforeSql, checkRegion, regionOrgIdsSql } from './kpi-counters';
+import { SqlLiteralError, sqlUInt } from './sql-literal';
 
 /**
  * What the events show of the onboarding of a region's organizations
@@ -29,10 +28,9 @@ export async function onboardingEvidenceAt(
   registryVersion: number,
   atMs: number,
 ): Promise<Map<string, OnboardingEvidence>> {
-  if (!REGION_CODE_PATTERN.test(region)) throw new SqlLiteralError(`not a region code: ${JSON.stringify(region)}`);
-  if (!Number.isSafeInteger(registryVersion) || registryVersion < 0) throw new SqlLiteralError('not a registry version');
+  checkRegion(region, registryVersion);
   if (!Number.isSafeInteger(atMs) || atMs < 0) throw new SqlLiteralError('not an instant');
-  const regionOrgIds = `SELECT org_id FROM registry_organizations WHERE version = ${sqlUInt(registryVersion)} AND region_code = ${sqlString(region)}`;
+  const regionOrgIds = regionOrgIdsSql(region, registryVersion);
   const before = changedBeforeSql(atMs);
   const firstMs = 'min(toUInt64(time) * 1000 + time_ms)';
   const staffRegistrations = `

@@ -52,7 +52,7 @@ export async function runClustered(options: ClusterOptions, start: () => Promise
   const deaths: number[] = [];
 
   const fork = (index: number): void => {
-    const worker = cluster.fork({ CLUSTER_WORKER_INDEX: String(index) });
+    const worker = cluster.fork();
     worker.on('exit', (code, signal) => onExit(worker, index, code, signal));
   };
   const onExit = (worker: Worker, index: number, code: number | null, signal: string | null): void => {

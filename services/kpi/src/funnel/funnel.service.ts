@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   buildFunnel,
-  comparePeriods,
-  currentPeriod,
+  isPartialPeriod,
   isPeriodInRange,
   lastCompletePeriod,
   onboardingOf,
@@ -69,7 +68,7 @@ export class FunnelService {
     const region = registry.regions.get(request.region.code);
     if (region === undefined) throw new Error(`region ${request.region.code} is not in registry version ${registry.version}`);
     const period = request.period ?? lastCompletePeriod(request.periodKind, nowMs, region.timeZone);
-    const partial = comparePeriods(period, currentPeriod(period.kind, nowMs, region.timeZone)) >= 0;
+    const partial = isPartialPeriod(period, nowMs, region.timeZone);
     const { endMs } = periodBounds(period, region.timeZone);
     // A period not over yet: as far as it went, to the hour (answers of one hour agree, and are kept).
     const atMs = partial ? Math.min(endMs, Math.floor(nowMs / HOUR_MS) * HOUR_MS) : endMs;

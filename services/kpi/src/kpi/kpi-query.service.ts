@@ -7,7 +7,7 @@ import {
   compareWeeks,
   comparePeriods,
   countedMessageActivities,
-  currentPeriod,
+  isPartialPeriod,
   formatIsoWeek,
   formatPeriod,
   isPeriodInRange,
@@ -146,7 +146,7 @@ export class KpiQueryService {
       region: region.code,
       ...periodFields(period),
       timeZone: region.timeZone,
-      partial: this.isPartial(period, region.timeZone, nowMs),
+      partial: isPartialPeriod(period, nowMs, region.timeZone),
       settings: context.settings,
       rows: this.rows(context, period, current, previous),
     };
@@ -167,7 +167,7 @@ export class KpiQueryService {
     for (const { period, rows } of perPeriod) {
       for (const row of rows) {
         const entry = series.get(`${row.level}:${row.id}`) ?? { level: row.level, id: row.id, name: row.name, points: [] };
-        const partial = this.isPartial(period, request.region.timeZone, nowMs);
+        const partial = isPartialPeriod(period, nowMs, request.region.timeZone);
         if (isKpiId(kpi)) {
           const { numerator, denominator, value, band, suppressed } = row.kpis[kpi];
           entry.points.push({ ...periodFields(period), partial, numerator, denominator, value, band, ...(suppressed === undefined ? {} : { suppressed }) });
@@ -280,10 +280,6 @@ export class KpiQueryService {
       weekMonday: periodStart(period),
       previousWeekMonday: periodStart(shiftPeriod(period, -1)),
     });
-  }
-
-  private isPartial(period: Period, timeZone: string, nowMs: number): boolean {
-    return comparePeriods(period, currentPeriod(period.kind, nowMs, timeZone)) >= 0;
   }
 }
 
