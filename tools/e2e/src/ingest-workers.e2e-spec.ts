@@ -34,13 +34,15 @@ function childrenOf(pid: number): number[] {
 /** One request on a connection of its own (no keep-alive): the primary hands each to the next worker. */
 function send(method: 'GET' | 'POST', path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, agent: false, headers: { Connection: 'close', ...headers } }, (res) => {
+    // A bound on each answer: a request that gets none fails the test at once rather than at the suite's timeout.
+    const req = request(`${url}${path}`, { method, agent: false, timeout: 15_000, headers: { Connection: 'close', ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 15 s`)));
     req.end(body);
   });
 }
@@ -100,6 +102,8 @@ describe('the ingest as several processes on one port (INGEST_WORKERS=2)', () =>
   it('replaces a worker that dies, and serves meanwhile', async () => {
     const [victim, survivor] = childrenOf(primary.pid!);
     process.kill(victim!, 'SIGKILL');
+    // Once the primary has reaped it (it then hands no connection to it), the survivor serves while the replacement starts.
+    await expectEventually(() => expect(existsSync(`/proc/${victim}`)).toBe(false), { timeoutMs: 30_000 });
     const auth = { 'Content-Type': 'application/cloudevents+json', Authorization: `Bearer ${pipeline.sourceKey}` };
     expect((await send('POST', '/v1/events', event(100), auth)).status).toBe(200);
     await expectEventually(
